@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+FLASK := $(BIN)/flask --app run
+
+.PHONY: run test install install-test translations extract-messages update-messages setup demo lint clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+translations: install
+	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
+	@test -f translations/fr/LC_MESSAGES/messages.mo
+
+# Developers: refresh the catalogs after adding strings, then translate both .po files.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -o translations/messages.pot .
+update-messages: extract-messages
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+setup: translations
+	$(FLASK) setup
+
+run: setup
+	@if [ "$(DEMO)" = "1" ]; then $(FLASK) demo load --if-empty; fi
+	@echo "Réclamations on http://$(HOST):$(PORT)/"
+	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --timeout 120 \
+		--access-logfile - run:app
+
+test: install-test translations
+	$(BIN)/python -m pytest
+
+lint: install-test
+	$(BIN)/ruff check app tests bench config.py run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

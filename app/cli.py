@@ -1,0 +1,67 @@
+"""``flask --app run …`` commands: the release step and demo data."""
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+
+from config import ROOT
+
+
+def register_cli(app):
+    app.cli.add_command(setup_command)
+    app.cli.add_command(demo_cli)
+
+
+@click.command("setup")
+@click.option("--no-admin", is_flag=True, help="Do not create the admin account.")
+@with_appcontext
+def setup_command(no_admin):
+    """Release step: migrate, create roles and permissions, seed data, create the admin."""
+    from app.extensions import appbuilder, db
+    from app.services import setup
+
+    upgrade(directory=str(ROOT / "migrations"))
+    setup.sync_roles_and_permissions(appbuilder)
+    labels = setup.Labels(ROOT / "translations")
+    added = setup.seed_reference_data(db.session, labels)
+    states = setup.seed_workflow(db.session, labels)
+    click.echo(f"Database ready ({added} reference items and {states} states added).")
+    if no_admin:
+        return
+    cfg = current_app.config
+    generated = setup.ensure_admin(appbuilder, cfg["ADMIN_USERNAME"], cfg["ADMIN_PASSWORD"],
+                                   cfg["ADMIN_EMAIL"])
+    if generated:
+        click.echo("")
+        click.echo("=" * 64)
+        click.echo(f"  Admin account created: {cfg['ADMIN_USERNAME']}")
+        click.echo(f"  Generated password (shown once): {generated}")
+        click.echo("=" * 64)
+        click.echo("")
+
+
+demo_cli = AppGroup("demo", help="Realistic French demo data.")
+
+
+@demo_cli.command("load")
+@click.option("--clients", default=200, show_default=True, help="Number of clients.")
+@click.option("--complaints", default=2000, show_default=True, help="Number of complaints.")
+@click.option("--seed", default=42, show_default=True, help="Random seed.")
+@click.option("--if-empty", is_flag=True, help="Do nothing if complaints already exist.")
+@with_appcontext
+def demo_load(clients, complaints, seed, if_empty):
+    """Load demo clients, contracts, complaints, notes, reminders and events in bulk."""
+    from app.extensions import db
+    from app.services import demo
+
+    if if_empty and demo.has_complaints(db.session):
+        click.echo("Complaints already exist: demo data not loaded.")
+        return
+    started = time.perf_counter()
+    counts = demo.load_demo(db.session, clients=clients, complaints=complaints, seed=seed)
+    elapsed = time.perf_counter() - started
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+    click.echo(f"Demo data loaded in {elapsed:.1f} s: {summary}.")

@@ -1,0 +1,56 @@
+"""Default permissions of the product's roles (DESIGN.md §3), as data.
+
+Roles are rows that admins edit in Security; these defaults are granted when a role is
+created, and later only for permissions that did not exist before (new features), so an
+admin's removals are never undone by an upgrade.
+"""
+
+ADMIN = "Admin"
+SUPERVISOR = "Supervisor"
+AGENT = "Agent"
+VIEWER = "Viewer"
+
+READ = {"can_list", "can_show"}
+WRITE = READ | {"can_add", "can_edit"}
+EVERYTHING = WRITE | {"can_delete"}
+
+STAFF_MENUS = {"Complaints", "All complaints", "My reminders", "Clients", "Contracts"}
+
+ROLE_DEFAULTS = {
+    SUPERVISOR: {
+        "ComplaintView": EVERYTHING,
+        "ClientView": EVERYTHING,
+        "ContractView": EVERYTHING,
+        "MyReminderView": {"can_list"},
+        "SearchView": {"can_search"},
+        "UserInfoEditView": {"can_this_form_get", "can_this_form_post"},
+        "UserDBModelView": {"can_userinfo"},
+        "StaffUserView": {"can_userinfo"},
+    },
+    AGENT: {
+        "ComplaintView": WRITE,
+        "ClientView": WRITE,
+        "ContractView": WRITE,
+        "MyReminderView": {"can_list"},
+        "SearchView": {"can_search"},
+        "UserInfoEditView": {"can_this_form_get", "can_this_form_post"},
+        "StaffUserView": {"can_userinfo"},
+    },
+    VIEWER: {
+        "ComplaintView": READ,
+        "ClientView": READ,
+        "ContractView": READ,
+        "SearchView": {"can_search"},
+        "StaffUserView": {"can_userinfo"},
+    },
+}
+ROLE_MENUS = {SUPERVISOR: STAFF_MENUS, AGENT: STAFF_MENUS,
+              VIEWER: STAFF_MENUS - {"My reminders"}}
+
+
+def default_permissions(role: str) -> set[tuple[str, str]]:
+    """``(permission, view_or_menu)`` pairs a new role starts with."""
+    pairs = {(perm, view) for view, perms in ROLE_DEFAULTS.get(role, {}).items()
+             for perm in perms}
+    pairs |= {("menu_access", menu) for menu in ROLE_MENUS.get(role, set())}
+    return pairs

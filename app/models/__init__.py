@@ -1,0 +1,34 @@
+"""All models, imported here so that Alembic and FAB see one metadata."""
+
+from app.models.base import Model, utcnow
+from app.models.clients import Client, Contract
+from app.models.complaints import (
+    Complaint,
+    Event,
+    Note,
+    Reminder,
+    Setting,
+    TrackingSequence,
+)
+from app.models.reference import (
+    REFERENCE_MODELS,
+    Agency,
+    Category,
+    Channel,
+    Complexity,
+    RequestType,
+    ResolutionType,
+    Sector,
+    Severity,
+)
+from app.models.users import AppUser, Team
+from app.models.workflow import State, StateTransition
+
+User = AppUser
+
+__all__ = [
+    "Model", "utcnow", "Client", "Contract", "Complaint", "Event", "Note", "Reminder",
+    "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
+    "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
+    "State", "StateTransition",
+]

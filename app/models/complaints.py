@@ -1,0 +1,197 @@
+"""The complaint register: complaints, their append-only history, notes and reminders."""
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    bindparam,
+    exists,
+)
+from sqlalchemy import DateTime as _DateTime
+from sqlalchemy.orm import column_property, relationship
+
+from app.domain.deadlines import DEFAULT_WARNING_DAYS
+from app.domain.urgency import urgency
+from app.models.base import Model, utcnow
+
+
+class TrackingSequence(Model):
+    """Last tracking number handed out per prefix and year, bumped atomically."""
+
+    __tablename__ = "tracking_sequence"
+    __table_args__ = (PrimaryKeyConstraint("prefix", "year"),)
+
+    prefix = Column(String(8), nullable=False)
+    year = Column(Integer, nullable=False)
+    last_value = Column(Integer, nullable=False, default=0)
+
+
+class Complaint(Model):
+    __tablename__ = "complaint"
+    __table_args__ = (
+        Index("ix_complaint_state_due", "state_id", "due_at"),
+        Index("ix_complaint_assignee_received", "assignee_id", "received_at"),
+        Index("ix_complaint_team_received", "team_id", "received_at"),
+        Index("ix_complaint_client_received", "client_id", "received_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    tracking_number = Column(String(32), unique=True, nullable=False)
+    request_type_id = Column(Integer, ForeignKey("request_type.id"), index=True)
+    channel_id = Column(Integer, ForeignKey("channel.id"), index=True)
+    client_id = Column(Integer, ForeignKey("client.id", ondelete="RESTRICT"))
+    contract_id = Column(Integer, ForeignKey("contract.id", ondelete="RESTRICT"), index=True)
+    complainant_name = Column(String(200))
+    complainant_email = Column(String(320), index=True)
+    complainant_phone = Column(String(50))
+    complainant_address = Column(Text)
+    order_number = Column(String(100))
+    received_at = Column(DateTime, nullable=False, index=True)
+    subject = Column(String(255))
+    description = Column(Text)
+    category_id = Column(Integer, ForeignKey("category.id"), index=True)
+    severity_id = Column(Integer, ForeignKey("severity.id"), index=True)
+    complexity_id = Column(Integer, ForeignKey("complexity.id"), nullable=False, index=True)
+    state_id = Column(Integer, ForeignKey("state.id"), nullable=False)
+    team_id = Column(Integer, ForeignKey("team.id", ondelete="SET NULL"))
+    assignee_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    confidential = Column(Boolean, nullable=False, default=False, index=True)
+    resolution = Column(Text)
+    resolution_type_id = Column(Integer, ForeignKey("resolution_type.id"), index=True)
+    corrective_actions = Column(Text)
+    answered_at = Column(DateTime, index=True)
+    closed_at = Column(DateTime)
+    first_response_at = Column(DateTime)
+    satisfaction = Column(String(10), nullable=False, default="unknown")  # yes | no | unknown
+    satisfaction_rating = Column(Integer)
+    due_at = Column(DateTime, index=True)
+    paused_seconds = Column(Integer, nullable=False, default=0)
+    # Set while the complaint sits in a state that pauses the clock.
+    paused_since = Column(DateTime)
+    # Copied from the contract (or the client) so that lists and reports filter and group
+    # on an indexed column of the complaint itself, and keep the value of the day.
+    sector_id = Column(Integer, ForeignKey("sector.id"), index=True)
+    agency_id = Column(Integer, ForeignKey("agency.id"), index=True)
+    analytic_code = Column(String(50), index=True)
+    language = Column(String(5), nullable=False, default="fr")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    created_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+
+    request_type = relationship("RequestType")
+    channel = relationship("Channel")
+    client = relationship("Client")
+    contract = relationship("Contract")
+    category = relationship("Category")
+    severity = relationship("Severity")
+    complexity = relationship("Complexity")
+    state = relationship("State")
+    team = relationship("Team")
+    assignee = relationship("AppUser", foreign_keys=[assignee_id])
+    created_by = relationship("AppUser", foreign_keys=[created_by_id])
+    resolution_type = relationship("ResolutionType")
+    sector = relationship("Sector")
+    agency = relationship("Agency")
+    events = relationship("Event", back_populates="complaint", order_by="Event.id.desc()",
+                          passive_deletes=True)
+    notes = relationship("Note", back_populates="complaint", order_by="Note.id.desc()",
+                         passive_deletes=True)
+    reminders = relationship("Reminder", back_populates="complaint",
+                             order_by="Reminder.remind_at", passive_deletes=True)
+
+    def __str__(self) -> str:
+        return self.tracking_number or ""
+
+    @property
+    def urgency(self):
+        """overdue / due_soon / on_track, or None once closed."""
+        return urgency(self.due_at, utcnow(), DEFAULT_WARNING_DAYS,
+                       closed=self.closed_at is not None)
+
+
+class Event(Model):
+    """Append-only history line. Never edited, never deleted from the UI."""
+
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_complaint_id_id", "complaint_id", "id"),)
+
+    id = Column(Integer, primary_key=True)
+    complaint_id = Column(Integer, ForeignKey("complaint.id", ondelete="CASCADE"),
+                          nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    actor_kind = Column(String(20), nullable=False, default="user")  # user|complainant|system
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    kind = Column(String(40), nullable=False)
+    field = Column(String(64))
+    old_value = Column(Text)
+    new_value = Column(Text)
+    detail = Column(Text)
+
+    complaint = relationship(Complaint, back_populates="events")
+    user = relationship("AppUser", lazy="joined")
+
+
+class Note(Model):
+    """Internal note: never shown to the complainant."""
+
+    __tablename__ = "note"
+
+    id = Column(Integer, primary_key=True)
+    complaint_id = Column(Integer, ForeignKey("complaint.id", ondelete="CASCADE"),
+                          nullable=False, index=True)
+    author_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    body = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    complaint = relationship(Complaint, back_populates="notes")
+    author = relationship("AppUser")
+
+
+class Reminder(Model):
+    """A follow-up ("rappel") on a complaint for one user."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        Index("ix_reminder_user_open", "user_id", "done_at", "remind_at"),
+        Index("ix_reminder_complaint_open", "complaint_id", "done_at", "remind_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    complaint_id = Column(Integer, ForeignKey("complaint.id", ondelete="CASCADE"),
+                          nullable=False)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False)
+    remind_at = Column(DateTime, nullable=False)
+    note = Column(Text)
+    done_at = Column(DateTime)
+    created_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    complaint = relationship(Complaint, back_populates="reminders")
+    user = relationship("AppUser", foreign_keys=[user_id])
+    created_by = relationship("AppUser", foreign_keys=[created_by_id])
+
+
+class Setting(Model):
+    """Key/value settings editable by admins (organisation, tracking prefix, …)."""
+
+    __tablename__ = "setting"
+
+    key = Column(String(64), primary_key=True)
+    value = Column(Text)
+
+
+# Loaded with the complaint in one SELECT (an index-backed EXISTS), so a list page flags
+# overdue reminders without one query per row. "now" is bound at execution time.
+Complaint.has_overdue_reminder = column_property(
+    exists().where(
+        Reminder.complaint_id == Complaint.id,
+        Reminder.done_at.is_(None),
+        Reminder.remind_at < bindparam("reminder_now", callable_=utcnow, type_=_DateTime),
+    )
+)

@@ -1,0 +1,47 @@
+"""Reference lists editable by admins (DESIGN.md §1)."""
+
+from app.models.base import Model, ReferenceMixin
+
+
+class RequestType(ReferenceMixin, Model):
+    __tablename__ = "request_type"
+
+
+class Channel(ReferenceMixin, Model):
+    __tablename__ = "channel"
+
+
+class Category(ReferenceMixin, Model):
+    __tablename__ = "category"
+
+
+class Severity(ReferenceMixin, Model):
+    __tablename__ = "severity"
+
+
+class Complexity(ReferenceMixin, Model):
+    __tablename__ = "complexity"
+
+
+class ResolutionType(ReferenceMixin, Model):
+    __tablename__ = "resolution_type"
+
+
+class Sector(ReferenceMixin, Model):
+    __tablename__ = "sector"
+
+
+class Agency(ReferenceMixin, Model):
+    __tablename__ = "agency"
+
+
+REFERENCE_MODELS = {
+    "request_type": RequestType,
+    "channel": Channel,
+    "category": Category,
+    "severity": Severity,
+    "complexity": Complexity,
+    "resolution_type": ResolutionType,
+    "sector": Sector,
+    "agency": Agency,
+}

@@ -1,0 +1,250 @@
+"""Complaint use cases: open, record edits, change state, assign.
+
+Every change writes its Event in the same transaction as the change itself. The
+``stage_*`` functions add to the session without committing, for FAB's add/edit flow
+(which commits); the others commit.
+"""
+
+import logging
+
+from sqlalchemy import inspect, select
+
+from app.domain import events
+from app.domain.deadlines import DEFAULT_DELAY_DAYS, calendar_due_at, paused_until_now
+from app.domain.workflow import TransitionNotAllowed, check_transition
+from app.models import Complaint, Event, State, StateTransition
+from app.services.clock import utcnow
+from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
+from app.services.settings import get_setting
+from app.services.tracking import allocate_tracking_number
+
+logger = logging.getLogger(__name__)
+
+# Fields whose changes the history records; relationships are compared by id.
+TRACKED_SCALARS = [
+    "received_at", "subject", "description", "complainant_name", "complainant_email",
+    "complainant_phone", "complainant_address", "order_number", "confidential",
+    "resolution", "corrective_actions", "satisfaction", "satisfaction_rating",
+]
+TRACKED_RELATIONS = [
+    "request_type", "channel", "client", "contract", "category", "severity", "complexity",
+    "resolution_type",
+]
+ASSIGNMENT_RELATIONS = ["team", "assignee"]
+
+
+def transitions(session) -> set[tuple[int, int]]:
+    """Allowed transitions as ``(source_id, target_id)`` pairs."""
+    rows = session.execute(select(StateTransition.source_id, StateTransition.target_id))
+    return {(source, target) for source, target in rows}
+
+
+def allowed_next_states(session, complaint) -> list[State]:
+    """States the complaint may move to from its current state, in display order."""
+    targets = [t for s, t in transitions(session) if s == complaint.state_id]
+    if not targets:
+        return []
+    stmt = select(State).where(State.id.in_(targets), State.active.is_(True))
+    return list(session.scalars(stmt.order_by(State.position)))
+
+
+def initial_state(session) -> State:
+    state = session.scalars(
+        select(State).where(State.is_initial.is_(True)).order_by(State.position)
+    ).first() or session.scalars(select(State).order_by(State.position)).first()
+    if state is None:
+        raise MissingReferenceData("state")
+    return state
+
+
+def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> Complaint:
+    """Complete a new complaint (tracking number, defaults, deadline) and log its creation."""
+    now = now or utcnow()
+    complaint.received_at = complaint.received_at or now
+    if complaint.state is None and complaint.state_id is None:
+        complaint.state = initial_state(session)
+    state = complaint.state or session.get(State, complaint.state_id)
+    _check_contract(complaint)
+    _copy_organisation_fields(complaint)
+    prefix = get_setting(session, "tracking_prefix")
+    complaint.tracking_number = allocate_tracking_number(
+        session, prefix, complaint.received_at.year)
+    complaint.created_by_id = getattr(actor, "id", None)
+    complaint.paused_seconds = complaint.paused_seconds or 0
+    _enter_state(complaint, state, complaint.received_at)
+    _refresh_deadline(complaint, now)
+    session.add(complaint)
+    session.flush()
+    _log(session, complaint, actor, events.CREATED, now=now)
+    initial = {f: (None, _id(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
+    _log_assignment(session, complaint, actor, now, {f: v for f, v in initial.items() if v[1]})
+    return complaint
+
+
+def open_complaint(session, complaint: Complaint, actor=None, now=None) -> Complaint:
+    """Register a new complaint and commit."""
+    stage_new_complaint(session, complaint, actor, now)
+    session.commit()
+    return complaint
+
+
+def stage_update(session, complaint: Complaint, actor=None, now=None) -> list[str]:
+    """Validate and log the edits made to ``complaint`` in this session (not committed).
+
+    Called after a form populated the object and before the commit. Returns the names
+    of the fields that changed.
+    """
+    now = now or utcnow()
+    with session.no_autoflush:
+        changes = _pending_changes(session, complaint)
+        state_change = changes.pop("state", None)
+        assignment = {f: changes.pop(f) for f in ASSIGNMENT_RELATIONS if f in changes}
+        if "client" in changes or "contract" in changes:
+            _check_contract(complaint)
+            _copy_organisation_fields(complaint)
+        if state_change:
+            old_state = session.get(State, state_change[0]) if state_change[0] else None
+            _apply_state_change(session, complaint, old_state, complaint.state, actor, now)
+        for field, (old, new) in changes.items():
+            _log(session, complaint, actor, events.FIELD_CHANGED, now=now, field=field,
+                 old_value=old, new_value=new)
+        if assignment:
+            _log_assignment(session, complaint, actor, now, assignment)
+        if "received_at" in changes or "complexity" in changes:
+            _refresh_deadline(complaint, now)
+    return [*changes, *(["state"] if state_change else []), *assignment]
+
+
+def change_state(session, complaint: Complaint, target: State, actor=None, now=None,
+                 comment: str | None = None) -> Complaint:
+    """Move the complaint to ``target`` along an allowed transition, and commit."""
+    now = now or utcnow()
+    old_state = complaint.state
+    _apply_state_change(session, complaint, old_state, target, actor, now, comment)
+    complaint.state = target
+    session.commit()
+    return complaint
+
+
+def assign(session, complaint: Complaint, team=None, assignee=None, actor=None, now=None):
+    """Give the complaint to a team and/or a person, and commit."""
+    now = now or utcnow()
+    before = {"team": _id(complaint.team), "assignee": _id(complaint.assignee)}
+    complaint.team, complaint.assignee = team, assignee
+    after = {"team": _id(team), "assignee": _id(assignee)}
+    changed = {f: (before[f], after[f]) for f in before if before[f] != after[f]}
+    if changed:
+        _log_assignment(session, complaint, actor, now, changed)
+        session.commit()
+    return complaint
+
+
+# --- internals --------------------------------------------------------------------------
+
+def _apply_state_change(session, complaint, old_state, new_state, actor, now, comment=None):
+    try:
+        check_transition(_id(old_state), new_state.id, transitions(session))
+    except TransitionNotAllowed as exc:
+        raise TransitionRefused(old_state, new_state) from exc
+    if old_state is not None and old_state.pauses_clock and complaint.paused_since:
+        complaint.paused_seconds = paused_until_now(
+            complaint.paused_seconds, complaint.paused_since, now)
+        complaint.paused_since = None
+    _enter_state(complaint, new_state, now)
+    _refresh_deadline(complaint, now)
+    _log(session, complaint, actor, events.STATE_CHANGED, now=now, field="state",
+         old_value=_id(old_state), new_value=new_state.id, detail=comment)
+
+
+def _enter_state(complaint, state, when):
+    if state.pauses_clock and complaint.paused_since is None:
+        complaint.paused_since = when
+    if state.marks_answered and complaint.answered_at is None:
+        complaint.answered_at = when
+    if state.is_final:
+        complaint.closed_at = when
+    elif complaint.closed_at is not None:
+        complaint.closed_at = None  # reopened
+
+
+def _refresh_deadline(complaint, now):
+    received = complaint.received_at
+    if received is None:
+        return
+    complaint.due_at = calendar_due_at(received, DEFAULT_DELAY_DAYS, complaint.paused_seconds)
+
+
+def _check_contract(complaint):
+    contract = complaint.contract
+    if contract is None:
+        return
+    client_id = _id(complaint.client)
+    if client_id is None:
+        complaint.client = contract.client
+    elif contract.client_id != client_id:
+        raise ContractMismatch()
+
+
+def _copy_organisation_fields(complaint):
+    """Sector, agency and analytic code of the day, from the contract or else the client."""
+    for source in (complaint.contract, complaint.client):
+        if source is not None:
+            complaint.sector_id = source.sector_id
+            complaint.agency_id = source.agency_id
+            complaint.analytic_code = source.analytic_code
+            return
+
+
+def _pending_changes(session, complaint) -> dict[str, tuple]:
+    state = inspect(complaint)
+    changes = {}
+    for name in TRACKED_SCALARS:
+        history = state.attrs[name].history
+        if history.added:
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0]
+            if _norm(old) != _norm(new):
+                changes[name] = (_norm(old), _norm(new))
+    for name in [*TRACKED_RELATIONS, "state", *ASSIGNMENT_RELATIONS]:
+        fk = state.mapper.relationships[name].local_remote_pairs[0][0].key
+        old_id = state.attrs[fk].value  # the FK keeps its loaded value until flush
+        new_id = _id(getattr(complaint, name))
+        if old_id != new_id:
+            changes[name] = (old_id, new_id)
+    return changes
+
+
+def _log_assignment(session, complaint, actor, now, changed):
+    for field in ASSIGNMENT_RELATIONS:
+        if field in changed:
+            old, new = changed[field]
+            _log(session, complaint, actor, events.ASSIGNED, now=now, field=field,
+                 old_value=old, new_value=new)
+
+
+def _log(session, complaint, actor, kind, now=None, field=None, old_value=None,
+         new_value=None, detail=None):
+    session.add(Event(
+        complaint_id=complaint.id, complaint=complaint, created_at=now or utcnow(),
+        actor_kind=events.ACTOR_USER if actor is not None else events.ACTOR_SYSTEM,
+        user_id=_id(actor), kind=kind, field=field, old_value=_str(old_value),
+        new_value=_str(new_value), detail=_str(detail),
+    ))
+
+
+def _id(obj):
+    return getattr(obj, "id", None) if obj is not None else None
+
+
+def _norm(value):
+    if value == "":
+        return None
+    return value
+
+
+def _str(value):
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return str(value)

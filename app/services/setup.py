@@ -1,0 +1,109 @@
+"""The release step: roles and permissions, reference data, workflow, the first admin.
+
+Every function here is idempotent: a second run adds what is missing and keeps every
+piece of existing data (including what admins changed).
+"""
+
+import logging
+import secrets
+from pathlib import Path
+
+from babel.support import Translations
+from sqlalchemy import select
+
+from app.domain import roles as role_defaults
+from app.domain.reference_data import REFERENCE_LISTS, STATES, TRANSITIONS
+from app.models import REFERENCE_MODELS, State, StateTransition
+
+logger = logging.getLogger(__name__)
+
+
+class Labels:
+    """Translate a default label into French and English from the project's catalogs."""
+
+    def __init__(self, translations_dir: str | Path):
+        self._catalogs = {
+            lang: Translations.load(str(translations_dir), [lang], domain="messages")
+            for lang in ("fr", "en")
+        }
+
+    def __call__(self, text: str) -> dict[str, str]:
+        return {f"label_{lang}": cat.gettext(text) for lang, cat in self._catalogs.items()}
+
+
+def seed_reference_data(session, labels: Labels) -> int:
+    """Insert the default items of every reference list that lack them; return how many."""
+    added = 0
+    for list_name, items in REFERENCE_LISTS.items():
+        model = REFERENCE_MODELS[list_name]
+        existing = set(session.scalars(select(model.code)))
+        for position, (code, label) in enumerate(items, start=1):
+            if code not in existing:
+                session.add(model(code=code, position=position * 10, active=True,
+                                  **labels(label)))
+                added += 1
+    session.commit()
+    return added
+
+
+def seed_workflow(session, labels: Labels) -> int:
+    """Insert default states and transitions on a database that has no states yet."""
+    if session.scalars(select(State.id)).first() is not None:
+        return 0  # the workflow belongs to the admins once it exists
+    states = {}
+    for position, row in enumerate(STATES, start=1):
+        code, label, is_open, pauses, final, notify, answered, initial = row
+        states[code] = State(code=code, position=position * 10, active=True, is_open=is_open,
+                             pauses_clock=pauses, is_final=final, notify_complainant=notify,
+                             marks_answered=answered, is_initial=initial, **labels(label))
+    session.add_all(states.values())
+    session.flush()
+    session.add_all(StateTransition(source=states[a], target=states[b]) for a, b in TRANSITIONS)
+    session.commit()
+    return len(states)
+
+
+def sync_roles_and_permissions(appbuilder) -> None:
+    """Create permissions for every view and menu, the product's roles, and their defaults."""
+    sm = appbuilder.sm
+    session = sm.session
+    sm.add_role(sm.auth_role_admin)
+    sm.add_role(sm.auth_role_public)
+    before = _permission_pairs(sm)
+    appbuilder.add_permissions(update_perms=True)
+    new_pairs = _permission_pairs(sm) - before
+    for role_name in (role_defaults.SUPERVISOR, role_defaults.AGENT, role_defaults.VIEWER):
+        role = sm.find_role(role_name)
+        created = role is None
+        if created:
+            role = sm.add_role(role_name)
+        grant = role_defaults.default_permissions(role_name)
+        if not created:
+            grant &= new_pairs
+        for permission, view in sorted(grant):
+            pv = sm.find_permission_view_menu(permission, view)
+            if pv is not None and pv not in role.permissions:
+                role.permissions.append(pv)
+    session.commit()
+
+
+def ensure_admin(appbuilder, username: str, password: str | None, email: str):
+    """Create the admin account unless it exists. Returns the generated password, if any."""
+    sm = appbuilder.sm
+    if sm.find_user(username=username) is not None:
+        return None
+    generated = None
+    if not password:
+        password = generated = secrets.token_urlsafe(12)
+    role = sm.find_role(sm.auth_role_admin)
+    user = sm.add_user(username=username, first_name="Admin", last_name="Réclamations",
+                       email=email, role=role, password=password)
+    if not user:
+        raise RuntimeError(f"could not create the admin account {username!r}")
+    return generated
+
+
+def _permission_pairs(sm) -> set[tuple[str, str]]:
+    rows = sm.session.query(sm.permissionview_model).all()
+    return {(pv.permission.name, pv.view_menu.name) for pv in rows
+            if pv.permission is not None and pv.view_menu is not None}

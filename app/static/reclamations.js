@@ -1,0 +1,50 @@
+/* Ajax-searched selects (clients, contracts) on top of FAB's bundled Select2 4. */
+$(function () {
+    $(".rec-ajax-select").each(function () {
+        var elem = $(this);
+        var depends = elem.data("depends");
+        elem.select2({
+            theme: "bootstrap",
+            allowClear: true,
+            placeholder: "",
+            minimumInputLength: 0,
+            ajax: {
+                url: elem.data("endpoint"),
+                dataType: "json",
+                delay: 250,
+                data: function (params) {
+                    var query = {q: params.term || ""};
+                    if (depends) { query.client_id = $("#" + depends).val() || ""; }
+                    return query;
+                },
+                processResults: function (data) { return {results: data.results}; }
+            }
+        });
+        if (depends) {
+            $("#" + depends).on("change", function () { elem.val(null).trigger("change"); });
+        }
+    });
+    $(".rec-confirm").on("submit", function (e) {
+        if (!window.confirm($(this).data("confirm"))) { e.preventDefault(); }
+    });
+});
+
+/* Every row of a list opens its record (the row's "show" link). */
+$(function () {
+    $("table.table tbody tr").each(function () {
+        var row = $(this);
+        var link = row.find("a[href*='/show/']").first();
+        if (!link.length) { return; }
+        row.addClass("rec-clickable-row").on("click", function (e) {
+            if ($(e.target).closest("a, button, input, label, select, form").length) { return; }
+            window.location = link.attr("href");
+        });
+    });
+});
+
+/* Open the tab named in the URL's hash (after posting a note, a reminder, …). */
+$(function () {
+    if (location.hash && $('a[data-toggle="tab"][href="' + location.hash + '"]').length) {
+        $('a[data-toggle="tab"][href="' + location.hash + '"]').tab("show");
+    }
+});

@@ -1,0 +1,41 @@
+"""Registration of every view and menu entry (called by ``create_app``, never at import)."""
+
+from flask_babel import lazy_gettext as _l
+
+from app.views.clients import ClientView, ContractView
+from app.views.complaints import ComplaintView
+from app.views.configuration import (
+    REFERENCE_VIEWS,
+    SettingView,
+    StateTransitionView,
+    StateView,
+    TeamView,
+)
+from app.views.reminders import MyReminderView
+from app.views.search import SearchView
+
+COMPLAINTS, CLIENTS, CONFIGURATION = "Complaints", "Clients", "Configuration"
+
+
+def register_views(appbuilder):
+    add = appbuilder.add_view
+    add(ComplaintView, "All complaints", icon="fa-inbox", label=_l("All complaints"),
+        category=COMPLAINTS, category_label=_l("Complaints"), category_icon="fa-inbox")
+    add(MyReminderView, "My reminders", icon="fa-bell", label=_l("My reminders"),
+        category=COMPLAINTS)
+    add(ClientView, "Clients", icon="fa-address-book", label=_l("Clients"),
+        category=CLIENTS, category_label=_l("Clients"), category_icon="fa-address-book")
+    add(ContractView, "Contracts", icon="fa-file-contract", label=_l("Contracts"),
+        category=CLIENTS)
+    first = True
+    for view, name, label in REFERENCE_VIEWS:
+        extra = {"category_label": _l("Configuration"), "category_icon": "fa-cogs"} if first else {}
+        add(view, name, icon="fa-list", label=label, category=CONFIGURATION, **extra)
+        first = False
+    add(StateView, "States", icon="fa-flag", label=_l("States"), category=CONFIGURATION)
+    add(StateTransitionView, "Transitions", icon="fa-random", label=_l("Allowed transitions"),
+        category=CONFIGURATION)
+    add(TeamView, "Teams", icon="fa-users", label=_l("Teams"), category=CONFIGURATION)
+    add(SettingView, "Settings", icon="fa-sliders-h", label=_l("Settings"),
+        category=CONFIGURATION)
+    appbuilder.add_view_no_menu(SearchView)

@@ -1,0 +1,130 @@
+"""Clients: list, and the client page with tabs Réclamations, Contrats, Historique."""
+
+from flask import abort, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectField
+
+from app.extensions import db
+from app.models import Client, Complaint, Contract, Event
+from app.services.followup import overdue_reminder_counts
+from app.views.base import AppModelView
+from app.views.formatting import local_date, local_datetime
+from app.views.forms import client_field, email_field, required
+from app.views.history import describe_events
+from app.views.labels import CLIENT_KINDS, CLIENT_LABELS, COMPLAINT_LABELS, CONTRACT_LABELS
+
+TAB_LIMIT = 100
+
+
+class ClientView(AppModelView):
+    datamodel = SQLAInterface(Client)
+    route_base = "/clients"
+    list_title = _l("Clients")
+    show_title = _l("Client")
+    add_title = _l("New client")
+    edit_title = _l("Edit client")
+    label_columns = CLIENT_LABELS
+    list_columns = ["customer_number", "name", "kind", "email", "phone", "sector", "agency",
+                    "analytic_code", "portfolio_owner"]
+    search_columns = ["customer_number", "name", "email", "kind", "sector", "agency",
+                      "analytic_code", "portfolio_owner"]
+    add_columns = ["customer_number", "name", "kind", "email", "phone", "address", "sector",
+                   "agency", "analytic_code", "portfolio_owner"]
+    edit_columns = add_columns
+    order_columns = ["customer_number", "name"]
+    base_order = ("name", "asc")
+    formatters_columns = {"kind": lambda v: dict(CLIENT_KINDS).get(v, v)}
+    add_form_extra_fields = {
+        "kind": SelectField(_l("Kind"), choices=CLIENT_KINDS, default="person"),
+        "email": email_field(_l("Email")),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+    validators_columns = {"customer_number": required(), "name": required()}
+    add_form_query_rel_fields = {
+        "sector": [["active", FilterEqual, True]],
+        "agency": [["active", FilterEqual, True]],
+        "portfolio_owner": [["active", FilterEqual, True]],
+    }
+    edit_form_query_rel_fields = add_form_query_rel_fields
+    show_template = "clients/show.html"
+
+    @expose("/show/<int:pk>")
+    @has_access
+    def show(self, pk):
+        client = db.session.get(Client, pk)
+        if client is None:
+            abort(404)
+        complaints = db.session.scalars(
+            select(Complaint).where(Complaint.client_id == client.id)
+            .options(selectinload(Complaint.state), selectinload(Complaint.category),
+                     selectinload(Complaint.assignee))
+            .order_by(Complaint.received_at.desc()).limit(TAB_LIMIT)
+        ).all()
+        events = db.session.scalars(
+            select(Event).join(Complaint, Event.complaint_id == Complaint.id)
+            .where(Complaint.client_id == client.id)
+            .order_by(Event.id.desc()).limit(TAB_LIMIT)
+        ).all()
+        contracts = db.session.scalars(
+            select(Contract).where(Contract.client_id == client.id).order_by(Contract.number)
+        ).all()
+        return self.render_template(
+            self.show_template,
+            client=client,
+            complaints=complaints,
+            overdue=overdue_reminder_counts(db.session, [c.id for c in complaints]),
+            contracts=contracts,
+            history=[dict(row, tracking=e.complaint.tracking_number, complaint_id=e.complaint_id)
+                     for row, e in zip(describe_events(db.session, events), events,
+                                       strict=True)],
+            labels=CLIENT_LABELS,
+            complaint_labels=COMPLAINT_LABELS,
+            contract_labels=CONTRACT_LABELS,
+            tab_limit=TAB_LIMIT,
+            local_datetime=local_datetime,
+            local_date=local_date,
+            title=client.name,
+        )
+
+
+def _default_client():
+    raw = request.args.get("client_id", "")
+    return db.session.get(Client, int(raw)) if raw.isdigit() else None
+
+
+class ContractView(AppModelView):
+    datamodel = SQLAInterface(Contract)
+    route_base = "/contracts"
+    list_title = _l("Contracts")
+    show_title = _l("Contract")
+    add_title = _l("New contract")
+    edit_title = _l("Edit contract")
+    label_columns = CONTRACT_LABELS
+    list_columns = ["number", "client", "label", "sector", "agency", "analytic_code",
+                    "start_date", "end_date"]
+    search_columns = ["number", "label", "sector", "agency", "analytic_code", "start_date",
+                      "end_date"]
+    add_columns = ["client", "number", "label", "sector", "agency", "analytic_code",
+                   "start_date", "end_date"]
+    edit_columns = add_columns
+    show_columns = add_columns
+    base_order = ("number", "asc")
+    validators_columns = {"number": required(), "client": required()}
+    add_form_query_rel_fields = ClientView.add_form_query_rel_fields
+    edit_form_query_rel_fields = add_form_query_rel_fields
+
+    add_form_extra_fields = {"client": client_field("/complaints/lookup/clients", mandatory=True,
+                                                    default=_default_client)}
+    edit_form_extra_fields = {"client": client_field("/complaints/lookup/clients",
+                                                     mandatory=True)}
+
+    def post_add_redirect(self):
+        item_client = request.form.get("client", "")
+        if item_client.isdigit():
+            return redirect(url_for("ClientView.show", pk=int(item_client)) + "#contracts")
+        return super().post_add_redirect()

@@ -1,0 +1,259 @@
+"""Réclamations: the global list, the complaint page and its actions."""
+
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from wtforms import DateTimeField, SelectField, TextAreaField
+from wtforms.validators import Optional
+
+from app.extensions import db
+from app.models import AppUser, Client, Complaint, Contract, Reminder, State, Team
+from app.services import complaints as complaint_service
+from app.services import followup
+from app.services.clock import to_local, to_utc, utcnow
+from app.services.exceptions import ServiceError
+from app.views.base import AppModelView
+from app.views.formatting import local_datetime, urgency_badge
+from app.views.forms import client_field, contract_field, email_field, required
+from app.views.history import describe_events
+from app.views.labels import COMPLAINT_LABELS, SATISFACTION_CHOICES
+
+LOOKUP_LIMIT = 20
+
+
+def _default_client():
+    raw = request.args.get("client_id", "")
+    return db.session.get(Client, int(raw)) if raw.isdigit() else None
+
+
+def _received_at_field():
+    return DateTimeField(_l("Received at"), required(), format="%Y-%m-%d %H:%M",
+                         default=lambda: to_local(utcnow()).replace(second=0, microsecond=0),
+                         description=_l("Local time, YYYY-MM-DD HH:MM"))
+
+
+QUALIFICATION = ["request_type", "channel", "category", "severity", "complexity"]
+FORM_FIELDSETS = [
+    (_l("Client"), {"fields": ["client", "contract", "complainant_name", "complainant_email",
+                               "complainant_phone", "complainant_address", "order_number"]}),
+    (_l("Complaint"), {"fields": ["received_at", *QUALIFICATION, "subject", "description",
+                                  "confidential"]}),
+    (_l("Processing"), {"fields": ["state", "team", "assignee"]}),
+    (_l("Resolution"), {"fields": ["resolution", "resolution_type", "corrective_actions",
+                                   "satisfaction", "satisfaction_rating"],
+                        "expanded": False}),
+]
+FORM_COLUMNS = [f for _, spec in FORM_FIELDSETS for f in spec["fields"]]
+
+
+class ComplaintView(AppModelView):
+    datamodel = SQLAInterface(Complaint)
+    route_base = "/complaints"
+    list_title = _l("Complaints")
+    show_title = _l("Complaint")
+    add_title = _l("New complaint")
+    edit_title = _l("Edit complaint")
+    label_columns = COMPLAINT_LABELS
+    list_columns = ["tracking_number", "received_at", "client", "subject", "category",
+                    "state", "assignee", "due_at", "urgency", "has_overdue_reminder"]
+    order_columns = ["tracking_number", "received_at", "due_at"]
+    base_order = ("received_at", "desc")
+    search_columns = ["tracking_number", "received_at", "request_type", "channel",
+                      "category", "severity", "complexity", "state", "team", "assignee",
+                      "confidential", "sector", "agency", "analytic_code", "resolution_type",
+                      "answered_at", "due_at", "subject", "complainant_email", "order_number"]
+    add_columns = FORM_COLUMNS
+    edit_columns = FORM_COLUMNS
+    add_fieldsets = FORM_FIELDSETS
+    edit_fieldsets = FORM_FIELDSETS
+    formatters_columns = {
+        "received_at": local_datetime,
+        "due_at": local_datetime,
+        "urgency": urgency_badge,
+        "has_overdue_reminder": lambda v: _("Overdue reminder") if v else "",
+    }
+    add_form_extra_fields = {
+        "client": client_field("/complaints/lookup/clients", default=_default_client),
+        "contract": contract_field("/complaints/lookup/contracts"),
+        "received_at": _received_at_field(),
+        "complainant_email": email_field(_l("Complainant email")),
+        "satisfaction": SelectField(_l("Complainant satisfied"), choices=SATISFACTION_CHOICES,
+                                    default="unknown"),
+        "description": TextAreaField(_l("Description"), [Optional()]),
+    }
+    edit_form_extra_fields = {k: v for k, v in add_form_extra_fields.items()}
+    validators_columns = {"state": required(), "complexity": required()}
+    # Only active reference items are offered; the lists are small, users are few.
+    add_form_query_rel_fields = {
+        name: [["active", FilterEqual, True]]
+        for name in [*QUALIFICATION, "state", "team", "resolution_type"]
+    }
+    edit_form_query_rel_fields = add_form_query_rel_fields
+    show_template = "complaints/show.html"
+    method_permission_name = {
+        "list": "list", "show": "show", "add": "add", "edit": "edit", "delete": "delete",
+        "change_state": "edit", "assign": "edit", "add_note": "edit",
+        "add_reminder": "edit", "complete_reminder": "edit",
+        "lookup_clients": "show", "lookup_contracts": "show",
+    }
+
+    # --- FAB hooks: one service call each ----------------------------------------------
+
+    def pre_add(self, item):
+        item.received_at = to_utc(item.received_at)
+        complaint_service.stage_new_complaint(db.session, item, actor=g.user)
+
+    def pre_update(self, item):
+        item.received_at = to_utc(item.received_at)
+        complaint_service.stage_update(db.session, item, actor=g.user)
+
+    def prefill_form(self, form, pk):
+        form.received_at.data = to_local(form.received_at.data)
+
+    def post_add_redirect(self):
+        return redirect(url_for("ComplaintView.list"))
+
+    # --- the complaint page -------------------------------------------------------------
+
+    @expose("/show/<int:pk>")
+    @has_access
+    def show(self, pk):
+        complaint = self._get_or_404(pk)
+        session = db.session
+        return self.render_template(
+            self.show_template,
+            complaint=complaint,
+            labels=COMPLAINT_LABELS,
+            next_states=complaint_service.allowed_next_states(session, complaint),
+            history=describe_events(session, complaint.events),
+            teams=session.scalars(select(Team).where(Team.active.is_(True))
+                                  .order_by(Team.name)).all(),
+            users=_active_users(session),
+            now=utcnow(),
+            title=complaint.tracking_number,
+        )
+
+    @expose("/<int:pk>/state", methods=["POST"])
+    @has_access
+    def change_state(self, pk):
+        complaint = self._get_or_404(pk)
+        target = db.session.get(State, request.form.get("state_id", type=int) or 0)
+        if target is None:
+            flash(_("Choose a state."), "danger")
+        else:
+            self._run(complaint_service.change_state, db.session, complaint, target,
+                      actor=g.user, comment=request.form.get("comment") or None,
+                      success=_("State changed to “%(state)s”.", state=target.label))
+        return self._back(pk)
+
+    @expose("/<int:pk>/assign", methods=["POST"])
+    @has_access
+    def assign(self, pk):
+        complaint = self._get_or_404(pk)
+        team = db.session.get(Team, request.form.get("team_id", type=int) or 0)
+        user = db.session.get(AppUser, request.form.get("assignee_id", type=int) or 0)
+        self._run(complaint_service.assign, db.session, complaint, team=team, assignee=user,
+                  actor=g.user, success=_("Assignment saved."))
+        return self._back(pk)
+
+    @expose("/<int:pk>/notes", methods=["POST"])
+    @has_access
+    def add_note(self, pk):
+        complaint = self._get_or_404(pk)
+        self._run(followup.add_note, db.session, complaint, g.user,
+                  request.form.get("body", ""), success=_("Note added."))
+        return self._back(pk, "notes")
+
+    @expose("/<int:pk>/reminders", methods=["POST"])
+    @has_access
+    def add_reminder(self, pk):
+        complaint = self._get_or_404(pk)
+        user = db.session.get(AppUser, request.form.get("user_id", type=int) or 0)
+        remind_at = _parse_local(request.form.get("remind_at", ""))
+        if remind_at is None:
+            flash(_("Enter the reminder date as YYYY-MM-DD HH:MM."), "danger")
+        else:
+            self._run(followup.add_reminder, db.session, complaint, user, remind_at,
+                      request.form.get("note"), g.user, success=_("Reminder set."))
+        return self._back(pk, "reminders")
+
+    @expose("/<int:pk>/reminders/<int:reminder_id>/done", methods=["POST"])
+    @has_access
+    def complete_reminder(self, pk, reminder_id):
+        complaint = self._get_or_404(pk)
+        reminder = db.session.get(Reminder, reminder_id)
+        if reminder is None or reminder.complaint_id != complaint.id:
+            abort(404)
+        self._run(followup.complete_reminder, db.session, reminder, g.user,
+                  success=_("Reminder done."))
+        return self._back(pk, "reminders")
+
+    # --- ajax lookups for the form -------------------------------------------------------
+
+    @expose("/lookup/clients")
+    @has_access
+    def lookup_clients(self):
+        term = request.args.get("q", "").strip()
+        stmt = select(Client).order_by(Client.name).limit(LOOKUP_LIMIT)
+        if term:
+            pattern = f"{term}%"
+            stmt = stmt.where(or_(Client.name.ilike(pattern),
+                                  Client.customer_number.ilike(pattern)))
+        return jsonify(results=[{"id": c.id, "text": str(c)} for c in db.session.scalars(stmt)])
+
+    @expose("/lookup/contracts")
+    @has_access
+    def lookup_contracts(self):
+        client_id = request.args.get("client_id", type=int)
+        if not client_id:
+            return jsonify(results=[])
+        term = request.args.get("q", "").strip()
+        stmt = (select(Contract).where(Contract.client_id == client_id)
+                .order_by(Contract.number).limit(LOOKUP_LIMIT))
+        if term:
+            stmt = stmt.where(or_(Contract.number.ilike(f"{term}%"),
+                                  Contract.label.ilike(f"%{term}%")))
+        return jsonify(results=[{"id": c.id, "text": str(c)} for c in db.session.scalars(stmt)])
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _get_or_404(self, pk):
+        complaint = db.session.get(Complaint, pk)
+        if complaint is None:
+            abort(404)
+        return complaint
+
+    def _run(self, action, *args, success, **kwargs):
+        try:
+            action(*args, **kwargs)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            flash(success, "success")
+
+    def _back(self, pk, tab=None):
+        url = url_for("ComplaintView.show", pk=pk)
+        return redirect(f"{url}#{tab}" if tab else url)
+
+
+def _active_users(session):
+    return session.scalars(select(AppUser).where(AppUser.active.is_(True))
+                           .order_by(AppUser.first_name, AppUser.last_name)).all()
+
+
+def _parse_local(raw: str):
+    from datetime import datetime
+
+    raw = raw.strip().replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return to_utc(datetime.strptime(raw, fmt), current_app.config[
+                "BABEL_DEFAULT_TIMEZONE"])
+        except ValueError:
+            continue
+    return None

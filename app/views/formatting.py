@@ -1,0 +1,30 @@
+"""Display helpers for templates and list formatters (local time, badges)."""
+
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE
+
+URGENCY_LABELS = {OVERDUE: _l("Overdue"), DUE_SOON: _l("Due soon"), ON_TRACK: _l("On track")}
+URGENCY_CLASSES = {OVERDUE: "danger", DUE_SOON: "warning", ON_TRACK: "success"}
+
+
+def local_datetime(value) -> str:
+    """A naive UTC datetime shown in the configured time zone and the user's locale."""
+    return format_datetime(value, "short") if value else ""
+
+
+def local_date(value) -> str:
+    return format_date(value, "short") if value else ""
+
+
+def urgency_badge(code) -> Markup:
+    if not code:
+        return Markup("")
+    return Markup('<span class="label label-{}">{}</span>').format(
+        URGENCY_CLASSES[code], escape(str(URGENCY_LABELS[code])))
+
+
+def yes_no(value) -> str:
+    return str(_l("Yes")) if value else str(_l("No"))

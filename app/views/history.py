@@ -1,0 +1,110 @@
+"""History lines of a complaint, in the reader's language.
+
+Events store ids for related fields (state, category, assignee, …) so that the history
+reads right in French and in English; the labels are resolved here, one query per table.
+"""
+
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.domain import events as ev
+from app.models import REFERENCE_MODELS, AppUser, Client, Contract, State, Team
+from app.views.formatting import local_datetime
+from app.views.labels import COMPLAINT_LABELS
+
+MODELS_BY_FIELD = {
+    **REFERENCE_MODELS,
+    "state": State,
+    "team": Team,
+    "assignee": AppUser,
+    "client": Client,
+    "contract": Contract,
+}
+DATETIME_FIELDS = {"received_at", "reminder"}
+
+
+def describe_events(session, events) -> list[dict]:
+    """``[{when, who, text, kind}]`` for display, newest first."""
+    events = list(events)
+    labels = _resolve_labels(session, events)
+    return [
+        {
+            "when": local_datetime(event.created_at),
+            "who": _who(event),
+            "kind": event.kind,
+            "text": _describe(event, labels),
+            "detail": event.detail,
+        }
+        for event in events
+    ]
+
+
+def _resolve_labels(session, events):
+    wanted = defaultdict(set)
+    for event in events:
+        model = MODELS_BY_FIELD.get(event.field)
+        if model is not None:
+            for value in (event.old_value, event.new_value):
+                if value and value.isdigit():
+                    wanted[event.field].add(int(value))
+    labels = {}
+    for field, ids in wanted.items():
+        model = MODELS_BY_FIELD[field]
+        for obj in session.scalars(select(model).where(model.id.in_(ids))):
+            labels[(field, str(obj.id))] = str(obj)
+    return labels
+
+
+def _value(field, value, labels):
+    if value is None:
+        return _("(empty)")
+    if (field, value) in labels:
+        return labels[(field, value)]
+    if field in DATETIME_FIELDS:
+        from datetime import datetime
+
+        try:
+            return local_datetime(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if value in ("True", "False"):
+        return _("Yes") if value == "True" else _("No")
+    return value
+
+
+def _field_label(field):
+    return str(COMPLAINT_LABELS.get(field, field))
+
+
+def _describe(event, labels):
+    old = _value(event.field, event.old_value, labels)
+    new = _value(event.field, event.new_value, labels)
+    field = _field_label(event.field)
+    kind = event.kind
+    if kind == ev.CREATED:
+        return _("Complaint registered")
+    if kind == ev.FIELD_CHANGED:
+        return _("%(field)s changed: %(old)s → %(new)s", field=field, old=old, new=new)
+    if kind == ev.STATE_CHANGED:
+        return _("State changed: %(old)s → %(new)s", old=old, new=new)
+    if kind == ev.ASSIGNED:
+        return _("%(field)s: %(old)s → %(new)s", field=field, old=old, new=new)
+    if kind == ev.NOTE_ADDED:
+        return _("Internal note added")
+    if kind == ev.REMINDER_SET:
+        return _("Reminder set for %(date)s", date=new)
+    if kind == ev.REMINDER_DONE:
+        return _("Reminder of %(date)s done", date=old)
+    if kind == ev.DEADLINE_CHANGED:
+        return _("Deadline changed: %(old)s → %(new)s", old=old, new=new)
+    return kind
+
+
+def _who(event):
+    if event.actor_kind == ev.ACTOR_SYSTEM:
+        return _("System")
+    if event.actor_kind == ev.ACTOR_COMPLAINANT:
+        return _("Complainant")
+    return str(event.user) if event.user else _("(deleted user)")
