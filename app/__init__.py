@@ -22,16 +22,19 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _check_secret(app)
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
 
+    from flask_appbuilder import AppBuilder
+
     from app import (
         database,  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
         models,  # noqa: F401  (every table on the metadata before FAB starts)
     )
-    from app.extensions import appbuilder, csrf, db, migrate
+    from app.extensions import csrf, db, migrate
 
     db.init_app(app)
     csrf.init_app(app)  # before AppBuilder: FAB's forms then carry and check the token
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     with app.app_context():
+        appbuilder = AppBuilder(update_perms=False)
         appbuilder.init_app(app, db.session)
         from app.views import register_views
 

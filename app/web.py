@@ -4,17 +4,24 @@ import logging
 import re
 from urllib.parse import urlencode
 
-from flask import flash, g, redirect, request
+from flask import abort, current_app, flash, g, redirect, request
 from flask_babel import gettext as _
 
 from app.extensions import db
 from app.i18n import current_language
+from app.views.base import MAX_ID
 from app.views.formatting import local_date, local_datetime, urgency_badge
 
 logger = logging.getLogger(__name__)
 
-# FAB turns these list arguments into integers without checking them.
-_INT_ARGS = re.compile(r"^(page_|psize_)")
+# FAB turns every argument whose name contains these into an integer without checking it
+# (``re.findall("page_(.*)", arg)``, not anchored).
+_INT_ARGS = re.compile(r"page_|psize_")
+_MAX_PAGE_DIGITS = 6
+# FAB's own patterns for filters and sort order: a filter index past the column's filter
+# list raises IndexError, an unknown sort column a CompileError.
+_FILTER_ARG = re.compile(r"_flt_(\d)_(.*)")
+_ORDER_ARG = re.compile(r"_oc_(.*)")
 
 
 def register_web(app):
@@ -24,18 +31,58 @@ def register_web(app):
         local_date=local_date,
         urgency_badge=urgency_badge,
     )
+    app.before_request(_reject_unstorable_input)
     app.before_request(_reject_malformed_list_args)
     app.before_request(_remember_language)
 
 
+def _reject_unstorable_input():
+    """NUL bytes and ids beyond the database's integer range would fail in the database
+    (500, with the SQL in the message) instead of being refused."""
+    values = [v for _k, v in request.args.items(multi=True)]
+    if request.method == "POST":
+        values += [v for _k, v in request.form.items(multi=True)]
+    if any("\x00" in v for v in values):
+        abort(400)
+    for value in (request.view_args or {}).values():
+        number = value if isinstance(value, int) else None
+        if isinstance(value, str) and value.isascii() and value.isdigit():
+            number = int(value)
+        if number is not None and number > MAX_ID:
+            abort(404)
+
+
 def _reject_malformed_list_args():
-    bad = [k for k, v in request.args.items() if _INT_ARGS.match(k) and not v.isdigit()]
-    if not bad:
+    view = getattr(current_app.view_functions.get(request.endpoint), "__self__", None)
+    bad_pages = [k for k, v in request.args.items() if _INT_ARGS.search(k) and not (
+        v.isascii() and v.isdigit() and len(v) <= _MAX_PAGE_DIGITS)]
+    bad_lists = [k for k, v in request.args.items() if _bad_filter_or_order(view, k, v)]
+    if not bad_pages and not bad_lists:
         return None
-    flash(_("Ignored an invalid page number."), "warning")
+    if bad_pages:
+        flash(_("Ignored an invalid page number."), "warning")
+    if bad_lists:
+        flash(_("Some filters of this address were invalid and have been removed."),
+              "warning")
+    bad = {*bad_pages, *bad_lists}
     args = [(k, v) for k, v in request.args.items(multi=True) if k not in bad]
     query = urlencode(args)
     return redirect(request.path + (f"?{query}" if query else ""))
+
+
+def _bad_filter_or_order(view, key, value) -> bool:
+    filters = getattr(view, "_filters", None)
+    if filters is None:
+        return False
+    match = _FILTER_ARG.findall(key)
+    if match:
+        index, column = int(match[0][0]), match[0][1]
+        available = filters.get_search_filters().get(column)
+        return available is not None and index >= len(available)
+    match = _ORDER_ARG.findall(key)
+    if match and match[0] == type(view).__name__:
+        return value not in (getattr(view, "order_columns", None) or [])
+    return False
 
 
 def _remember_language():

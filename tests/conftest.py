@@ -42,7 +42,7 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     from app import create_app
-    from app.extensions import appbuilder, db
+    from app.extensions import db
     from app.services import setup
     from config import ROOT
 
@@ -52,11 +52,14 @@ def app(database_url, tmp_path_factory):
     with application.app_context():
         from flask_migrate import upgrade
 
+        appbuilder = application.appbuilder
+
         upgrade(directory=str(ROOT / "migrations"))
         setup.sync_roles_and_permissions(appbuilder)
         labels = setup.Labels(ROOT / "translations")
         setup.seed_reference_data(db.session, labels)
         setup.seed_workflow(db.session, labels)
+        setup.seed_deadline_rules(db.session)
         sm = appbuilder.sm
         for username, role in USERS.items():
             if sm.find_user(username=username) is None:

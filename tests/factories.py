@@ -2,7 +2,9 @@
 same services as the application, so tests never depend on one another's data."""
 
 import itertools
+import re
 from datetime import datetime
+from html import unescape
 
 from sqlalchemy import select
 
@@ -39,7 +41,9 @@ def make_client(session, **fields) -> Client:
 
 
 def make_contract(session, client: Client, **fields) -> Contract:
-    contract = Contract(number=unique("K"), client=client, label="Contrat eau", **fields)
+    values = {"number": unique("K"), "label": "Contrat eau"}
+    values.update(fields)
+    contract = Contract(client=client, **values)
     session.add(contract)
     session.commit()
     return contract
@@ -61,3 +65,29 @@ def make_complaint(session, actor=None, state_code: str = "new", **fields) -> Co
     }
     values.update(fields)
     return complaint_service.open_complaint(session, Complaint(**values), actor=actor)
+
+
+# --- helpers for tests through the test client ---------------------------------------------
+
+def make_user(appbuilder, role: str, password: str, **fields) -> AppUser:
+    """A new staff account with a unique username (for tests that change a user)."""
+    username = unique("user")
+    sm = appbuilder.sm
+    values = {"first_name": username.capitalize(), "last_name": "Test",
+              "email": f"{username}@example.org"}
+    values.update(fields)
+    return sm.add_user(username=username, role=sm.find_role(role), password=password, **values)
+
+
+def messages(response) -> list[str]:
+    """Texts of the flashed messages and form errors of an HTML page (Bootstrap alerts)."""
+    html = response.get_data(as_text=True)
+    found = re.findall(r'(?s)<div class="alert alert-\w+">(.*?)</div>', html)
+    texts = [re.sub(r"<[^>]+>|&times;", " ", text) for text in found]
+    return [" ".join(unescape(text).split()) for text in texts]
+
+
+def shown_ids(response, route: str = "/complaints/show/") -> set[int]:
+    """Ids of the rows a page links to, e.g. the complaints of a list page."""
+    html = response.get_data(as_text=True)
+    return {int(pk) for pk in re.findall(re.escape(route) + r"(\d+)", html)}

@@ -12,9 +12,9 @@ from wtforms import SelectField
 from app.extensions import db
 from app.models import Client, Complaint, Contract, Event
 from app.services.followup import overdue_reminder_counts
-from app.views.base import AppModelView
+from app.views.base import AppModelView, parse_id
 from app.views.formatting import local_date, local_datetime
-from app.views.forms import client_field, email_field, required
+from app.views.forms import BOOTSTRAP, client_field, email_field, required
 from app.views.history import describe_events
 from app.views.labels import CLIENT_KINDS, CLIENT_LABELS, COMPLAINT_LABELS, CONTRACT_LABELS
 
@@ -40,7 +40,8 @@ class ClientView(AppModelView):
     base_order = ("name", "asc")
     formatters_columns = {"kind": lambda v: dict(CLIENT_KINDS).get(v, v)}
     add_form_extra_fields = {
-        "kind": SelectField(_l("Kind"), choices=CLIENT_KINDS, default="person"),
+        "kind": SelectField(_l("Kind"), choices=CLIENT_KINDS, default="person",
+                            render_kw=BOOTSTRAP),
         "email": email_field(_l("Email")),
     }
     edit_form_extra_fields = add_form_extra_fields
@@ -73,6 +74,7 @@ class ClientView(AppModelView):
         contracts = db.session.scalars(
             select(Contract).where(Contract.client_id == client.id).order_by(Contract.number)
         ).all()
+        self.update_redirect()  # as FAB's show: the language switch and "back" return here
         return self.render_template(
             self.show_template,
             client=client,
@@ -93,8 +95,8 @@ class ClientView(AppModelView):
 
 
 def _default_client():
-    raw = request.args.get("client_id", "")
-    return db.session.get(Client, int(raw)) if raw.isdigit() else None
+    client_id = parse_id(request.args.get("client_id"))
+    return db.session.get(Client, client_id) if client_id else None
 
 
 class ContractView(AppModelView):
@@ -124,7 +126,7 @@ class ContractView(AppModelView):
                                                      mandatory=True)}
 
     def post_add_redirect(self):
-        item_client = request.form.get("client", "")
-        if item_client.isdigit():
-            return redirect(url_for("ClientView.show", pk=int(item_client)) + "#contracts")
+        client_id = parse_id(request.form.get("client"))
+        if client_id:
+            return redirect(url_for("ClientView.show", pk=client_id) + "#contracts")
         return super().post_add_redirect()

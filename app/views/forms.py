@@ -11,6 +11,8 @@ def required():
     """A fresh list each time: FAB appends to the validator lists it is given."""
     return [DataRequired(message=_l("This field is required."))]
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# Extra form fields declared without FAB's widgets get Bootstrap's look through this.
+BOOTSTRAP = {"class": "form-control"}
 
 
 class ContractOfClient:
@@ -39,6 +41,6 @@ def contract_field(endpoint):
 
 def email_field(label):
     return StringField(label, [Optional(), Regexp(EMAIL_RE, message=_l("Invalid email address.")),
-                               Length(max=320)])
+                               Length(max=320)], render_kw=BOOTSTRAP)
 
 

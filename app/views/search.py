@@ -22,6 +22,7 @@ class SearchView(BaseView):
         result = quick_search(db.session, text)
         if result.exact is not None:
             return redirect(url_for("ComplaintView.show", pk=result.exact.id))
+        self.update_redirect()  # switching language keeps the results on screen
         return self.render_template(
             "search.html", q=text, result=result, labels=COMPLAINT_LABELS,
             client_labels=CLIENT_LABELS, local_datetime=local_datetime,

@@ -6,6 +6,7 @@ from wtforms import Field
 from wtforms.validators import ValidationError
 
 from app.extensions import db
+from app.views.base import parse_id
 
 
 class AjaxSelectWidget:
@@ -43,7 +44,8 @@ class AjaxModelField(Field):
         if not raw:
             self.data = None
             return
-        obj = db.session.get(self.model, int(raw)) if raw.isdigit() else None
+        pk = parse_id(raw)
+        obj = db.session.get(self.model, pk) if pk else None
         self._invalid = obj is None
         self.data = obj
 

@@ -1,0 +1,150 @@
+"""Browser tests: a real gunicorn server on its own database, driven by Debian's Chromium
+through Playwright's sync API.
+
+The whole directory is skipped, with the reason printed by ``-ra``, when Chromium or the
+playwright package is missing (each module calls ``pytest.skip(SKIP_REASON, …)``).
+
+The server runs the release step first (``flask setup``: migrate, roles, seed, admin),
+then FAB's ``flask fab create-user`` for an agent, exactly as an operator would. Its
+database is a temporary SQLite file, or, when TEST_DATABASE_URL is set, a separate
+``<db>_e2e`` PostgreSQL database (the integration tests of the same session own the
+TEST_DATABASE_URL one).
+"""
+
+import os
+import re
+
+import pytest
+
+from tests.e2e import support
+
+# Nothing here is a Playwright object at import time: the modules skip before using them.
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("e2e")
+    drop_database = None
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+    if test_url.startswith("postgres"):
+        database_url, drop_database = support.create_postgres_database(test_url)
+    else:
+        database_url = f"sqlite:///{workdir / 'e2e.db'}"
+    env = support.server_environment(database_url, workdir / "instance")
+    server = None
+    try:
+        support.run_cli(["setup"], env)
+        support.run_cli(["fab", "create-user", "--role", "Agent", "--username", support.AGENT[0],
+                         "--firstname", "Agent", "--lastname", "Test",
+                         "--email", "agent@example.org", "--password", support.AGENT[1]], env)
+        server = support.start_server(env, workdir)
+        yield server
+    finally:
+        if server is not None:
+            support.stop_server(server)
+        if drop_database is not None:
+            drop_database()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=10_000)  # a loaded machine must not make the suite flaky
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(support.CHROMIUM),
+                                             headless=True, args=support.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+class BrowserErrors:
+    """Console errors, uncaught exceptions, failed requests and 5xx answers of one page."""
+
+    def __init__(self):
+        self.items: list[str] = []
+
+    def watch(self, page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
+        page.on("response", self._response)
+        page.on("requestfailed", self._request_failed)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "")
+            self.items.append(f"console error: {message.text} ({where})")
+
+    def _response(self, response) -> None:
+        if response.status >= 500:
+            self.items.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+    def _request_failed(self, request) -> None:
+        failure = request.failure or ""
+        if "ERR_ABORTED" not in failure:  # a navigation that replaced a pending request
+            self.items.append(f"request failed: {request.method} {request.url} ({failure})")
+
+
+@pytest.fixture
+def new_page(browser, live_server, request):
+    """``new_page()`` opens a page in a fresh browser context (its own cookies). At the end
+    the test fails on any browser error or server traceback, and a failed test leaves a
+    screenshot in test-results/."""
+    contexts, pages = [], []
+    errors = BrowserErrors()
+    tracebacks_before = len(live_server.tracebacks())
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR",
+                                      timezone_id="Europe/Paris",
+                                      viewport={"width": 1366, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        errors.watch(page)
+        pages.append(page)
+        return page
+
+    yield make
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        support.RESULTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        for n, page in enumerate(pages):
+            try:
+                page.screenshot(path=str(support.RESULTS / f"FAILED-{name}-{n}.png"),
+                                full_page=True)
+            except Exception:  # best effort: the test has failed already
+                pass
+    for context in contexts:
+        context.close()
+    new_tracebacks = live_server.tracebacks()[tracebacks_before:]
+    problems = errors.items + [f"server traceback:{tb}" for tb in new_tracebacks]
+    if problems:
+        pytest.fail("browser or server errors:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def pytest_terminal_summary(terminalreporter):
+    ran_e2e = any("tests/e2e/" in report.nodeid
+                  for reports in terminalreporter.stats.values() for report in reports
+                  if hasattr(report, "nodeid"))
+    stale = support.stale_catalogs()
+    if ran_e2e and stale:
+        terminalreporter.write_line(
+            "e2e: compiled catalogs older than their .po (French text may be stale; run "
+            f"`make translations`): {', '.join(stale)}", yellow=True)

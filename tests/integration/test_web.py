@@ -1,0 +1,223 @@
+"""Request-level behaviour: language switching and saving, the health check, and the
+guards that turn malformed URLs into a 302/400/404 instead of a server error."""
+
+import json
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from tests import factories as f
+from tests.conftest import PASSWORD, login
+
+
+@pytest.fixture
+def dbs(app):
+    """``with dbs() as s:`` a session closed at the end of the block (see
+    test_complaint_views: no transaction may stay open while the client makes a request)."""
+    from app.extensions import db
+
+    @contextmanager
+    def scope():
+        with app.app_context():
+            yield db.session
+
+    return scope
+
+
+@pytest.fixture
+def fresh_user(dbs):
+    """A user of its own: switching language is saved on the account."""
+    from flask import current_app
+
+    with dbs():
+        return f.make_user(current_app.appbuilder, "Agent", PASSWORD).username
+
+
+def language_of(response) -> str:
+    html = response.get_data(as_text=True)
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def saved_language(dbs, username):
+    with dbs() as s:
+        return f.user(s, username).language
+
+
+# --- language -----------------------------------------------------------------------------
+
+def test_french_by_default(app, fresh_user):
+    client = login(app.test_client(), fresh_user)
+
+    page = client.get("/complaints/list/")
+
+    assert language_of(page) == "fr"
+    assert "Toutes les réclamations" in page.get_data(as_text=True)
+
+
+def test_switching_to_english_is_applied_saved_and_restored_at_next_login(app, dbs,
+                                                                          fresh_user):
+    client = login(app.test_client(), fresh_user)
+
+    switched = client.get("/lang/en")
+    page = client.get("/complaints/list/")
+
+    assert switched.status_code == 302
+    assert language_of(page) == "en"
+    html = page.get_data(as_text=True)
+    assert "All complaints" in html and "Complaints" in html
+    assert saved_language(dbs, fresh_user) == "en"
+
+    next_session = login(app.test_client(), fresh_user)
+    assert language_of(next_session.get("/complaints/list/")) == "en"
+
+    next_session.get("/lang/fr")
+    assert saved_language(dbs, fresh_user) == "fr"
+    assert language_of(login(app.test_client(), fresh_user).get("/clients/list/")) == "fr"
+
+
+def test_switching_language_returns_to_the_page(app, dbs, fresh_user):
+    with dbs() as s:
+        pk = f.make_client(s).id
+    client = login(app.test_client(), fresh_user)
+    client.get(f"/clients/show/{pk}")
+
+    response = client.get("/lang/en")
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/clients/show/{pk}")
+
+
+def test_url_language_does_not_change_the_saved_one(app, dbs, fresh_user):
+    client = login(app.test_client(), fresh_user)
+
+    assert language_of(client.get("/complaints/list/?_l_=en")) == "en"
+    assert language_of(client.get("/complaints/list/")) == "fr"
+    assert saved_language(dbs, fresh_user) is None
+
+
+def test_anonymous_language_switch_saves_nothing(app):
+    client = app.test_client()
+
+    assert client.get("/lang/en").status_code == 302
+    assert language_of(client.get("/login/")) == "en"
+
+
+def test_unknown_language_is_refused(app, dbs, fresh_user):
+    client = login(app.test_client(), fresh_user)
+
+    assert client.get("/lang/xx").status_code == 404
+    assert saved_language(dbs, fresh_user) is None
+
+
+# --- health -------------------------------------------------------------------------------
+
+# A second application in this process would take over the shared AppBuilder of the
+# session's application (extensions.py builds one AppBuilder at import): build it in a
+# child process instead.
+HEALTH_PROBE = """
+import json, sys
+from app import create_app
+app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1], INSTANCE_PATH=sys.argv[2],
+                 FILES_PATH=sys.argv[2])
+response = app.test_client().get("/health")
+print(json.dumps({"status": response.status_code, "body": response.get_json()}))
+"""
+
+
+def health_of(database_url, tmp_path):
+    from config import ROOT
+
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", HEALTH_PROBE, database_url, str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1]), time.monotonic() - started
+
+
+@pytest.mark.parametrize("database_url", [
+    "sqlite:////nonexistent-dir/x.db",
+    "postgresql+psycopg://postgres@127.0.0.1:1/x",
+])
+def test_health_reports_an_unavailable_database(tmp_path, database_url):
+    result, elapsed = health_of(database_url, tmp_path)
+
+    assert result["status"] == 503
+    body = result["body"]
+    assert (body["status"], body["database"]) == ("error", "unavailable")
+    assert body["reason"] and len(body["reason"]) <= 200
+    assert elapsed < 60
+
+
+def test_health_answers_without_login(app):
+    response = app.test_client().get("/health")
+
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+# --- malformed URLs -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    "/complaints/show/99999999999999999999", "/complaints/edit/99999999999999999999",
+    "/complaints/edit/3000000000", "/clients/show/3000000000",
+    "/clients/edit/99999999999999999999", "/contracts/show/99999999999999999999",
+    "/config/categories/edit/99999999999999999999", "/config/states/show/3000000000",
+    "/complaints/edit/abc", "/contracts/show/abc",
+])
+def test_out_of_range_or_malformed_ids_are_404(admin_client, url):
+    assert admin_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    "/complaints/list/?_flt_0_tracking_number=a%00b", "/complaints/lookup/clients?q=%00",
+    "/clients/list/?_flt_0_name=%00",
+])
+def test_nul_bytes_in_the_query_are_a_bad_request(admin_client, url):
+    assert admin_client.get(url).status_code == 400
+
+
+def test_nul_bytes_in_a_form_are_a_bad_request(admin_client, dbs):
+    number = f.unique("NUL")
+
+    response = admin_client.post("/clients/add", data={"customer_number": number,
+                                                       "name": "a\x00b"})
+
+    assert response.status_code == 400
+    with dbs() as s:
+        from sqlalchemy import select
+
+        from app.models import Client
+
+        assert s.scalars(select(Client).where(Client.customer_number == number)).all() == []
+
+
+@pytest.mark.parametrize("url", [
+    "/clients/list/?page_ClientView=abc", "/clients/list/?psize_ClientView=-5",
+    "/contracts/list/?page_ContractView=%C2%B2", "/reminders/list/?psize_MyReminderView=x",
+    "/config/categories/list/?page_CategoryView=1e3",
+])
+def test_malformed_page_arguments_on_any_list(admin_client, url):
+    response = admin_client.get(url)
+
+    assert response.status_code == 302
+    assert admin_client.get(response.headers["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("url", [
+    "/clients/list/?psize_ClientView=5000", "/clients/list/?page_ClientView=0",
+    "/clients/list/?_oc_ClientView=name&_od_ClientView=desc",
+])
+def test_valid_list_arguments_are_kept(admin_client, url):
+    assert admin_client.get(url).status_code == 200
+
+
+def test_home_sends_staff_to_their_work_and_others_to_login(app, agent_client):
+    staff = agent_client.get("/")
+    anonymous = app.test_client().get("/")
+
+    assert staff.status_code == 302 and "/login/" not in staff.headers["Location"]
+    assert agent_client.get(staff.headers["Location"]).status_code == 200
+    assert anonymous.status_code == 302 and "/login/" in anonymous.headers["Location"]
