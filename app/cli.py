@@ -20,7 +20,9 @@ def register_cli(app):
 @with_appcontext
 def setup_command(no_admin):
     """Release step: migrate, create roles and permissions, seed data, create the admin."""
-    from app.extensions import appbuilder, db
+    from app.extensions import db
+
+    appbuilder = current_app.appbuilder
     from app.services import setup
 
     upgrade(directory=str(ROOT / "migrations"))
@@ -28,6 +30,7 @@ def setup_command(no_admin):
     labels = setup.Labels(ROOT / "translations")
     added = setup.seed_reference_data(db.session, labels)
     states = setup.seed_workflow(db.session, labels)
+    setup.seed_deadline_rules(db.session)
     click.echo(f"Database ready ({added} reference items and {states} states added).")
     if no_admin:
         return

@@ -14,7 +14,7 @@ READ = {"can_list", "can_show"}
 WRITE = READ | {"can_add", "can_edit"}
 EVERYTHING = WRITE | {"can_delete"}
 
-STAFF_MENUS = {"Complaints", "All complaints", "My reminders", "Clients", "Contracts"}
+STAFF_MENUS = {"Dashboard", "Complaints", "All complaints", "My reminders", "Clients", "Contracts"}
 
 ROLE_DEFAULTS = {
     SUPERVISOR: {
@@ -23,6 +23,7 @@ ROLE_DEFAULTS = {
         "ContractView": EVERYTHING,
         "MyReminderView": {"can_list"},
         "SearchView": {"can_search"},
+        "DashboardView": {"can_index"},
         "UserInfoEditView": {"can_this_form_get", "can_this_form_post"},
         "UserDBModelView": {"can_userinfo"},
         "StaffUserView": {"can_userinfo"},
@@ -33,6 +34,7 @@ ROLE_DEFAULTS = {
         "ContractView": WRITE,
         "MyReminderView": {"can_list"},
         "SearchView": {"can_search"},
+        "DashboardView": {"can_index"},
         "UserInfoEditView": {"can_this_form_get", "can_this_form_post"},
         "StaffUserView": {"can_userinfo"},
     },
@@ -41,6 +43,7 @@ ROLE_DEFAULTS = {
         "ClientView": READ,
         "ContractView": READ,
         "SearchView": {"can_search"},
+        "DashboardView": {"can_index"},
         "StaffUserView": {"can_userinfo"},
     },
 }

@@ -5,12 +5,20 @@ from datetime import datetime, timedelta
 OVERDUE = "overdue"
 DUE_SOON = "due_soon"
 ON_TRACK = "on_track"
+PAUSED = "paused"
 
 
-def urgency(due_at: datetime | None, now: datetime, warning_days: int, closed: bool):
-    """``overdue``, ``due_soon`` or ``on_track``; ``None`` once closed or without deadline."""
+def urgency(due_at: datetime | None, now: datetime, warning_days: int, closed: bool,
+            paused: bool = False):
+    """``overdue``, ``due_soon`` or ``on_track``; ``None`` once closed or without deadline.
+
+    While the clock is paused (waiting for the complainant) the deadline moves with the
+    pause, so the complaint cannot fall late: ``paused``.
+    """
     if closed or due_at is None:
         return None
+    if paused:
+        return PAUSED
     if now > due_at:
         return OVERDUE
     if now > due_at - timedelta(days=warning_days):

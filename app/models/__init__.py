@@ -22,7 +22,7 @@ from app.models.reference import (
     Severity,
 )
 from app.models.users import AppUser, Team
-from app.models.workflow import State, StateTransition
+from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 
 User = AppUser
 
@@ -30,5 +30,5 @@ __all__ = [
     "Model", "utcnow", "Client", "Contract", "Complaint", "Event", "Note", "Reminder",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
-    "State", "StateTransition",
+    "State", "StateTransition", "DeadlineRule", "Holiday",
 ]

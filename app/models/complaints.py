@@ -12,11 +12,11 @@ from sqlalchemy import (
     Text,
     bindparam,
     exists,
+    text,
 )
-from sqlalchemy import DateTime as _DateTime
 from sqlalchemy.orm import column_property, relationship
 
-from app.domain.deadlines import DEFAULT_WARNING_DAYS
+from app.domain.deadlines import CLOCK_PAUSED, CLOCK_STOPPED, DEFAULT_WARNING_DAYS
 from app.domain.urgency import urgency
 from app.models.base import Model, utcnow
 
@@ -39,6 +39,12 @@ class Complaint(Model):
         Index("ix_complaint_assignee_received", "assignee_id", "received_at"),
         Index("ix_complaint_team_received", "team_id", "received_at"),
         Index("ix_complaint_client_received", "client_id", "received_at"),
+        # Running clocks only: the urgent list and the urgency filters read these without
+        # walking the answered and closed majority of a large register.
+        Index("ix_complaint_running_due", "due_at", sqlite_where=text("clock = 'running'"),
+              postgresql_where=text("clock = 'running'")),
+        Index("ix_complaint_open_assignee_due", "assignee_id", "due_at",
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
     )
 
     id = Column(Integer, primary_key=True)
@@ -71,8 +77,17 @@ class Complaint(Model):
     satisfaction = Column(String(10), nullable=False, default="unknown")  # yes | no | unknown
     satisfaction_rating = Column(Integer)
     due_at = Column(DateTime, index=True)
+    # Start of the warning window (due_at - the rule's warning days): "due soon" is then
+    # an indexed range query, whatever rule each complaint follows.
+    warning_at = Column(DateTime, index=True)
+    # Facts fixed when the complaint is first answered (or closed without an answer):
+    # seconds from reception to answer minus paused time, and whether it beat due_at.
+    processing_seconds = Column(Integer)
+    answered_on_time = Column(Boolean)
     paused_seconds = Column(Integer, nullable=False, default=0)
-    # Set while the complaint sits in a state that pauses the clock.
+    # running | paused | stopped (see app/domain/deadlines.clock_for); while not running,
+    # paused_since says since when, so the time is given back if the clock restarts.
+    clock = Column(String(10), nullable=False, default="running", server_default="running")
     paused_since = Column(DateTime)
     # Copied from the contract (or the client) so that lists and reports filter and group
     # on an indexed column of the complaint itself, and keep the value of the day.
@@ -111,8 +126,14 @@ class Complaint(Model):
     @property
     def urgency(self):
         """overdue / due_soon / on_track, or None once closed."""
-        return urgency(self.due_at, utcnow(), DEFAULT_WARNING_DAYS,
-                       closed=self.closed_at is not None)
+        warning = self._warning_days()
+        return urgency(self.due_at, utcnow(), warning, closed=self.clock == CLOCK_STOPPED,
+                       paused=self.clock == CLOCK_PAUSED)
+
+    def _warning_days(self) -> float:
+        if self.due_at and self.warning_at:
+            return (self.due_at - self.warning_at).total_seconds() / 86400
+        return DEFAULT_WARNING_DAYS
 
 
 class Event(Model):
@@ -192,6 +213,6 @@ Complaint.has_overdue_reminder = column_property(
     exists().where(
         Reminder.complaint_id == Complaint.id,
         Reminder.done_at.is_(None),
-        Reminder.remind_at < bindparam("reminder_now", callable_=utcnow, type_=_DateTime),
+        Reminder.remind_at < bindparam("reminder_now", callable_=utcnow, type_=DateTime),
     )
 )

@@ -1,6 +1,16 @@
 """Workflow states and their allowed transitions: data, editable by admins."""
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import relationship
 
 from app.models.base import Model, ReferenceMixin
@@ -30,3 +40,39 @@ class StateTransition(Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target}"
+
+
+class DeadlineRule(Model):
+    """Delay for (state or any) × (complexity or any); NULL means "any"."""
+
+    __tablename__ = "deadline_rule"
+
+    id = Column(Integer, primary_key=True)
+    state_id = Column(Integer, ForeignKey("state.id", ondelete="CASCADE"))
+    complexity_id = Column(Integer, ForeignKey("complexity.id", ondelete="CASCADE"))
+    days = Column(Integer, nullable=False, default=15)
+    business_days = Column(Boolean, nullable=False, default=False)
+    warning_days = Column(Integer, nullable=False, default=3)
+    state = relationship(State, lazy="joined")
+    complexity = relationship("Complexity", lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{self.state or '*'} × {self.complexity or '*'}: {self.days}"
+
+
+class Holiday(Model):
+    """A public holiday, skipped when deadlines count business days."""
+
+    __tablename__ = "holiday"
+
+    id = Column(Integer, primary_key=True)
+    day = Column(Date, unique=True, nullable=False)
+    label = Column(String(150))
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.label or ''}".strip()
+
+
+# NULL means "any": a plain unique constraint would let two "any × any" rules in.
+Index("uq_deadline_rule_scope", func.coalesce(DeadlineRule.state_id, 0),
+      func.coalesce(DeadlineRule.complexity_id, 0), unique=True)

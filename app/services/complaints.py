@@ -10,9 +10,10 @@ import logging
 from sqlalchemy import inspect, select
 
 from app.domain import events
-from app.domain.deadlines import DEFAULT_DELAY_DAYS, calendar_due_at, paused_until_now
+from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, Event, State, StateTransition
+from app.services import deadlines
 from app.services.clock import utcnow
 from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
 from app.services.settings import get_setting
@@ -72,7 +73,8 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> 
     complaint.created_by_id = getattr(actor, "id", None)
     complaint.paused_seconds = complaint.paused_seconds or 0
     _enter_state(complaint, state, complaint.received_at)
-    _refresh_deadline(complaint, now)
+    deadlines.refresh_deadline(session, complaint, actor, now, deadlines.REASON_CREATED)
+    _record_answer_if_done(complaint)
     session.add(complaint)
     session.flush()
     _log(session, complaint, actor, events.CREATED, now=now)
@@ -110,8 +112,11 @@ def stage_update(session, complaint: Complaint, actor=None, now=None) -> list[st
                  old_value=old, new_value=new)
         if assignment:
             _log_assignment(session, complaint, actor, now, assignment)
-        if "received_at" in changes or "complexity" in changes:
-            _refresh_deadline(complaint, now)
+        reason = next((r for f, r in (("received_at", deadlines.REASON_RECEIVED),
+                                      ("complexity", deadlines.REASON_COMPLEXITY))
+                       if f in changes), None)
+        if reason:
+            deadlines.refresh_deadline(session, complaint, actor, now, reason)
     return [*changes, *(["state"] if state_change else []), *assignment]
 
 
@@ -119,9 +124,10 @@ def change_state(session, complaint: Complaint, target: State, actor=None, now=N
                  comment: str | None = None) -> Complaint:
     """Move the complaint to ``target`` along an allowed transition, and commit."""
     now = now or utcnow()
-    old_state = complaint.state
-    _apply_state_change(session, complaint, old_state, target, actor, now, comment)
-    complaint.state = target
+    if complaint.state is not None and complaint.state.id == target.id:
+        # The same form posted twice: re-entering would move closed_at and log a bogus event.
+        return complaint
+    _apply_state_change(session, complaint, complaint.state, target, actor, now, comment)
     session.commit()
     return complaint
 
@@ -146,18 +152,38 @@ def _apply_state_change(session, complaint, old_state, new_state, actor, now, co
         check_transition(_id(old_state), new_state.id, transitions(session))
     except TransitionNotAllowed as exc:
         raise TransitionRefused(old_state, new_state) from exc
-    if old_state is not None and old_state.pauses_clock and complaint.paused_since:
-        complaint.paused_seconds = paused_until_now(
-            complaint.paused_seconds, complaint.paused_since, now)
-        complaint.paused_since = None
+    resumed = _leave_state(complaint, new_state, now)
     _enter_state(complaint, new_state, now)
-    _refresh_deadline(complaint, now)
+    complaint.state = new_state
     _log(session, complaint, actor, events.STATE_CHANGED, now=now, field="state",
          old_value=_id(old_state), new_value=new_state.id, detail=comment)
+    reason = deadlines.REASON_PAUSE if resumed else deadlines.REASON_STATE
+    deadlines.refresh_deadline(session, complaint, actor, now, reason)
+    _record_answer_if_done(complaint)
+
+
+def _clock_for(state) -> str:
+    return clock_for(state.pauses_clock, state.marks_answered, state.is_final)
+
+
+def _leave_state(complaint, new_state, now) -> bool:
+    """Restart the clock if the new state runs it; True when paused time was given back.
+
+    Waiting for the complainant pauses the clock; answering or closing stops it. Either
+    way the time is given back when the clock restarts, so a complaint sent back to work
+    or reopened is not charged for the time it was waiting, answered or closed.
+    """
+    if complaint.paused_since is None or _clock_for(new_state) != CLOCK_RUNNING:
+        return False
+    complaint.paused_seconds = paused_until_now(complaint.paused_seconds,
+                                                complaint.paused_since, now)
+    complaint.paused_since = None
+    return True
 
 
 def _enter_state(complaint, state, when):
-    if state.pauses_clock and complaint.paused_since is None:
+    complaint.clock = _clock_for(state)
+    if complaint.clock != CLOCK_RUNNING and complaint.paused_since is None:
         complaint.paused_since = when
     if state.marks_answered and complaint.answered_at is None:
         complaint.answered_at = when
@@ -167,11 +193,11 @@ def _enter_state(complaint, state, when):
         complaint.closed_at = None  # reopened
 
 
-def _refresh_deadline(complaint, now):
-    received = complaint.received_at
-    if received is None:
-        return
-    complaint.due_at = calendar_due_at(received, DEFAULT_DELAY_DAYS, complaint.paused_seconds)
+def _record_answer_if_done(complaint):
+    """Processing facts are fixed at the first answer, or at closure without one."""
+    done = complaint.answered_at or complaint.closed_at
+    if done is not None:
+        deadlines.record_answer(complaint, done)
 
 
 def _check_contract(complaint):

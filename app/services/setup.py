@@ -12,8 +12,9 @@ from babel.support import Translations
 from sqlalchemy import select
 
 from app.domain import roles as role_defaults
+from app.domain.deadlines import DEFAULT_DELAY_DAYS, DEFAULT_WARNING_DAYS
 from app.domain.reference_data import REFERENCE_LISTS, STATES, TRANSITIONS
-from app.models import REFERENCE_MODELS, State, StateTransition
+from app.models import REFERENCE_MODELS, DeadlineRule, State, StateTransition
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,17 @@ def seed_workflow(session, labels: Labels) -> int:
     session.add_all(StateTransition(source=states[a], target=states[b]) for a, b in TRANSITIONS)
     session.commit()
     return len(states)
+
+
+def seed_deadline_rules(session) -> int:
+    """The contractual default, "any state × any complexity → 15 days, warn 3 days before",
+    on a database that has no deadline rule yet."""
+    if session.scalars(select(DeadlineRule.id)).first() is not None:
+        return 0
+    session.add(DeadlineRule(state_id=None, complexity_id=None, days=DEFAULT_DELAY_DAYS,
+                             business_days=False, warning_days=DEFAULT_WARNING_DAYS))
+    session.commit()
+    return 1
 
 
 def sync_roles_and_permissions(appbuilder) -> None:

@@ -11,6 +11,8 @@ from app.views.configuration import (
     StateView,
     TeamView,
 )
+from app.views.dashboard import DashboardView
+from app.views.deadlines import DeadlineRuleView, HolidayView
 from app.views.reminders import MyReminderView
 from app.views.search import SearchView
 
@@ -19,6 +21,7 @@ COMPLAINTS, CLIENTS, CONFIGURATION = "Complaints", "Clients", "Configuration"
 
 def register_views(appbuilder):
     add = appbuilder.add_view
+    add(DashboardView, "Dashboard", icon="fa-tachometer-alt", label=_l("Dashboard"))
     add(ComplaintView, "All complaints", icon="fa-inbox", label=_l("All complaints"),
         category=COMPLAINTS, category_label=_l("Complaints"), category_icon="fa-inbox")
     add(MyReminderView, "My reminders", icon="fa-bell", label=_l("My reminders"),
@@ -34,6 +37,10 @@ def register_views(appbuilder):
         first = False
     add(StateView, "States", icon="fa-flag", label=_l("States"), category=CONFIGURATION)
     add(StateTransitionView, "Transitions", icon="fa-random", label=_l("Allowed transitions"),
+        category=CONFIGURATION)
+    add(DeadlineRuleView, "Deadline rules", icon="fa-hourglass-half",
+        label=_l("Deadline rules"), category=CONFIGURATION)
+    add(HolidayView, "Holidays", icon="fa-calendar", label=_l("Holidays"),
         category=CONFIGURATION)
     add(TeamView, "Teams", icon="fa-users", label=_l("Teams"), category=CONFIGURATION)
     add(SettingView, "Settings", icon="fa-sliders-h", label=_l("Settings"),

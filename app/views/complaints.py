@@ -1,5 +1,7 @@
 """Réclamations: the global list, the complaint page and its actions."""
 
+import logging
+
 from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
@@ -7,33 +9,48 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms import DateTimeField, SelectField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import InputRequired, Optional
 
 from app.extensions import db
 from app.models import AppUser, Client, Complaint, Contract, Reminder, State, Team
 from app.services import complaints as complaint_service
-from app.services import followup
+from app.services import deadlines, followup
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
-from app.views.base import AppModelView
+from app.views.base import AppModelView, parse_id
+from app.views.durations import duration
+from app.views.filters import URGENCY_CHOICES, UrgencyFilter
 from app.views.formatting import local_datetime, urgency_badge
-from app.views.forms import client_field, contract_field, email_field, required
+from app.views.forms import BOOTSTRAP, client_field, contract_field, email_field, required
 from app.views.history import describe_events
 from app.views.labels import COMPLAINT_LABELS, SATISFACTION_CHOICES
 
+logger = logging.getLogger(__name__)
 LOOKUP_LIMIT = 20
 
 
 def _default_client():
-    raw = request.args.get("client_id", "")
-    return db.session.get(Client, int(raw)) if raw.isdigit() else None
+    client_id = parse_id(request.args.get("client_id"))
+    return db.session.get(Client, client_id) if client_id else None
+
+
+def _get(model, raw):
+    """The row whose id was posted, or None for an empty or malformed id."""
+    pk = parse_id(raw)
+    return db.session.get(model, pk) if pk else None
 
 
 def _received_at_field():
-    return DateTimeField(_l("Received at"), required(), format="%Y-%m-%d %H:%M",
+    # InputRequired, not DataRequired: the latter replaces "Not a valid datetime value"
+    # with "This field is required." when something unparsable was typed.
+    return DateTimeField(_l("Received at"),
+                         [InputRequired(message=_l("This field is required."))],
+                         format="%Y-%m-%d %H:%M",
                          default=lambda: to_local(utcnow()).replace(second=0, microsecond=0),
-                         description=_l("Local time, YYYY-MM-DD HH:MM"))
+                         description=_l("Local time, YYYY-MM-DD HH:MM"),
+                         render_kw=BOOTSTRAP)
 
 
 QUALIFICATION = ["request_type", "channel", "category", "severity", "complexity"]
@@ -65,7 +82,9 @@ class ComplaintView(AppModelView):
     search_columns = ["tracking_number", "received_at", "request_type", "channel",
                       "category", "severity", "complexity", "state", "team", "assignee",
                       "confidential", "sector", "agency", "analytic_code", "resolution_type",
-                      "answered_at", "due_at", "subject", "complainant_email", "order_number"]
+                      "answered_at", "due_at", "urgency", "subject", "complainant_email",
+                      "order_number"]
+    search_form_extra_fields = {"urgency": SelectField(_l("Urgency"), choices=URGENCY_CHOICES)}
     add_columns = FORM_COLUMNS
     edit_columns = FORM_COLUMNS
     add_fieldsets = FORM_FIELDSETS
@@ -82,8 +101,9 @@ class ComplaintView(AppModelView):
         "received_at": _received_at_field(),
         "complainant_email": email_field(_l("Complainant email")),
         "satisfaction": SelectField(_l("Complainant satisfied"), choices=SATISFACTION_CHOICES,
-                                    default="unknown"),
-        "description": TextAreaField(_l("Description"), [Optional()]),
+                                    default="unknown", render_kw=BOOTSTRAP),
+        "description": TextAreaField(_l("Description"), [Optional()],
+                                     render_kw={**BOOTSTRAP, "rows": 5}),
     }
     edit_form_extra_fields = {k: v for k, v in add_form_extra_fields.items()}
     validators_columns = {"state": required(), "complexity": required()}
@@ -101,11 +121,24 @@ class ComplaintView(AppModelView):
         "lookup_clients": "show", "lookup_contracts": "show",
     }
 
+    def _init_properties(self):
+        super()._init_properties()
+        # Urgency is derived, not a column: FAB gets its filter here, and the search
+        # form's "urgency" select (above) as the value widget.
+        urgency = [UrgencyFilter("urgency", self.datamodel)]
+        self._filters._search_filters["urgency"] = urgency
+        self._filters._all_filters["urgency"] = urgency
+
     # --- FAB hooks: one service call each ----------------------------------------------
 
     def pre_add(self, item):
         item.received_at = to_utc(item.received_at)
-        complaint_service.stage_new_complaint(db.session, item, actor=g.user)
+        try:  # it flushes; FAB flashes str(exc), which would show the SQL and its values
+            complaint_service.stage_new_complaint(db.session, item, actor=g.user)
+        except SQLAlchemyError:
+            db.session.rollback()
+            logger.exception("could not register a complaint")
+            raise RuntimeError(str(self.database_error_message)) from None
 
     def pre_update(self, item):
         item.received_at = to_utc(item.received_at)
@@ -124,6 +157,7 @@ class ComplaintView(AppModelView):
     def show(self, pk):
         complaint = self._get_or_404(pk)
         session = db.session
+        self.update_redirect()  # as FAB's show: the language switch and "back" return here
         return self.render_template(
             self.show_template,
             complaint=complaint,
@@ -134,6 +168,8 @@ class ComplaintView(AppModelView):
                                   .order_by(Team.name)).all(),
             users=_active_users(session),
             now=utcnow(),
+            deadline=deadlines.explain_deadline(session, complaint, utcnow()),
+            duration=duration,
             title=complaint.tracking_number,
         )
 
@@ -141,7 +177,7 @@ class ComplaintView(AppModelView):
     @has_access
     def change_state(self, pk):
         complaint = self._get_or_404(pk)
-        target = db.session.get(State, request.form.get("state_id", type=int) or 0)
+        target = _get(State, request.form.get("state_id"))
         if target is None:
             flash(_("Choose a state."), "danger")
         else:
@@ -154,8 +190,8 @@ class ComplaintView(AppModelView):
     @has_access
     def assign(self, pk):
         complaint = self._get_or_404(pk)
-        team = db.session.get(Team, request.form.get("team_id", type=int) or 0)
-        user = db.session.get(AppUser, request.form.get("assignee_id", type=int) or 0)
+        team = _get(Team, request.form.get("team_id"))
+        user = _get(AppUser, request.form.get("assignee_id"))
         self._run(complaint_service.assign, db.session, complaint, team=team, assignee=user,
                   actor=g.user, success=_("Assignment saved."))
         return self._back(pk)
@@ -172,7 +208,7 @@ class ComplaintView(AppModelView):
     @has_access
     def add_reminder(self, pk):
         complaint = self._get_or_404(pk)
-        user = db.session.get(AppUser, request.form.get("user_id", type=int) or 0)
+        user = _get(AppUser, request.form.get("user_id"))
         remind_at = _parse_local(request.form.get("remind_at", ""))
         if remind_at is None:
             flash(_("Enter the reminder date as YYYY-MM-DD HH:MM."), "danger")
@@ -208,7 +244,7 @@ class ComplaintView(AppModelView):
     @expose("/lookup/contracts")
     @has_access
     def lookup_contracts(self):
-        client_id = request.args.get("client_id", type=int)
+        client_id = parse_id(request.args.get("client_id"))
         if not client_id:
             return jsonify(results=[])
         term = request.args.get("q", "").strip()
@@ -254,6 +290,6 @@ def _parse_local(raw: str):
         try:
             return to_utc(datetime.strptime(raw, fmt), current_app.config[
                 "BABEL_DEFAULT_TIMEZONE"])
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: year 1 in UTC is year 0
             continue
     return None

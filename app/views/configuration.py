@@ -1,8 +1,11 @@
 """Configuration menu (admins): reference lists, states and transitions, teams, settings."""
 
+from flask import flash
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.extensions import db
 from app.models import (
     Agency,
     Category,
@@ -17,6 +20,9 @@ from app.models import (
     StateTransition,
     Team,
 )
+from app.services import deadlines
+from app.services.clock import utcnow
+from app.services.settings import validate_setting
 from app.views.base import AppModelView
 from app.views.forms import email_field, required
 from app.views.labels import REFERENCE_LABELS
@@ -113,3 +119,21 @@ class SettingView(AppModelView):
     edit_columns = ["value"]
     show_columns = ["key", "value"]
     validators_columns = {"key": required()}
+
+    def pre_add(self, item):
+        validate_setting(item.key, item.value)
+
+    def pre_update(self, item):
+        validate_setting(item.key, item.value)
+
+    def post_add(self, item):
+        self._after_change(item)
+
+    def post_update(self, item):
+        self._after_change(item)
+
+    def _after_change(self, item):
+        if item.key == "time_zone":
+            moved = deadlines.recompute_open_deadlines(db.session, deadlines.REASON_TIME_ZONE,
+                                                       utcnow())
+            flash(_("Deadlines recomputed: %(n)s open complaints moved.", n=moved), "info")

@@ -4,10 +4,12 @@ from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE
+from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
 
-URGENCY_LABELS = {OVERDUE: _l("Overdue"), DUE_SOON: _l("Due soon"), ON_TRACK: _l("On track")}
-URGENCY_CLASSES = {OVERDUE: "danger", DUE_SOON: "warning", ON_TRACK: "success"}
+URGENCY_LABELS = {OVERDUE: _l("Overdue"), DUE_SOON: _l("Due soon"), ON_TRACK: _l("On track"),
+                  PAUSED: _l("Clock paused")}
+URGENCY_CLASSES = {OVERDUE: "danger", DUE_SOON: "warning", ON_TRACK: "success",
+                   PAUSED: "default"}
 
 
 def local_datetime(value) -> str:

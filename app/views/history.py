@@ -22,7 +22,7 @@ MODELS_BY_FIELD = {
     "client": Client,
     "contract": Contract,
 }
-DATETIME_FIELDS = {"received_at", "reminder"}
+DATETIME_FIELDS = {"received_at", "reminder", "due_at"}
 
 
 def describe_events(session, events) -> list[dict]:
@@ -98,7 +98,8 @@ def _describe(event, labels):
     if kind == ev.REMINDER_DONE:
         return _("Reminder of %(date)s done", date=old)
     if kind == ev.DEADLINE_CHANGED:
-        return _("Deadline changed: %(old)s → %(new)s", old=old, new=new)
+        return _("Deadline changed: %(old)s → %(new)s, because %(why)s", old=old, new=new,
+                 why=_deadline_reason(event.detail))
     return kind
 
 
@@ -108,3 +109,17 @@ def _who(event):
     if event.actor_kind == ev.ACTOR_COMPLAINANT:
         return _("Complainant")
     return str(event.user) if event.user else _("(deleted user)")
+
+
+def _deadline_reason(code):
+    reasons = {
+        "state": _("the state changed"),
+        "complexity": _("the complexity level changed"),
+        "received_at": _("the reception date changed"),
+        "pause": _("the clock resumed after a pause"),
+        "rules": _("the deadline rules changed"),
+        "holidays": _("the holidays changed"),
+        "time_zone": _("the time zone changed"),
+        "created": _("the complaint was registered"),
+    }
+    return reasons.get(code, code or "?")

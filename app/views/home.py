@@ -8,5 +8,5 @@ class HomeView(IndexView):
     @expose("/")
     def index(self):
         if g.user is not None and g.user.is_authenticated:
-            return redirect(url_for("ComplaintView.list"))
+            return redirect(url_for("DashboardView.index"))
         return redirect(url_for(self.appbuilder.sm.auth_view.endpoint + ".login"))

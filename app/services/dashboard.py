@@ -1,0 +1,135 @@
+"""Dashboard figures, every one computed in SQL on indexed columns (never by loading rows).
+
+``scope`` is the reader's visibility condition (a SQL expression on Complaint, or None
+for "everything"): every query here is restricted by it, so no count includes what the
+reader may not see.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import Integer, and_, func, select, true
+
+from app.domain.deadlines import CLOCK_RUNNING
+from app.domain.periods import last_months
+from app.models import Category, Complaint, Reminder, State
+
+URGENT_LIMIT = 25
+
+
+@dataclass
+class Kpis:
+    received: int
+    answered: int
+    on_time: int
+    median_processing_seconds: float | None
+
+    @property
+    def on_time_pct(self) -> float | None:
+        return round(100.0 * self.on_time / self.answered, 1) if self.answered else None
+
+
+def open_by_state(session, scope=None) -> list[tuple[State, int]]:
+    """Open complaints ("en cours") counted per open state, in workflow order."""
+    stmt = (select(Complaint.state_id, func.count())
+            .where(_scope(scope), Complaint.state_id.in_(
+                select(State.id).where(State.is_open.is_(True))))
+            .group_by(Complaint.state_id))
+    counts = dict(session.execute(stmt).all())
+    states = session.scalars(select(State).where(State.is_open.is_(True))
+                             .order_by(State.position)).all()
+    return [(state, counts.get(state.id, 0)) for state in states]
+
+
+def urgent(session, now: datetime, scope=None, limit: int = URGENT_LIMIT) -> list[Complaint]:
+    """Overdue complaints first (oldest deadline first), then those due soon."""
+    stmt = (select(Complaint)
+            .where(_scope(scope), Complaint.clock == CLOCK_RUNNING,
+                   Complaint.warning_at <= now)
+            .order_by(Complaint.due_at).limit(limit))
+    return session.scalars(stmt).all()
+
+
+def count_urgent(session, now: datetime, scope=None) -> tuple[int, int]:
+    """(overdue, due soon) counts among open, running complaints."""
+    running = and_(_scope(scope), Complaint.clock == CLOCK_RUNNING,
+                   Complaint.warning_at <= now)
+    overdue = func.sum(func.cast(Complaint.due_at < now, Integer))
+    row = session.execute(select(func.count(), overdue).where(running)).one()
+    total, late = row[0], row[1] or 0
+    return late, total - late
+
+
+def my_complaints(session, user_id: int, scope=None, limit: int = URGENT_LIMIT):
+    """The reader's open complaints, the nearest deadline first."""
+    stmt = (select(Complaint)
+            .where(_scope(scope), Complaint.assignee_id == user_id,
+                   Complaint.closed_at.is_(None))
+            .order_by(Complaint.due_at).limit(limit))
+    return session.scalars(stmt).all()
+
+
+def my_overdue_reminders(session, user_id: int, now: datetime, limit: int = URGENT_LIMIT):
+    stmt = (select(Reminder)
+            .where(Reminder.user_id == user_id, Reminder.done_at.is_(None),
+                   Reminder.remind_at < now)
+            .order_by(Reminder.remind_at).limit(limit))
+    return session.scalars(stmt).all()
+
+
+def kpis(session, start: date, end: date, scope=None) -> Kpis:
+    """Received, answered, answered on time and median processing time in [start, end)."""
+    lo, hi = datetime.combine(start, time()), datetime.combine(end, time())
+    received = session.scalar(select(func.count()).where(
+        _scope(scope), Complaint.received_at >= lo, Complaint.received_at < hi))
+    answered_in = and_(_scope(scope), Complaint.answered_at >= lo, Complaint.answered_at < hi)
+    answered, on_time = session.execute(select(
+        func.count(), func.sum(func.cast(Complaint.answered_on_time, Integer)))
+        .where(answered_in)).one()
+    median = _median(session, Complaint.processing_seconds,
+                     and_(answered_in, Complaint.processing_seconds.isnot(None)))
+    return Kpis(received or 0, answered or 0, on_time or 0, median)
+
+
+def trend_by_category(session, today: date, months: int = 12, scope=None) -> dict:
+    """Complaints received per category per month over the last ``months`` months."""
+    firsts = last_months(today, months)
+    lo = datetime.combine(firsts[0], time())
+    bucket = _month_bucket(session, Complaint.received_at)
+    stmt = (select(Complaint.category_id, bucket, func.count())
+            .where(_scope(scope), Complaint.received_at >= lo)
+            .group_by(Complaint.category_id, bucket))
+    keys = [f"{d:%Y-%m}" for d in firsts]
+    series: dict = {}
+    for category_id, month, count in session.execute(stmt):
+        series.setdefault(category_id, [0] * len(keys))
+        if month in keys:
+            series[category_id][keys.index(month)] += count
+    names = {c.id: c for c in session.scalars(select(Category))}
+    return {"months": firsts,
+            "series": [(names.get(cid), counts) for cid, counts in sorted(
+                series.items(), key=lambda item: -sum(item[1]))]}
+
+
+def _scope(scope):
+    return scope if scope is not None else true()
+
+
+def _month_bucket(session, column):
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _median(session, column, condition):
+    """Median in SQL: PostgreSQL's percentile_cont, or one indexed OFFSET read on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        value = session.scalar(select(func.percentile_cont(0.5).within_group(column))
+                               .where(condition))
+        return float(value) if value is not None else None
+    n = session.scalar(select(func.count()).where(condition))
+    if not n:
+        return None
+    values = session.scalars(select(column).where(condition).order_by(column)
+                             .offset((n - 1) // 2).limit(2 - n % 2)).all()
+    return sum(values) / len(values)

@@ -1,0 +1,84 @@
+"""Tableau de bord: the home page after login."""
+
+import json
+from datetime import date, timedelta
+
+from flask import g, request
+from flask_appbuilder import BaseView, expose, has_access
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.domain.periods import period_bounds
+from app.extensions import db
+from app.services import dashboard
+from app.services.clock import to_local, utcnow
+from app.views.durations import duration
+from app.views.formatting import URGENCY_LABELS
+from app.views.labels import COMPLAINT_LABELS
+
+PERIOD_LABELS = {
+    "week": _l("This week"),
+    "month": _l("This month"),
+    "quarter": _l("This quarter"),
+    "year": _l("This year"),
+    "custom": _l("Custom"),
+}
+
+
+class DashboardView(BaseView):
+    route_base = "/dashboard"
+    default_view = "index"
+
+    @expose("/")
+    @has_access
+    def index(self):
+        now = utcnow()
+        today = to_local(now).date()
+        kind, start, end, error = _period_from_args(today)
+        session, scope = db.session, None
+        overdue, due_soon = dashboard.count_urgent(session, now, scope)
+        return self.render_template(
+            "dashboard.html",
+            title=_l("Dashboard"),
+            now=now,
+            open_by_state=dashboard.open_by_state(session, scope),
+            urgent=dashboard.urgent(session, now, scope),
+            overdue_count=overdue,
+            due_soon_count=due_soon,
+            mine=dashboard.my_complaints(session, g.user.id, scope),
+            reminders=dashboard.my_overdue_reminders(session, g.user.id, now),
+            kpis=dashboard.kpis(session, start, end, scope),
+            chart_json=json.dumps(_chart(dashboard.trend_by_category(session, today, 12, scope))),
+            period=kind, period_labels=PERIOD_LABELS, start=start, end=end,
+            last_day=end - timedelta(days=1),
+            period_error=error, labels=COMPLAINT_LABELS, urgency_labels=URGENCY_LABELS,
+            duration=duration,
+        )
+
+
+def _period_from_args(today: date):
+    """(kind, start, end exclusive, error message or None) from ?period=&start=&end=."""
+    kind = request.args.get("period", "month")
+    if kind not in PERIOD_LABELS:
+        kind = "month"
+    if kind != "custom":
+        start, end = period_bounds(kind, today)
+        return kind, start, end, None
+    try:
+        start = date.fromisoformat(request.args.get("start", ""))
+        end = date.fromisoformat(request.args.get("end", ""))
+    except ValueError:
+        start, end = period_bounds("month", today)
+        return "month", start, end, _l("Enter the custom period's dates as YYYY-MM-DD.")
+    start, end = period_bounds("custom", today, start, end)
+    return kind, start, end, None
+
+
+def _chart(trend) -> dict:
+    """Chart.js data: one dataset per category, one point per month."""
+    return {
+        "labels": [format_date(month, "MMM yyyy") for month in trend["months"]],
+        "datasets": [{"label": str(category) if category else _("Uncategorised"),
+                      "data": counts} for category, counts in trend["series"]],
+    }

@@ -1,0 +1,39 @@
+"""Custom list filters: urgency, computed in SQL from the stored deadline columns."""
+
+from flask_appbuilder.models.filters import BaseFilter
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
+
+from app.domain.deadlines import CLOCK_PAUSED, CLOCK_RUNNING
+from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
+from app.models import Complaint
+from app.services.clock import utcnow
+
+URGENCY_CHOICES = [
+    (OVERDUE, _l("Overdue")),
+    (DUE_SOON, _l("Due soon")),
+    (ON_TRACK, _l("On track")),
+    (PAUSED, _l("Clock paused")),
+]
+
+
+def urgency_condition(code: str, now):
+    """SQL condition for one urgency, index-backed by due_at / warning_at."""
+    running = Complaint.clock == CLOCK_RUNNING
+    if code == OVERDUE:
+        return and_(running, Complaint.due_at < now)
+    if code == DUE_SOON:
+        return and_(running, Complaint.warning_at <= now, Complaint.due_at >= now)
+    if code == ON_TRACK:
+        return and_(running, Complaint.warning_at > now)
+    if code == PAUSED:
+        return Complaint.clock == CLOCK_PAUSED
+    raise ValueError(f"unknown urgency {code!r}")
+
+
+class UrgencyFilter(BaseFilter):
+    name = _l("Is")
+    arg_name = "urg"
+
+    def apply(self, query, value):
+        return query.filter(urgency_condition(value, utcnow()))

@@ -1,0 +1,79 @@
+"""Dashboard figures in SQL, restricted by a scope, and the page itself."""
+
+from datetime import date, datetime, timedelta
+
+from app.models import Complaint
+from app.services import complaints as service
+from app.services import dashboard
+from tests import factories as f
+
+NOW = datetime(2026, 11, 25, 12, 0)
+DAY = timedelta(days=1)
+
+
+def make_register(session):
+    """One client's complaints: overdue, due soon, on track, paused, answered, closed."""
+    client = f.make_client(session)
+    agent = f.user(session, "agent")
+
+    def make(received, state="in_progress", **kw):
+        return f.make_complaint(session, client=client, received_at=received,
+                                state_code=state, assignee=agent, **kw)
+
+    overdue = make(NOW - 20 * DAY)
+    due_soon = make(NOW - 13 * DAY)
+    on_track = make(NOW - 2 * DAY)
+    paused = make(NOW - 30 * DAY, state="waiting_customer")
+    answered = make(NOW - 10 * DAY)
+    service.change_state(session, answered, f.state(session, "answered"), now=NOW - 6 * DAY)
+    late = make(NOW - 24 * DAY)
+    service.change_state(session, late, f.state(session, "answered"), now=NOW - 2 * DAY)
+    closed = make(NOW - 12 * DAY)
+    service.change_state(session, closed, f.state(session, "answered"), now=NOW - 11 * DAY)
+    service.change_state(session, closed, f.state(session, "closed"), now=NOW - 10 * DAY)
+    scope = Complaint.client_id == client.id
+    return scope, agent, dict(overdue=overdue, due_soon=due_soon, on_track=on_track,
+                              paused=paused, answered=answered, late=late, closed=closed)
+
+
+def test_dashboard_figures(session):
+    scope, agent, c = make_register(session)
+    urgent = dashboard.urgent(session, NOW, scope)
+    assert [x.id for x in urgent] == [c["overdue"].id, c["due_soon"].id]
+    assert dashboard.count_urgent(session, NOW, scope) == (1, 1)
+    counts = {state.code: n for state, n in dashboard.open_by_state(session, scope)}
+    assert counts["in_progress"] == 3
+    assert counts["waiting_customer"] == 1
+    assert counts["answered"] == 2
+    assert "closed" not in counts
+    mine = dashboard.my_complaints(session, agent.id, scope)
+    assert c["closed"].id not in {x.id for x in mine} and len(mine) == 6
+
+    k = dashboard.kpis(session, date(2026, 11, 1), date(2026, 12, 1), scope)
+    assert k.received == 6  # the paused one arrived in October
+    assert (k.answered, k.on_time) == (3, 2)
+    assert k.on_time_pct == 66.7
+    assert k.median_processing_seconds == 4 * 86400  # 1, 4 and 22 days
+
+    trend = dashboard.trend_by_category(session, date(2026, 11, 25), 12, scope)
+    assert trend["months"][-1] == date(2026, 11, 1)
+    assert sum(sum(counts) for _, counts in trend["series"]) == 7
+
+
+def test_dashboard_page_renders_for_each_role(app, admin_client, agent_client, viewer_client):
+    for client in (admin_client, agent_client, viewer_client):
+        response = client.get("/dashboard/?period=quarter")
+        assert response.status_code == 200
+        assert b'id="trend-chart"' in response.data and b'id="urgent"' in response.data
+
+
+def test_home_page_is_the_dashboard(admin_client):
+    response = admin_client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/dashboard/")
+
+
+def test_bad_custom_period_is_explained(admin_client):
+    response = admin_client.get("/dashboard/?period=custom&start=31/12/2026&end=x&_l_=en")
+    assert response.status_code == 200
+    assert b"Enter the custom period" in response.data
