@@ -1,0 +1,85 @@
+"""The French and English catalogs are complete, reviewed and consistent with messages.pot.
+
+Reads the ``.po`` files only: no app, no database.
+"""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
+LANGUAGES = ["fr", "en"]
+
+# A printf-style conversion: %(name)s, %s, %d, %.2f, ... ("%%" is a literal percent sign).
+PLACEHOLDER = re.compile(r"%(?:\((?P<name>\w+)\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+
+
+def _read(path):
+    with path.open("rb") as f:
+        return read_po(f)
+
+
+def _key(message):
+    return message.id, message.context
+
+
+def _forms(value):
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _placeholders(text):
+    return Counter(m.group(0) for m in PLACEHOLDER.finditer(text or "") if m.group(0) != "%%")
+
+
+TEMPLATE = _read(TRANSLATIONS / "messages.pot")
+TEMPLATE_MESSAGES = [m for m in TEMPLATE if m.id]
+
+
+@pytest.fixture(scope="module", params=LANGUAGES)
+def catalog(request):
+    return _read(TRANSLATIONS / request.param / "LC_MESSAGES" / "messages.po")
+
+
+def test_template_is_not_empty():
+    assert TEMPLATE_MESSAGES
+
+
+def test_every_template_message_is_translated(catalog):
+    missing, empty = [], []
+    for message in TEMPLATE_MESSAGES:
+        translated = catalog.get(*_key(message))
+        if translated is None:
+            missing.append(message.id)
+        elif not translated.string or not all(form.strip() for form in _forms(translated.string)):
+            empty.append(message.id)
+    assert not missing, f"{catalog.locale}: not in the catalog: {missing}"
+    assert not empty, f"{catalog.locale}: empty translation: {empty}"
+
+
+def test_nothing_is_fuzzy_or_obsolete(catalog):
+    assert not catalog.fuzzy, f"{catalog.locale}: the header is marked fuzzy"
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not fuzzy, f"{catalog.locale}: fuzzy entries: {fuzzy}"
+    assert not catalog.obsolete, f"{catalog.locale}: obsolete entries: {list(catalog.obsolete)}"
+
+
+def test_placeholders_match(catalog):
+    wrong = []
+    for message in catalog:
+        if not message.id:
+            continue
+        # A plural form may follow either the singular or the plural msgid.
+        expected = [_placeholders(text) for text in _forms(message.id)]
+        for form in _forms(message.string):
+            if form and _placeholders(form) not in expected:
+                wrong.append((message.id, form))
+    assert not wrong, f"{catalog.locale}: placeholders differ from the msgid: {wrong}"
+
+
+def test_english_catalog_mirrors_the_msgids():
+    catalog = _read(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
+    different = [m.id for m in catalog if m.id and _forms(m.string) != _forms(m.id)]
+    assert not different, f"en: msgstr differs from msgid: {different}"
