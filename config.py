@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
 DEFAULT_SECRET = "dev-only-change-me"
+# Production refuses shorter secrets (app/__init__.py): a short key can be brute-forced
+# from one signed session cookie.
+MIN_SECRET_LENGTH = 32
 
 
 def _bool(name, default=False):
@@ -20,6 +23,11 @@ def _bool(name, default=False):
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default=0):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 def _database_url():
@@ -64,6 +72,27 @@ class Config:
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
+    PRODUCTION = False
+    # Cookies are never sent with another site's form posts or never read by scripts.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Strict-Transport-Security max-age in seconds (0: no header; production sets a year).
+    HSTS_SECONDS = 0
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted: without
+    # it every client has the proxy's address, and the login limit below throttles all
+    # users together.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES")
+
+    # Login throttling (FAB with Flask-Limiter): POSTs to /login/ and to the REST login,
+    # per client address. Memory storage is per process: with several gunicorn workers
+    # share it (RATELIMIT_STORAGE_URI=redis://…, memcached://…).
+    AUTH_RATE_LIMITED = _bool("AUTH_RATE_LIMITED", True)
+    AUTH_RATE_LIMIT = os.environ.get("AUTH_RATE_LIMIT", "10 per 20 second")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
 
     # FAB lets ``psize_<View>`` grow without bound; views clamp to this.
     MAX_PAGE_SIZE = 100
@@ -84,12 +113,21 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret"
     WTF_CSRF_ENABLED = False
+    # Tests sign in many times from one address; the limiter has tests of its own.
+    AUTH_RATE_LIMITED = False
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):
+    # create_app refuses to start without a long SECRET_KEY of the operator's own.
+    PRODUCTION = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    HSTS_SECONDS = _int("HSTS_SECONDS", 31536000)
 
 
 CONFIGS = {

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, session
 from flask_login import user_logged_in
 
-from config import CONFIGS, DEFAULT_SECRET, ROOT
+from config import CONFIGS, DEFAULT_SECRET, MIN_SECRET_LENGTH, ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +20,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     _check_secret(app)
+    _trust_proxies(app)
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
 
     from flask_appbuilder import AppBuilder
@@ -41,10 +42,18 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         register_views(appbuilder)
 
     from app.cli import register_cli
+    from app.errors import register_error_pages
     from app.health import bp as health_bp
+    from app.language import bp as language_bp
+    from app.route_guards import register_route_guards
+    from app.security_headers import register_security_headers
     from app.web import register_web
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(language_bp)
+    register_route_guards(app)
+    register_security_headers(app)
+    register_error_pages(app)
     register_web(app)
     register_cli(app)
     user_logged_in.connect(_apply_user_language, app)
@@ -52,9 +61,28 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 
 def _check_secret(app):
-    if app.config.get("ENV_NAME") == "production" or app.config.get("SESSION_COOKIE_SECURE"):
-        if app.config.get("SECRET_KEY") in (None, "", DEFAULT_SECRET):
-            raise RuntimeError("SECRET_KEY must be set to a long random value in production.")
+    """In production, refuse a secret anyone could know or guess: whoever has it can sign a
+    session cookie, that is, sign in as anybody."""
+    if not app.config.get("PRODUCTION"):
+        return
+    secret = app.config.get("SECRET_KEY")
+    how = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+    if not isinstance(secret, str | bytes) or not secret.strip() or secret == DEFAULT_SECRET:
+        raise RuntimeError("SECRET_KEY is missing or is the development default; in "
+                           f"production set it to a long random value, e.g. {how}")
+    if len(secret.strip()) < MIN_SECRET_LENGTH:
+        raise RuntimeError(f"SECRET_KEY is too short ({len(secret.strip())} characters, at "
+                           f"least {MIN_SECRET_LENGTH} in production); e.g. {how}")
+
+
+def _trust_proxies(app):
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from
+    their X-Forwarded-For/-Proto (the login limit counts per client address)."""
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _apply_user_language(_app, user, **_extra):

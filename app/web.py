@@ -1,13 +1,15 @@
-"""Request-level glue: template helpers, guarding FAB's list arguments, saved language."""
+"""Request-level glue: template helpers, guarding FAB's list arguments.
+
+(The saved language is written by ``POST /language``, app/language.py: a GET never writes.)
+"""
 
 import logging
 import re
 from urllib.parse import urlencode
 
-from flask import abort, current_app, flash, g, redirect, request
+from flask import abort, current_app, flash, redirect, request
 from flask_babel import gettext as _
 
-from app.extensions import db
 from app.i18n import current_language
 from app.views.base import MAX_ID
 from app.views.formatting import local_date, local_datetime, urgency_badge
@@ -33,7 +35,6 @@ def register_web(app):
     )
     app.before_request(_reject_unstorable_input)
     app.before_request(_reject_malformed_list_args)
-    app.before_request(_remember_language)
 
 
 def _reject_unstorable_input():
@@ -84,13 +85,3 @@ def _bad_filter_or_order(view, key, value) -> bool:
         return value not in (getattr(view, "order_columns", None) or [])
     return False
 
-
-def _remember_language():
-    """Switching language while signed in also saves it on the user's account."""
-    if request.endpoint != "LocaleView.index":
-        return
-    user = getattr(g, "user", None)
-    locale = (request.view_args or {}).get("locale")
-    if user is not None and user.is_authenticated and locale in ("fr", "en"):
-        user.language = locale
-        db.session.commit()

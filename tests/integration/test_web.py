@@ -48,6 +48,11 @@ def saved_language(dbs, username):
 
 # --- language -----------------------------------------------------------------------------
 
+def switch_language(client, code, **extra):
+    """The navbar's language form (the testing config checks no CSRF token)."""
+    return client.post("/language", data={"language": code, **extra})
+
+
 def test_french_by_default(app, fresh_user):
     client = login(app.test_client(), fresh_user)
 
@@ -61,7 +66,7 @@ def test_switching_to_english_is_applied_saved_and_restored_at_next_login(app, d
                                                                           fresh_user):
     client = login(app.test_client(), fresh_user)
 
-    switched = client.get("/lang/en")
+    switched = switch_language(client, "en")
     page = client.get("/complaints/list/")
 
     assert switched.status_code == 302
@@ -73,21 +78,67 @@ def test_switching_to_english_is_applied_saved_and_restored_at_next_login(app, d
     next_session = login(app.test_client(), fresh_user)
     assert language_of(next_session.get("/complaints/list/")) == "en"
 
-    next_session.get("/lang/fr")
+    switch_language(next_session, "fr")
     assert saved_language(dbs, fresh_user) == "fr"
     assert language_of(login(app.test_client(), fresh_user).get("/clients/list/")) == "fr"
+
+
+def test_the_navbar_switches_language_with_a_post_form(app, fresh_user):
+    client = login(app.test_client(), fresh_user)
+
+    html = client.get("/complaints/list/?_flt_0_subject=x").get_data(as_text=True)
+
+    form = html.split('<form class="rec-lang-form"', 1)[1].split("</form>", 1)[0]
+    assert 'method="post" action="/language"' in form
+    assert 'name="language" value="en"' in form and 'id="lang-en"' in form
+    assert 'name="next" value="/complaints/list/?_flt_0_subject=x"' in form
+    assert 'name="csrf_token"' in form
+    assert "/lang/" not in html  # no GET link that would not save the choice
 
 
 def test_switching_language_returns_to_the_page(app, dbs, fresh_user):
     with dbs() as s:
         pk = f.make_client(s).id
     client = login(app.test_client(), fresh_user)
-    client.get(f"/clients/show/{pk}")
 
-    response = client.get("/lang/en")
+    response = switch_language(client, "en", next=f"/clients/show/{pk}")
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/clients/show/{pk}")
+
+
+def test_without_next_the_referer_of_this_site_is_the_way_back(app, fresh_user):
+    client = login(app.test_client(), fresh_user)
+
+    back = client.post("/language", data={"language": "en"},
+                       headers={"Referer": "http://localhost/clients/list/?page_ClientView=1"})
+
+    assert back.headers["Location"] == "/clients/list/?page_ClientView=1"
+
+
+@pytest.mark.parametrize(("next_url", "referer"), [
+    ("https://evil.example/phish", None), ("//evil.example/x", None),
+    ("/\\evil.example", None), ("javascript:alert(1)", None), ("/ok\r\nSet-Cookie:x", None),
+    (None, "https://evil.example/clients/list/"),
+])
+def test_switching_language_never_redirects_off_site(app, fresh_user, next_url, referer):
+    client = login(app.test_client(), fresh_user)
+    data = {"language": "en"} | ({"next": next_url} if next_url else {})
+
+    response = client.post("/language", data=data,
+                           headers={"Referer": referer} if referer else {})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_fab_language_link_switches_the_session_only(app, dbs, fresh_user):
+    """FAB's GET /lang/<code> still works (bookmarks), but a GET writes nothing."""
+    client = login(app.test_client(), fresh_user)
+
+    assert client.get("/lang/en").status_code == 302
+    assert language_of(client.get("/complaints/list/")) == "en"
+    assert saved_language(dbs, fresh_user) is None
 
 
 def test_url_language_does_not_change_the_saved_one(app, dbs, fresh_user):
@@ -101,15 +152,23 @@ def test_url_language_does_not_change_the_saved_one(app, dbs, fresh_user):
 def test_anonymous_language_switch_saves_nothing(app):
     client = app.test_client()
 
-    assert client.get("/lang/en").status_code == 302
+    assert switch_language(client, "en", next="/login/").status_code == 302
     assert language_of(client.get("/login/")) == "en"
+    assert client.get("/lang/fr").status_code == 302
+    assert language_of(client.get("/login/")) == "fr"
 
 
 def test_unknown_language_is_refused(app, dbs, fresh_user):
     client = login(app.test_client(), fresh_user)
 
+    assert switch_language(client, "xx").status_code == 400
+    assert client.post("/language").status_code == 400
     assert client.get("/lang/xx").status_code == 404
     assert saved_language(dbs, fresh_user) is None
+
+
+def test_language_cannot_be_switched_with_a_get(app):
+    assert app.test_client().get("/language?language=en").status_code == 405
 
 
 # --- health -------------------------------------------------------------------------------

@@ -1,0 +1,49 @@
+"""Error pages of our own, in the user's language: too many login attempts (429) and a
+form refused because its CSRF token is missing or wrong (400).
+
+Werkzeug's default pages are bare English text without the menu; the REST API answers
+JSON, as the rest of FAB's API does.
+"""
+
+import logging
+
+from flask import current_app, g, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+logger = logging.getLogger(__name__)
+
+
+def register_error_pages(app):
+    app.register_error_handler(429, too_many_requests)
+    app.register_error_handler(CSRFError, form_refused)
+
+
+def too_many_requests(error):
+    # The only limits of the product are FAB's login limits (see config.py).
+    logger.warning("login attempts throttled for %s: %s", request.remote_addr,
+                   getattr(error, "description", ""))
+    return _error(429, _("Too many attempts"),
+                  _("Too many login attempts. Please wait a moment and try again."))
+
+
+def form_refused(error):
+    logger.info("CSRF check failed on %s %s: %s", request.method, request.path,
+                error.description)
+    return _error(400, _("Form not accepted"),
+                  _("This form has expired or did not come from this site. Go back, reload "
+                    "the page and try again."))
+
+
+def _error(status, title, message):
+    if request.path.startswith("/api/"):
+        return jsonify(message=message), status
+    appbuilder = current_app.appbuilder
+    if "user" not in g:
+        # CSRFProtect and the limiter refuse in a before_request that may run before FAB's
+        # own (which sets g.user), and the navbar's menu reads g.user.
+        g.user = current_user
+    page = render_template("errors/error.html", title=title, message=message,
+                           appbuilder=appbuilder, base_template=appbuilder.base_template)
+    return page, status
