@@ -111,7 +111,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    SECRET_KEY = "testing-secret-key-long-enough-for-jwt-hmac-sha256"
     WTF_CSRF_ENABLED = False
     # Tests sign in many times from one address; the limiter has tests of its own.
     AUTH_RATE_LIMITED = False

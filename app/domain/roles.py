@@ -9,6 +9,15 @@ ADMIN = "Admin"
 SUPERVISOR = "Supervisor"
 AGENT = "Agent"
 VIEWER = "Viewer"
+# A role holding only the confidential permission: give it to a user who needs it on top
+# of their usual role.
+CONFIDENTIAL_ACCESS = "Confidential access"
+
+# Visibility permissions, on a view-menu of their own (not tied to any page).
+SCOPE_VIEW = "Complaint visibility"
+SEE_ALL = "can_see_all_complaints"
+SEE_CONFIDENTIAL = "can_see_confidential"
+CUSTOM_PERMISSIONS = [(SEE_ALL, SCOPE_VIEW), (SEE_CONFIDENTIAL, SCOPE_VIEW)]
 
 READ = {"can_list", "can_show"}
 WRITE = READ | {"can_add", "can_edit"}
@@ -17,8 +26,13 @@ EVERYTHING = WRITE | {"can_delete"}
 STAFF_MENUS = {"Dashboard", "Complaints", "All complaints", "My reminders", "Clients", "Contracts"}
 
 ROLE_DEFAULTS = {
+    ADMIN: {
+        SCOPE_VIEW: {SEE_ALL, SEE_CONFIDENTIAL},
+    },
     SUPERVISOR: {
-        "ComplaintView": EVERYTHING,
+        SCOPE_VIEW: {SEE_ALL},
+        "ComplaintView": EVERYTHING | {"can_assign"},
+        "ConfidentialAccessLogView": {"can_list"},
         "ClientView": EVERYTHING,
         "ContractView": EVERYTHING,
         "MyReminderView": {"can_list"},
@@ -39,6 +53,7 @@ ROLE_DEFAULTS = {
         "StaffUserView": {"can_userinfo"},
     },
     VIEWER: {
+        SCOPE_VIEW: {SEE_ALL},
         "ComplaintView": READ,
         "ClientView": READ,
         "ContractView": READ,
@@ -47,7 +62,8 @@ ROLE_DEFAULTS = {
         "StaffUserView": {"can_userinfo"},
     },
 }
-ROLE_MENUS = {SUPERVISOR: STAFF_MENUS, AGENT: STAFF_MENUS,
+ROLE_DEFAULTS[CONFIDENTIAL_ACCESS] = {SCOPE_VIEW: {SEE_CONFIDENTIAL}}
+ROLE_MENUS = {SUPERVISOR: STAFF_MENUS | {"Audit", "Confidential access log"}, AGENT: STAFF_MENUS,
               VIEWER: STAFF_MENUS - {"My reminders"}}
 
 

@@ -4,6 +4,7 @@ from app.models.base import Model, utcnow
 from app.models.clients import Client, Contract
 from app.models.complaints import (
     Complaint,
+    DeletedComplaint,
     Event,
     Note,
     Reminder,
@@ -27,7 +28,8 @@ from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 User = AppUser
 
 __all__ = [
-    "Model", "utcnow", "Client", "Contract", "Complaint", "Event", "Note", "Reminder",
+    "Model", "utcnow", "Client", "DeletedComplaint", "Contract", "Complaint", "Event", "Note",
+    "Reminder",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
     "State", "StateTransition", "DeadlineRule", "Holiday",

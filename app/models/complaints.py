@@ -45,6 +45,8 @@ class Complaint(Model):
               postgresql_where=text("clock = 'running'")),
         Index("ix_complaint_open_assignee_due", "assignee_id", "due_at",
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        # Never reuse the id of a deleted complaint: URLs and audit records stay unambiguous.
+        {"sqlite_autoincrement": True},
     )
 
     id = Column(Integer, primary_key=True)
@@ -113,12 +115,15 @@ class Complaint(Model):
     resolution_type = relationship("ResolutionType")
     sector = relationship("Sector")
     agency = relationship("Agency")
+    # Children go with a deleted complaint (after its audit snapshot is written); the
+    # database cascades too, for rows never loaded.
     events = relationship("Event", back_populates="complaint", order_by="Event.id.desc()",
-                          passive_deletes=True)
+                          passive_deletes=True, cascade="all, delete-orphan")
     notes = relationship("Note", back_populates="complaint", order_by="Note.id.desc()",
-                         passive_deletes=True)
+                         passive_deletes=True, cascade="all, delete-orphan")
     reminders = relationship("Reminder", back_populates="complaint",
-                             order_by="Reminder.remind_at", passive_deletes=True)
+                             order_by="Reminder.remind_at", passive_deletes=True,
+                             cascade="all, delete-orphan")
 
     def __str__(self) -> str:
         return self.tracking_number or ""
@@ -216,3 +221,22 @@ Complaint.has_overdue_reminder = column_property(
         Reminder.remind_at < bindparam("reminder_now", callable_=utcnow, type_=DateTime),
     )
 )
+
+
+class DeletedComplaint(Model):
+    """Audit record of a deleted complaint: who, when, and everything it held (JSON)."""
+
+    __tablename__ = "deleted_complaint"
+
+    id = Column(Integer, primary_key=True)
+    complaint_id = Column(Integer, nullable=False)
+    tracking_number = Column(String(32), nullable=False, index=True)
+    deleted_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    deleted_by_name = Column(String(300))
+    deleted_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    snapshot = Column(Text, nullable=False)
+
+    deleted_by = relationship("AppUser")
+
+    def __str__(self) -> str:
+        return self.tracking_number

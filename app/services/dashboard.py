@@ -69,10 +69,12 @@ def my_complaints(session, user_id: int, scope=None, limit: int = URGENT_LIMIT):
     return session.scalars(stmt).all()
 
 
-def my_overdue_reminders(session, user_id: int, now: datetime, limit: int = URGENT_LIMIT):
+def my_overdue_reminders(session, user_id: int, now: datetime, scope=None,
+                         limit: int = URGENT_LIMIT):
+    visible = select(Complaint.id).where(_scope(scope))
     stmt = (select(Reminder)
             .where(Reminder.user_id == user_id, Reminder.done_at.is_(None),
-                   Reminder.remind_at < now)
+                   Reminder.remind_at < now, Reminder.complaint_id.in_(visible))
             .order_by(Reminder.remind_at).limit(limit))
     return session.scalars(stmt).all()
 

@@ -3,7 +3,7 @@ subject, description, client name, customer number and email."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 
 from app.domain.tracking import looks_like_tracking_number
 from app.models import Client, Complaint
@@ -16,20 +16,22 @@ class SearchResult:
     clients: list
 
 
-def quick_search(session, text: str, limit: int = 50) -> SearchResult:
+def quick_search(session, text: str, scope=None, limit: int = 50) -> SearchResult:
+    """``scope``: the reader's visibility condition; complaints outside it never show."""
+    visible = scope if scope is not None else true()
     text = (text or "").strip()
     if not text:
         return SearchResult(None, [], [])
     if looks_like_tracking_number(text):
         exact = session.scalars(
-            select(Complaint).where(Complaint.tracking_number == text.upper())).first()
+            select(Complaint).where(Complaint.tracking_number == text.upper(), visible)).first()
         if exact is not None:
             return SearchResult(exact, [exact], [])
     pattern = f"%{_escape_like(text)}%"
     complaints = session.scalars(
         select(Complaint)
         .outerjoin(Client, Complaint.client_id == Client.id)
-        .where(or_(
+        .where(visible, or_(
             Complaint.tracking_number.ilike(pattern, escape="\\"),
             Complaint.subject.ilike(pattern, escape="\\"),
             Complaint.description.ilike(pattern, escape="\\"),

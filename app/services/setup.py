@@ -83,8 +83,11 @@ def sync_roles_and_permissions(appbuilder) -> None:
     sm.add_role(sm.auth_role_public)
     before = _permission_pairs(sm)
     appbuilder.add_permissions(update_perms=True)
+    for permission, view in role_defaults.CUSTOM_PERMISSIONS:
+        sm.add_permission_view_menu(permission, view)
     new_pairs = _permission_pairs(sm) - before
-    for role_name in (role_defaults.SUPERVISOR, role_defaults.AGENT, role_defaults.VIEWER):
+    for role_name in (role_defaults.ADMIN, role_defaults.SUPERVISOR, role_defaults.AGENT,
+                      role_defaults.VIEWER, role_defaults.CONFIDENTIAL_ACCESS):
         role = sm.find_role(role_name)
         created = role is None
         if created:

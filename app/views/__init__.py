@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.views.audit import ConfidentialAccessLogView, DeletedComplaintView
 from app.views.clients import ClientView, ContractView
 from app.views.complaints import ComplaintView
 from app.views.configuration import (
@@ -16,7 +17,7 @@ from app.views.deadlines import DeadlineRuleView, HolidayView
 from app.views.reminders import MyReminderView
 from app.views.search import SearchView
 
-COMPLAINTS, CLIENTS, CONFIGURATION = "Complaints", "Clients", "Configuration"
+COMPLAINTS, CLIENTS, CONFIGURATION, AUDIT = "Complaints", "Clients", "Configuration", "Audit"
 
 
 def register_views(appbuilder):
@@ -45,4 +46,9 @@ def register_views(appbuilder):
     add(TeamView, "Teams", icon="fa-users", label=_l("Teams"), category=CONFIGURATION)
     add(SettingView, "Settings", icon="fa-sliders-h", label=_l("Settings"),
         category=CONFIGURATION)
+    add(ConfidentialAccessLogView, "Confidential access log", icon="fa-user-secret",
+        label=_l("Confidential access log"), category=AUDIT, category_label=_l("Audit"),
+        category_icon="fa-eye")
+    add(DeletedComplaintView, "Deleted complaints", icon="fa-trash",
+        label=_l("Deleted complaints"), category=AUDIT)
     appbuilder.add_view_no_menu(SearchView)

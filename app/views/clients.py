@@ -12,6 +12,7 @@ from wtforms import SelectField
 from app.extensions import db
 from app.models import Client, Complaint, Contract, Event
 from app.services.followup import overdue_reminder_counts
+from app.views.access import visible_condition
 from app.views.base import AppModelView, parse_id
 from app.views.formatting import local_date, local_datetime
 from app.views.forms import BOOTSTRAP, client_field, email_field, required
@@ -61,14 +62,14 @@ class ClientView(AppModelView):
         if client is None:
             abort(404)
         complaints = db.session.scalars(
-            select(Complaint).where(Complaint.client_id == client.id)
+            select(Complaint).where(Complaint.client_id == client.id, visible_condition())
             .options(selectinload(Complaint.state), selectinload(Complaint.category),
                      selectinload(Complaint.assignee))
             .order_by(Complaint.received_at.desc()).limit(TAB_LIMIT)
         ).all()
         events = db.session.scalars(
             select(Event).join(Complaint, Event.complaint_id == Complaint.id)
-            .where(Complaint.client_id == client.id)
+            .where(Complaint.client_id == client.id, visible_condition())
             .order_by(Event.id.desc()).limit(TAB_LIMIT)
         ).all()
         contracts = db.session.scalars(

@@ -15,10 +15,11 @@ from wtforms.validators import InputRequired, Optional
 
 from app.extensions import db
 from app.models import AppUser, Client, Complaint, Contract, Reminder, State, Team
+from app.services import access_log, deadlines, deletion, followup
 from app.services import complaints as complaint_service
-from app.services import deadlines, followup
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
+from app.views.access import VisibleComplaints, current_reader, visible_condition
 from app.views.base import AppModelView, parse_id
 from app.views.durations import duration
 from app.views.filters import URGENCY_CHOICES, UrgencyFilter
@@ -114,9 +115,11 @@ class ComplaintView(AppModelView):
     }
     edit_form_query_rel_fields = add_form_query_rel_fields
     show_template = "complaints/show.html"
+    # Every read and FAB's own show/edit/delete lookups: only what the reader may see.
+    base_filters = [["id", VisibleComplaints, None]]
     method_permission_name = {
         "list": "list", "show": "show", "add": "add", "edit": "edit", "delete": "delete",
-        "change_state": "edit", "assign": "edit", "add_note": "edit",
+        "change_state": "edit", "assign": "assign", "add_note": "edit",
         "add_reminder": "edit", "complete_reminder": "edit",
         "lookup_clients": "show", "lookup_contracts": "show",
     }
@@ -142,7 +145,18 @@ class ComplaintView(AppModelView):
 
     def pre_update(self, item):
         item.received_at = to_utc(item.received_at)
-        complaint_service.stage_update(db.session, item, actor=g.user)
+        changed = complaint_service.stage_update(db.session, item, actor=g.user)
+        if {"team", "assignee"} & set(changed) and not self._can("assign"):
+            raise ServiceError(_l("Only people allowed to assign can change the team or "
+                                  "the assignee."))
+
+    def pre_delete(self, item):
+        deletion.stage_deletion(db.session, item, g.user)
+
+    def post_add(self, item):
+        if item.confidential and not current_reader().sees_confidential:
+            flash(_("This complaint is confidential: only people with confidential access "
+                    "can see it from now on."), "warning")
 
     def prefill_form(self, form, pk):
         form.received_at.data = to_local(form.received_at.data)
@@ -157,6 +171,7 @@ class ComplaintView(AppModelView):
     def show(self, pk):
         complaint = self._get_or_404(pk)
         session = db.session
+        access_log.record_consultation(session, complaint, g.user)
         self.update_redirect()  # as FAB's show: the language switch and "back" return here
         return self.render_template(
             self.show_template,
@@ -170,6 +185,10 @@ class ComplaintView(AppModelView):
             now=utcnow(),
             deadline=deadlines.explain_deadline(session, complaint, utcnow()),
             duration=duration,
+            can_assign=self._can("assign"),
+            can_edit=self._can("edit"),
+            can_delete=self._can("delete"),
+            delete_blockers=deletion.deletion_blockers(session, complaint),
             title=complaint.tracking_number,
         )
 
@@ -258,10 +277,16 @@ class ComplaintView(AppModelView):
     # --- helpers ------------------------------------------------------------------------
 
     def _get_or_404(self, pk):
-        complaint = db.session.get(Complaint, pk)
+        """The complaint, or 404 — the same answer whether it does not exist or is out of
+        the reader's scope, so a URL reveals nothing."""
+        complaint = db.session.scalars(
+            select(Complaint).where(Complaint.id == pk, visible_condition())).first()
         if complaint is None:
             abort(404)
         return complaint
+
+    def _can(self, permission):
+        return self.appbuilder.sm.has_access(f"can_{permission}", self.class_permission_name)
 
     def _run(self, action, *args, success, **kwargs):
         try:

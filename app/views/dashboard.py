@@ -13,6 +13,7 @@ from app.domain.periods import period_bounds
 from app.extensions import db
 from app.services import dashboard
 from app.services.clock import to_local, utcnow
+from app.views.access import visible_condition
 from app.views.durations import duration
 from app.views.formatting import URGENCY_LABELS
 from app.views.labels import COMPLAINT_LABELS
@@ -36,7 +37,7 @@ class DashboardView(BaseView):
         now = utcnow()
         today = to_local(now).date()
         kind, start, end, error = _period_from_args(today)
-        session, scope = db.session, None
+        session, scope = db.session, visible_condition()
         overdue, due_soon = dashboard.count_urgent(session, now, scope)
         return self.render_template(
             "dashboard.html",
@@ -47,7 +48,7 @@ class DashboardView(BaseView):
             overdue_count=overdue,
             due_soon_count=due_soon,
             mine=dashboard.my_complaints(session, g.user.id, scope),
-            reminders=dashboard.my_overdue_reminders(session, g.user.id, now),
+            reminders=dashboard.my_overdue_reminders(session, g.user.id, now, scope),
             kpis=dashboard.kpis(session, start, end, scope),
             chart_json=json.dumps(_chart(dashboard.trend_by_category(session, today, 12, scope))),
             period=kind, period_labels=PERIOD_LABELS, start=start, end=end,

@@ -97,6 +97,8 @@ def _describe(event, labels):
         return _("Reminder set for %(date)s", date=new)
     if kind == ev.REMINDER_DONE:
         return _("Reminder of %(date)s done", date=old)
+    if kind == ev.CONSULTED:
+        return _("Consulted (confidential complaint)")
     if kind == ev.DEADLINE_CHANGED:
         return _("Deadline changed: %(old)s → %(new)s, because %(why)s", old=old, new=new,
                  why=_deadline_reason(event.detail))

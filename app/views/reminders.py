@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.models import Reminder
+from app.views.access import OfVisibleComplaints
 from app.views.base import AppModelView
 from app.views.formatting import local_datetime
 from app.views.labels import COMPLAINT_LABELS
@@ -36,7 +37,8 @@ class MyReminderView(AppModelView):
     list_columns = ["complaint", "remind_at", "note", "done_at"]
     search_columns = ["remind_at", "done_at"]
     base_permissions = ["can_list"]
-    base_filters = [["user_id", FilterEqualFunction, _current_user_id]]
+    base_filters = [["user_id", FilterEqualFunction, _current_user_id],
+                    ["complaint_id", OfVisibleComplaints, None]]
     base_order = ("remind_at", "asc")
     formatters_columns = {
         "complaint": _complaint_link,

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.services.search import quick_search
+from app.views.access import visible_condition
 from app.views.formatting import local_datetime
 from app.views.labels import CLIENT_LABELS, COMPLAINT_LABELS
 
@@ -19,7 +20,7 @@ class SearchView(BaseView):
     @has_access
     def search(self):
         text = request.args.get("q", "")[:200]
-        result = quick_search(db.session, text)
+        result = quick_search(db.session, text, scope=visible_condition())
         if result.exact is not None:
             return redirect(url_for("ComplaintView.show", pk=result.exact.id))
         self.update_redirect()  # switching language keeps the results on screen

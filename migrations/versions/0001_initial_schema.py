@@ -401,7 +401,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['state_id'], ['state.id'], ),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('tracking_number')
+    sa.UniqueConstraint('tracking_number'),
+    # Never reuse the id of a deleted complaint: URLs and audit records stay unambiguous.
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_agency_id'), ['agency_id'], unique=False)

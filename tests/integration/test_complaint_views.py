@@ -76,6 +76,8 @@ def make_complaint(dbs, **fields) -> SimpleNamespace:
     """A complaint registered through the service; its id, tracking number and subject."""
     with dbs() as s:
         actor = fields.pop("actor", None) or f.user(s, "admin")
+        if isinstance(fields.get("assignee"), str):  # a username: in that user's scope
+            fields["assignee"] = f.user(s, fields["assignee"])
         complaint = f.make_complaint(s, actor=actor, **fields)
         return SimpleNamespace(id=complaint.id, tracking=complaint.tracking_number,
                                subject=complaint.subject, state_id=complaint.state_id)
@@ -260,13 +262,14 @@ def edit_form(ids, complaint, **changes):
     return data
 
 
-def complaint_for_edit(dbs, ids, state_code="new"):
+def complaint_for_edit(dbs, ids, state_code="new", **fields):
     with dbs() as s:
         client = s.get(Client, ids.client)
         contract = s.get(Contract, ids.contract)
         category = s.get(Category, ids.category)
     return make_complaint(dbs, client=client, contract=contract, category=category,
-                          received_at=datetime(2026, 7, 1, 8, 0), state_code=state_code)
+                          received_at=datetime(2026, 7, 1, 8, 0), state_code=state_code,
+                          **fields)
 
 
 @pytest.mark.parametrize(("stored", "shown"), [
@@ -348,13 +351,14 @@ def test_edit_form_refuses_a_contract_of_another_client(admin_client, dbs, ids):
 
 
 def test_agent_may_edit_and_viewer_may_not(agent_client, viewer_client, dbs, ids):
-    complaint = complaint_for_edit(dbs, ids)
+    complaint = complaint_for_edit(dbs, ids, assignee="agent")
     subject = f.unique("By agent ")
 
     assert viewer_client.get(f"/complaints/edit/{complaint.id}").status_code == 403
     assert viewer_client.get("/complaints/add").status_code == 403
     response = agent_client.post(f"/complaints/edit/{complaint.id}",
-                                 data=edit_form(ids, complaint, subject=subject))
+                                 data=edit_form(ids, complaint, subject=subject,
+                                                assignee=ids.agent))
 
     assert response.status_code == 302
     with dbs() as s:
@@ -468,12 +472,12 @@ def test_viewer_cannot_act_on_a_complaint(viewer_client, dbs, ids):
         assert [e[0] for e in event_rows(s, complaint.id)] == ["created"]
 
 
-def test_assign_to_a_team_and_a_person(agent_client, dbs, ids):
+def test_assign_to_a_team_and_a_person(supervisor_client, dbs, ids):
     complaint = make_complaint(dbs)
     with dbs() as s:
         team = f.make_team(s).id
 
-    response = agent_client.post(f"/complaints/{complaint.id}/assign?_l_=en",
+    response = supervisor_client.post(f"/complaints/{complaint.id}/assign?_l_=en",
                                  data={"team_id": team, "assignee_id": ids.agent},
                                  follow_redirects=True)
 
@@ -486,7 +490,7 @@ def test_assign_to_a_team_and_a_person(agent_client, dbs, ids):
 
 
 def test_empty_note_is_refused_and_a_note_is_added(agent_client, dbs):
-    complaint = make_complaint(dbs)
+    complaint = make_complaint(dbs, assignee="agent")
 
     refused = agent_client.post(f"/complaints/{complaint.id}/notes?_l_=en",
                                 data={"body": "   "}, follow_redirects=True)
@@ -501,13 +505,13 @@ def test_empty_note_is_refused_and_a_note_is_added(agent_client, dbs):
     with dbs() as s:
         notes = s.scalars(select(Note.body).where(Note.complaint_id == complaint.id)).all()
         assert notes == ["Called the <b>client</b>"]
-        assert [e[0] for e in event_rows(s, complaint.id)] == ["created", "note_added"]
+        assert [e[0] for e in event_rows(s, complaint.id)] == ["created", "assigned", "note_added"]
 
 
 @pytest.mark.parametrize("raw", ["tomorrow", "", "2026-02-30 10:00", "01/12/2026 09:30",
                                  "0001-01-01 00:00", "99999-01-01 00:00"])
 def test_reminder_with_a_bad_date_is_refused(agent_client, dbs, ids, raw):
-    complaint = make_complaint(dbs)
+    complaint = make_complaint(dbs, assignee="agent")
 
     response = agent_client.post(f"/complaints/{complaint.id}/reminders?_l_=en",
                                  data={"remind_at": raw, "user_id": ids.agent},
@@ -521,7 +525,7 @@ def test_reminder_with_a_bad_date_is_refused(agent_client, dbs, ids, raw):
 
 
 def test_reminder_from_a_datetime_local_input(agent_client, dbs, ids):
-    complaint = make_complaint(dbs)
+    complaint = make_complaint(dbs, assignee="agent")
 
     response = agent_client.post(f"/complaints/{complaint.id}/reminders?_l_=en",
                                  data={"remind_at": "2026-12-01T09:30", "user_id": ids.agent,
@@ -533,11 +537,12 @@ def test_reminder_from_a_datetime_local_input(agent_client, dbs, ids):
         [reminder] = s.scalars(select(Reminder).where(Reminder.complaint_id == complaint.id))
         assert (reminder.remind_at, reminder.user_id, reminder.note) == (
             datetime(2026, 12, 1, 8, 30), ids.agent, "Call back")
-        assert [e[0] for e in event_rows(s, complaint.id)] == ["created", "reminder_set"]
+        kinds = [e[0] for e in event_rows(s, complaint.id)]
+        assert kinds == ["created", "assigned", "reminder_set"]
 
 
 def test_reminder_needs_a_person(agent_client, dbs):
-    complaint = make_complaint(dbs)
+    complaint = make_complaint(dbs, assignee="agent")
 
     response = agent_client.post(f"/complaints/{complaint.id}/reminders?_l_=en",
                                  data={"remind_at": "2026-12-01 09:30", "user_id": "abc"},
@@ -547,7 +552,7 @@ def test_reminder_needs_a_person(agent_client, dbs):
 
 
 def test_overdue_reminder_is_flagged_until_done(app, admin_client, agent_client, dbs, ids):
-    complaint = make_complaint(dbs)
+    complaint = make_complaint(dbs, assignee="agent")
     other_agent = login(app.test_client(), "agent2")
     past = (utcnow() - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
     admin_client.post(f"/complaints/{complaint.id}/reminders",
@@ -578,7 +583,7 @@ def test_overdue_reminder_is_flagged_until_done(app, admin_client, agent_client,
     with dbs() as s:
         assert s.get(Reminder, reminder_id).done_at is not None
         kinds = [e[0] for e in event_rows(s, complaint.id)]
-    assert kinds == ["created", "reminder_set", "reminder_done"]
+    assert kinds == ["created", "assigned", "reminder_set", "reminder_done"]
 
 
 def shown_ids_and_flag(response, complaint_id) -> bool:

@@ -5,7 +5,11 @@ import pytest
 from app.domain.roles import (
     ADMIN,
     AGENT,
+    CONFIDENTIAL_ACCESS,
     ROLE_DEFAULTS,
+    SCOPE_VIEW,
+    SEE_ALL,
+    SEE_CONFIDENTIAL,
     STAFF_MENUS,
     SUPERVISOR,
     VIEWER,
@@ -21,7 +25,8 @@ def perms_on(role: str, view: str) -> set[str]:
 
 
 @pytest.mark.parametrize(("role", "view", "expected"), [
-    (SUPERVISOR, "ComplaintView", {"can_list", "can_show", "can_add", "can_edit", "can_delete"}),
+    (SUPERVISOR, "ComplaintView", {"can_list", "can_show", "can_add", "can_edit", "can_delete",
+                                   "can_assign"}),
     (AGENT, "ComplaintView", {"can_list", "can_show", "can_add", "can_edit"}),
     (VIEWER, "ComplaintView", {"can_list", "can_show"}),
     (SUPERVISOR, "ClientView", {"can_list", "can_show", "can_add", "can_edit", "can_delete"}),
@@ -32,6 +37,13 @@ def perms_on(role: str, view: str) -> set[str]:
     (VIEWER, "SearchView", {"can_search"}),
     (AGENT, "MyReminderView", {"can_list"}),
     (VIEWER, "MyReminderView", set()),
+    # Visibility (DESIGN.md §2): all complaints for supervisors, viewers and admins, the
+    # confidential ones only for admins and the "Confidential access" role.
+    (ADMIN, SCOPE_VIEW, {SEE_ALL, SEE_CONFIDENTIAL}),
+    (SUPERVISOR, SCOPE_VIEW, {SEE_ALL}),
+    (VIEWER, SCOPE_VIEW, {SEE_ALL}),
+    (AGENT, SCOPE_VIEW, set()),
+    (CONFIDENTIAL_ACCESS, SCOPE_VIEW, {SEE_CONFIDENTIAL}),
 ])
 def test_permissions_on_views(role, view, expected):
     assert perms_on(role, view) == expected
@@ -56,7 +68,7 @@ def test_viewer_is_read_only():
 
 
 @pytest.mark.parametrize(("role", "menus"), [
-    (SUPERVISOR, STAFF_MENUS),
+    (SUPERVISOR, STAFF_MENUS | {"Audit", "Confidential access log"}),
     (AGENT, STAFF_MENUS),
     (VIEWER, STAFF_MENUS - {"My reminders"}),
 ])
@@ -66,10 +78,14 @@ def test_menus(role, menus):
     assert {"Complaints", "All complaints", "Clients", "Contracts"} <= granted
 
 
-@pytest.mark.parametrize("role", [ADMIN, "Public", "Unknown"])
+@pytest.mark.parametrize("role", ["Public", "Unknown"])
 def test_roles_without_defaults(role):
-    # Admin gets everything from FAB itself; other roles start empty.
     assert default_permissions(role) == set()
+
+
+def test_admin_defaults_are_only_the_visibility_permissions():
+    # Admin gets every view permission from FAB itself, but not the visibility ones.
+    assert default_permissions(ADMIN) == {(SEE_ALL, SCOPE_VIEW), (SEE_CONFIDENTIAL, SCOPE_VIEW)}
 
 
 @pytest.mark.parametrize("role", [SUPERVISOR, AGENT, VIEWER])

@@ -1,0 +1,59 @@
+"""Who may see which complaints (DESIGN.md §2), as ONE SQL condition used by every read.
+
+Agents see the complaints of the clients in their portfolio, of their team, or assigned
+to them; holders of the "all complaints" permission (supervisors, admins, viewers by
+default) see every complaint. Confidential complaints are visible only to holders of the
+confidential permission, everywhere, on top of the rest.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import false, or_, select, true
+
+from app.domain.roles import SCOPE_VIEW, SEE_ALL, SEE_CONFIDENTIAL  # noqa: F401  (re-export)
+from app.models import Client, Complaint
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What visibility depends on, read once per request from the signed-in user."""
+
+    user_id: int | None
+    team_id: int | None = None
+    sees_all: bool = False
+    sees_confidential: bool = False
+
+
+NOBODY = Reader(user_id=None)
+
+
+def visible_condition(reader: Reader):
+    """SQL condition on Complaint: true for the complaints ``reader`` may see."""
+    if reader.user_id is None:
+        return false()
+    scope = true() if reader.sees_all else _own_scope(reader)
+    if reader.sees_confidential:
+        return scope
+    return scope & Complaint.confidential.is_(False)
+
+
+def can_see(reader: Reader, complaint: Complaint, portfolio_owner_id=None) -> bool:
+    """The same rule for one loaded complaint (without a query)."""
+    if reader.user_id is None:
+        return False
+    if complaint.confidential and not reader.sees_confidential:
+        return False
+    if reader.sees_all:
+        return True
+    owner = portfolio_owner_id if portfolio_owner_id is not None else (
+        complaint.client.portfolio_owner_id if complaint.client is not None else None)
+    return reader.user_id in (complaint.assignee_id, owner) or (
+        reader.team_id is not None and complaint.team_id == reader.team_id)
+
+
+def _own_scope(reader: Reader):
+    portfolio = select(Client.id).where(Client.portfolio_owner_id == reader.user_id)
+    clauses = [Complaint.assignee_id == reader.user_id, Complaint.client_id.in_(portfolio)]
+    if reader.team_id is not None:
+        clauses.append(Complaint.team_id == reader.team_id)
+    return or_(*clauses)
