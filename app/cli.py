@@ -54,8 +54,10 @@ demo_cli = AppGroup("demo", help="Realistic French demo data.")
 @click.option("--complaints", default=2000, show_default=True, help="Number of complaints.")
 @click.option("--seed", default=42, show_default=True, help="Random seed.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if complaints already exist.")
+@click.option("--password", envvar="DEMO_PASSWORD", show_envvar=True,
+              help="Password of the demo agents created by this load (default: random).")
 @with_appcontext
-def demo_load(clients, complaints, seed, if_empty):
+def demo_load(clients, complaints, seed, if_empty, password):
     """Load demo clients, contracts, complaints, notes, reminders and events in bulk."""
     from app.extensions import db
     from app.services import demo
@@ -64,7 +66,8 @@ def demo_load(clients, complaints, seed, if_empty):
         click.echo("Complaints already exist: demo data not loaded.")
         return
     started = time.perf_counter()
-    counts = demo.load_demo(db.session, clients=clients, complaints=complaints, seed=seed)
+    counts = demo.load_demo(db.session, clients=clients, complaints=complaints, seed=seed,
+                            password=password or None)
     elapsed = time.perf_counter() - started
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
     click.echo(f"Demo data loaded in {elapsed:.1f} s: {summary}.")

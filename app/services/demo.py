@@ -1,1 +1,0 @@
-"""Demo data (placeholder replaced below)."""
