@@ -91,3 +91,11 @@ def shown_ids(response, route: str = "/complaints/show/") -> set[int]:
     """Ids of the rows a page links to, e.g. the complaints of a list page."""
     html = response.get_data(as_text=True)
     return {int(pk) for pk in re.findall(re.escape(route) + r"(\d+)", html)}
+
+
+def user_display(app, username: str) -> str:
+    """How a user's name is shown on pages (first and last name)."""
+    with app.app_context():
+        from app.extensions import db
+
+        return str(user(db.session, username))

@@ -30,7 +30,9 @@ ROLE_DEFAULTS = {
         SCOPE_VIEW: {SEE_ALL, SEE_CONFIDENTIAL},
     },
     SUPERVISOR: {
-        SCOPE_VIEW: {SEE_ALL},
+        # Supervisors handle the sensitive cases and read who consulted them; an admin
+        # can take this permission away from the role in Security.
+        SCOPE_VIEW: {SEE_ALL, SEE_CONFIDENTIAL},
         "ComplaintView": EVERYTHING | {"can_assign"},
         "ConfidentialAccessLogView": {"can_list"},
         "ClientView": EVERYTHING,

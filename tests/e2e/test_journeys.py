@@ -354,6 +354,18 @@ def test_agent_sees_the_list_and_a_complaint_assigned_to_them(new_page):
                         assignee="Agent Test")
     admin.wait_for_url(re.compile(r"/complaints/list/"))
     expect(admin.locator(".alert-success")).to_be_visible()
+    # A second complaint of the same client, assigned to nobody: outside the agent's scope.
+    hidden = f"Hors périmètre {token}"
+    admin.goto("/complaints/add")
+    admin.locator("#client + .select2-container .select2-selection").click()
+    admin.locator(".select2-container--open .select2-search__field").fill(f"E2E-FR-{token}")
+    admin.locator(".select2-container--open .select2-results__option",
+                  has_text=token).click()
+    fill_complaint_form(admin, hidden, datetime.now(PARIS).replace(second=0, microsecond=0))
+    admin.wait_for_url(re.compile(r"/complaints/list/"))
+    admin.locator("table tbody tr", has_text=hidden).get_by_text(hidden).click()
+    admin.wait_for_url(re.compile(r"/complaints/show/\d+$"))
+    hidden_url = admin.url
 
     agent = new_page()
     login(agent, *AGENT)
@@ -371,3 +383,12 @@ def test_agent_sees_the_list_and_a_complaint_assigned_to_them(new_page):
     expect(agent.locator(".page-header h2")).to_contain_text(subject)
     agent.goto("/reminders/list/")
     expect(agent).to_have_url(re.compile(r"/reminders/list/"))
+    # Out of scope: not in the list, not found by search, and its URL answers 404.
+    open_complaint_list(agent)
+    expect(agent.locator("table tbody tr", has_text=hidden)).to_have_count(0)
+    agent.fill("#quick-search", token)
+    agent.press("#quick-search", "Enter")
+    agent.wait_for_url(re.compile(r"/search/"))
+    expect(agent.locator("#search-complaints")).to_contain_text(subject)
+    expect(agent.locator("#search-complaints")).not_to_contain_text(hidden)
+    assert agent.request.get(hidden_url).status == 404

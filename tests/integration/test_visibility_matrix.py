@@ -14,7 +14,7 @@ from tests.conftest import PASSWORD, login
 KINDS = ["portfolio", "team", "assigned", "other", "confidential"]
 VISIBLE = {
     "admin": {"portfolio", "team", "assigned", "other", "confidential"},
-    "supervisor": {"portfolio", "team", "assigned", "other"},
+    "supervisor": {"portfolio", "team", "assigned", "other", "confidential"},
     "viewer": {"portfolio", "team", "assigned", "other"},
     "agent": {"portfolio", "team", "assigned"},
     # Same team as the agent, but neither their portfolio nor their assignments.
@@ -150,7 +150,7 @@ def test_dashboard_counts_exclude_what_is_not_visible(app, clients, world, reade
     assert clients[reader].get("/dashboard/").status_code == 200
 
 
-def test_confidential_consultations_are_logged_and_readable_by_supervisors_with_access(
+def test_confidential_consultations_are_logged_and_readable_by_supervisors(
         app, clients, world):
     confidential = world.ids["confidential"]
     with app.app_context():
@@ -162,6 +162,7 @@ def test_confidential_consultations_are_logged_and_readable_by_supervisors_with_
     clients["admin"].get(f"/complaints/show/{confidential}")
     clients["agent_confidential"].get(f"/complaints/show/{confidential}")
     clients["agent"].get(f"/complaints/show/{confidential}")  # 404: not logged
+    clients["viewer"].get(f"/complaints/show/{confidential}")  # 404: not logged
     with app.app_context():
         from app.extensions import db
 
@@ -171,14 +172,13 @@ def test_confidential_consultations_are_logged_and_readable_by_supervisors_with_
         consulted_by = {f.user(db.session, world.usernames[n]).id
                         for n in ("admin", "agent_confidential")}
     assert {user_id for user_id, _ in rows} == consulted_by
-    # The access log: the admin (who has confidential access) reads it; a supervisor
-    # without confidential access sees no row, so the complaint stays invisible to them.
-    log_admin = clients["admin"].get("/audit/confidential-access/list/")
-    log_supervisor = clients["supervisor"].get("/audit/confidential-access/list/")
-    assert log_admin.status_code == 200 and world.tracking["confidential"] in log_admin.text
-    assert log_supervisor.status_code == 200
-    assert world.tracking["confidential"] not in log_supervisor.text
+    # The access log: supervisors read it (who, when); agents and viewers cannot open it.
+    log = clients["supervisor"].get("/audit/confidential-access/list/")
+    assert log.status_code == 200 and world.tracking["confidential"] in log.text
+    for name in ("admin", "agent_confidential"):
+        assert f.user_display(app, world.usernames[name]) in log.text
     assert clients["agent"].get("/audit/confidential-access/list/").status_code == 403
+    assert clients["viewer"].get("/audit/confidential-access/list/").status_code == 403
 
 
 @pytest.fixture

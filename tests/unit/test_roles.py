@@ -38,9 +38,9 @@ def perms_on(role: str, view: str) -> set[str]:
     (AGENT, "MyReminderView", {"can_list"}),
     (VIEWER, "MyReminderView", set()),
     # Visibility (DESIGN.md §2): all complaints for supervisors, viewers and admins, the
-    # confidential ones only for admins and the "Confidential access" role.
+    # confidential ones only for admins, supervisors and the "Confidential access" role.
     (ADMIN, SCOPE_VIEW, {SEE_ALL, SEE_CONFIDENTIAL}),
-    (SUPERVISOR, SCOPE_VIEW, {SEE_ALL}),
+    (SUPERVISOR, SCOPE_VIEW, {SEE_ALL, SEE_CONFIDENTIAL}),
     (VIEWER, SCOPE_VIEW, {SEE_ALL}),
     (AGENT, SCOPE_VIEW, set()),
     (CONFIDENTIAL_ACCESS, SCOPE_VIEW, {SEE_CONFIDENTIAL}),
