@@ -4,6 +4,7 @@ from app.models.base import Model, utcnow
 from app.models.clients import Client, Contract
 from app.models.complaints import (
     Complaint,
+    ComplaintMonthStat,
     DeletedComplaint,
     Event,
     Note,
@@ -28,7 +29,8 @@ from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 User = AppUser
 
 __all__ = [
-    "Model", "utcnow", "Client", "DeletedComplaint", "Contract", "Complaint", "Event", "Note",
+    "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
+    "Complaint", "Event", "Note",
     "Reminder",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",

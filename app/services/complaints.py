@@ -13,7 +13,7 @@ from app.domain import events
 from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, Event, State, StateTransition
-from app.services import deadlines
+from app.services import deadlines, month_stats
 from app.services.clock import utcnow
 from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
 from app.services.settings import get_setting
@@ -77,6 +77,7 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> 
     _record_answer_if_done(complaint)
     session.add(complaint)
     session.flush()
+    month_stats.add(session, month_stats.key_of(complaint), 1)
     _log(session, complaint, actor, events.CREATED, now=now)
     initial = {f: (None, _id(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
     _log_assignment(session, complaint, actor, now, {f: v for f, v in initial.items() if v[1]})
@@ -110,6 +111,7 @@ def stage_update(session, complaint: Complaint, actor=None, now=None) -> list[st
         for field, (old, new) in changes.items():
             _log(session, complaint, actor, events.FIELD_CHANGED, now=now, field=field,
                  old_value=old, new_value=new)
+        _move_month_bucket(session, complaint, changes)
         if assignment:
             _log_assignment(session, complaint, actor, now, assignment)
         reason = next((r for f, r in (("received_at", deadlines.REASON_RECEIVED),
@@ -224,13 +226,12 @@ def _copy_organisation_fields(complaint):
 def _pending_changes(session, complaint) -> dict[str, tuple]:
     state = inspect(complaint)
     changes = {}
-    for name in TRACKED_SCALARS:
-        history = state.attrs[name].history
-        if history.added:
-            old = history.deleted[0] if history.deleted else None
-            new = history.added[0]
-            if _norm(old) != _norm(new):
-                changes[name] = (_norm(old), _norm(new))
+    modified = [name for name in TRACKED_SCALARS if state.attrs[name].history.added]
+    stored = _stored_values(session, complaint, modified)
+    for name in modified:
+        old, new = _norm(stored[name]), _norm(getattr(complaint, name))
+        if old != new:
+            changes[name] = (old, new)
     for name in [*TRACKED_RELATIONS, "state", *ASSIGNMENT_RELATIONS]:
         fk = state.mapper.relationships[name].local_remote_pairs[0][0].key
         old_id = state.attrs[fk].value  # the FK keeps its loaded value until flush
@@ -238,6 +239,28 @@ def _pending_changes(session, complaint) -> dict[str, tuple]:
         if old_id != new_id:
             changes[name] = (old_id, new_id)
     return changes
+
+
+def _stored_values(session, complaint, names) -> dict:
+    """The values of ``names`` as committed, read back from the database: the object's
+    own history knows them only if they were loaded before being changed."""
+    if not names:
+        return {}
+    columns = [getattr(Complaint, name) for name in names]
+    row = session.execute(select(*columns).where(Complaint.id == complaint.id)).one()
+    return dict(zip(names, row, strict=True))
+
+
+def _move_month_bucket(session, complaint, changes):
+    """Keep the monthly counts right when the reception date, category or flag changed."""
+    if not {"received_at", "category", "confidential"} & set(changes):
+        return
+    new_key = month_stats.key_of(complaint)
+    old = {f: changes[f][0] for f in ("received_at", "category", "confidential") if f in changes}
+    old_key = month_stats.bucket(old.get("received_at", complaint.received_at),
+                                 old["category"] if "category" in old else new_key[1],
+                                 old.get("confidential", complaint.confidential))
+    month_stats.move(session, old_key, new_key)
 
 
 def _log_assignment(session, complaint, actor, now, changed):

@@ -12,7 +12,8 @@ from sqlalchemy import Integer, and_, func, select, true
 
 from app.domain.deadlines import CLOCK_RUNNING
 from app.domain.periods import last_months
-from app.models import Category, Complaint, Reminder, State
+from app.models import Category, Complaint, ComplaintMonthStat, Reminder, State
+from app.models.complaints import clock_is
 
 URGENT_LIMIT = 25
 
@@ -31,33 +32,33 @@ class Kpis:
 
 def open_by_state(session, scope=None) -> list[tuple[State, int]]:
     """Open complaints ("en cours") counted per open state, in workflow order."""
-    stmt = (select(Complaint.state_id, func.count())
-            .where(_scope(scope), Complaint.state_id.in_(
-                select(State.id).where(State.is_open.is_(True))))
-            .group_by(Complaint.state_id))
-    counts = dict(session.execute(stmt).all())
     states = session.scalars(select(State).where(State.is_open.is_(True))
                              .order_by(State.position)).all()
+    # The ids as a list, not a subquery: each becomes an index range on (state_id, …).
+    stmt = (select(Complaint.state_id, func.count())
+            .where(_scope(scope), Complaint.state_id.in_([s.id for s in states]))
+            .group_by(Complaint.state_id))
+    counts = dict(session.execute(stmt).all())
     return [(state, counts.get(state.id, 0)) for state in states]
 
 
 def urgent(session, now: datetime, scope=None, limit: int = URGENT_LIMIT) -> list[Complaint]:
     """Overdue complaints first (oldest deadline first), then those due soon."""
     stmt = (select(Complaint)
-            .where(_scope(scope), Complaint.clock == CLOCK_RUNNING,
+            .where(_scope(scope), clock_is(CLOCK_RUNNING),
                    Complaint.warning_at <= now)
             .order_by(Complaint.due_at).limit(limit))
     return session.scalars(stmt).all()
 
 
 def count_urgent(session, now: datetime, scope=None) -> tuple[int, int]:
-    """(overdue, due soon) counts among open, running complaints."""
-    running = and_(_scope(scope), Complaint.clock == CLOCK_RUNNING,
-                   Complaint.warning_at <= now)
-    overdue = func.sum(func.cast(Complaint.due_at < now, Integer))
-    row = session.execute(select(func.count(), overdue).where(running)).one()
-    total, late = row[0], row[1] or 0
-    return late, total - late
+    """(overdue, due soon) counts among running clocks: two range counts on the partial
+    index of running deadlines, which holds due_at, warning_at and the confidential flag."""
+    running = and_(_scope(scope), clock_is(CLOCK_RUNNING))
+    late = session.scalar(select(func.count()).where(running, Complaint.due_at < now))
+    soon = session.scalar(select(func.count()).where(
+        running, Complaint.due_at >= now, Complaint.warning_at <= now))
+    return late or 0, soon or 0
 
 
 def my_complaints(session, user_id: int, scope=None, limit: int = URGENT_LIMIT):
@@ -71,10 +72,9 @@ def my_complaints(session, user_id: int, scope=None, limit: int = URGENT_LIMIT):
 
 def my_overdue_reminders(session, user_id: int, now: datetime, scope=None,
                          limit: int = URGENT_LIMIT):
-    visible = select(Complaint.id).where(_scope(scope))
-    stmt = (select(Reminder)
+    stmt = (select(Reminder).join(Complaint, Complaint.id == Reminder.complaint_id)
             .where(Reminder.user_id == user_id, Reminder.done_at.is_(None),
-                   Reminder.remind_at < now, Reminder.complaint_id.in_(visible))
+                   Reminder.remind_at < now, _scope(scope))
             .order_by(Reminder.remind_at).limit(limit))
     return session.scalars(stmt).all()
 
@@ -93,17 +93,21 @@ def kpis(session, start: date, end: date, scope=None) -> Kpis:
     return Kpis(received or 0, answered or 0, on_time or 0, median)
 
 
-def trend_by_category(session, today: date, months: int = 12, scope=None) -> dict:
-    """Complaints received per category per month over the last ``months`` months."""
+def trend_by_category(session, today: date, months: int = 12, scope=None,
+                      rollup_confidential: bool | None = None) -> dict:
+    """Complaints received per category per month over the last ``months`` months.
+
+    Readers who see every complaint read the monthly counts (``rollup_confidential``
+    says whether confidential ones count for them); others count their scope directly.
+    """
     firsts = last_months(today, months)
-    lo = datetime.combine(firsts[0], time())
-    bucket = _month_bucket(session, Complaint.received_at)
-    stmt = (select(Complaint.category_id, bucket, func.count())
-            .where(_scope(scope), Complaint.received_at >= lo)
-            .group_by(Complaint.category_id, bucket))
+    if rollup_confidential is None:
+        rows = _trend_rows(session, firsts[0], scope)
+    else:
+        rows = _trend_rows_from_counts(session, firsts[0], rollup_confidential)
     keys = [f"{d:%Y-%m}" for d in firsts]
     series: dict = {}
-    for category_id, month, count in session.execute(stmt):
+    for category_id, month, count in rows:
         series.setdefault(category_id, [0] * len(keys))
         if month in keys:
             series[category_id][keys.index(month)] += count
@@ -111,6 +115,23 @@ def trend_by_category(session, today: date, months: int = 12, scope=None) -> dic
     return {"months": firsts,
             "series": [(names.get(cid), counts) for cid, counts in sorted(
                 series.items(), key=lambda item: -sum(item[1]))]}
+
+
+def _trend_rows(session, first: date, scope):
+    bucket = _month_bucket(session, Complaint.received_at)
+    stmt = (select(Complaint.category_id, bucket, func.count())
+            .where(_scope(scope), Complaint.received_at >= datetime.combine(first, time()))
+            .group_by(Complaint.category_id, bucket))
+    return session.execute(stmt).all()
+
+
+def _trend_rows_from_counts(session, first: date, include_confidential: bool):
+    stat = ComplaintMonthStat
+    stmt = (select(stat.category_key, stat.month, func.sum(stat.received))
+            .where(stat.month >= first,
+                   true() if include_confidential else stat.confidential.is_(False))
+            .group_by(stat.category_key, stat.month))
+    return [(key or None, f"{month:%Y-%m}", int(n)) for key, month, n in session.execute(stmt)]
 
 
 def _scope(scope):

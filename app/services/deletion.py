@@ -19,6 +19,7 @@ from app.domain.deletion import (
     blocking_reasons,
 )
 from app.models import DeletedComplaint
+from app.services import month_stats
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
 
@@ -60,6 +61,7 @@ def stage_deletion(session, complaint, actor, now=None) -> DeletedComplaint:
                                                          ensure_ascii=False, indent=1),
     )
     session.add(record)
+    month_stats.add(session, month_stats.key_of(complaint), -1)
     logger.info("complaint %s deleted by %s", complaint.tracking_number, actor)
     return record
 

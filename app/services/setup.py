@@ -9,7 +9,7 @@ import secrets
 from pathlib import Path
 
 from babel.support import Translations
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.domain import roles as role_defaults
 from app.domain.deadlines import DEFAULT_DELAY_DAYS, DEFAULT_WARNING_DAYS
@@ -73,6 +73,14 @@ def seed_deadline_rules(session) -> int:
                              business_days=False, warning_days=DEFAULT_WARNING_DAYS))
     session.commit()
     return 1
+
+
+def refresh_planner_statistics(session) -> None:
+    """SQLite has no autovacuum: let it refresh the statistics its planner relies on
+    (cheap, and only where they are missing or stale). PostgreSQL does this by itself."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA optimize"))
+        session.commit()
 
 
 def sync_roles_and_permissions(appbuilder) -> None:

@@ -13,7 +13,7 @@ from app.domain.periods import period_bounds
 from app.extensions import db
 from app.services import dashboard
 from app.services.clock import to_local, utcnow
-from app.views.access import visible_condition
+from app.views.access import current_reader, visible_condition
 from app.views.durations import duration
 from app.views.formatting import URGENCY_LABELS
 from app.views.labels import COMPLAINT_LABELS
@@ -37,8 +37,11 @@ class DashboardView(BaseView):
         now = utcnow()
         today = to_local(now).date()
         kind, start, end, error = _period_from_args(today)
-        session, scope = db.session, visible_condition()
+        session, scope, reader = db.session, visible_condition(), current_reader()
         overdue, due_soon = dashboard.count_urgent(session, now, scope)
+        trend = dashboard.trend_by_category(
+            session, today, 12, scope,
+            rollup_confidential=reader.sees_confidential if reader.sees_all else None)
         return self.render_template(
             "dashboard.html",
             title=_l("Dashboard"),
@@ -50,7 +53,7 @@ class DashboardView(BaseView):
             mine=dashboard.my_complaints(session, g.user.id, scope),
             reminders=dashboard.my_overdue_reminders(session, g.user.id, now, scope),
             kpis=dashboard.kpis(session, start, end, scope),
-            chart_json=json.dumps(_chart(dashboard.trend_by_category(session, today, 12, scope))),
+            chart_json=json.dumps(_chart(trend)),
             period=kind, period_labels=PERIOD_LABELS, start=start, end=end,
             last_day=end - timedelta(days=1),
             period_error=error, labels=COMPLAINT_LABELS, urgency_labels=URGENCY_LABELS,

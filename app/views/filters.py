@@ -7,6 +7,7 @@ from sqlalchemy import and_
 from app.domain.deadlines import CLOCK_PAUSED, CLOCK_RUNNING
 from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
 from app.models import Complaint
+from app.models.complaints import clock_is
 from app.services.clock import utcnow
 
 URGENCY_CHOICES = [
@@ -19,7 +20,7 @@ URGENCY_CHOICES = [
 
 def urgency_condition(code: str, now):
     """SQL condition for one urgency, index-backed by due_at / warning_at."""
-    running = Complaint.clock == CLOCK_RUNNING
+    running = clock_is(CLOCK_RUNNING)
     if code == OVERDUE:
         return and_(running, Complaint.due_at < now)
     if code == DUE_SOON:
@@ -27,7 +28,7 @@ def urgency_condition(code: str, now):
     if code == ON_TRACK:
         return and_(running, Complaint.warning_at > now)
     if code == PAUSED:
-        return Complaint.clock == CLOCK_PAUSED
+        return clock_is(CLOCK_PAUSED)
     raise ValueError(f"unknown urgency {code!r}")
 
 

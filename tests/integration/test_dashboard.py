@@ -2,7 +2,9 @@
 
 from datetime import date, datetime, timedelta
 
-from app.models import Complaint
+from sqlalchemy import select
+
+from app.models import Category, Complaint
 from app.services import complaints as service
 from app.services import dashboard
 from tests import factories as f
@@ -77,3 +79,40 @@ def test_bad_custom_period_is_explained(admin_client):
     response = admin_client.get("/dashboard/?period=custom&start=31/12/2026&end=x&_l_=en")
     assert response.status_code == 200
     assert b"Enter the custom period" in response.data
+
+
+def test_monthly_counts_follow_creations_edits_and_deletions(session):
+    from app.models import ComplaintMonthStat
+    from app.services import deletion
+
+    def counts():
+        return {(s.month, s.category_key, s.confidential): s.received
+                for s in session.scalars(select(ComplaintMonthStat))}
+
+    def direct():
+        trend = dashboard.trend_by_category(session, date(2027, 12, 1), 60)
+        return {(m, (c.id if c else None)): n for c, series in trend["series"]
+                for m, n in zip(trend["months"], series, strict=True) if n}
+
+    billing = session.scalars(select(Category).where(Category.code == "billing")).one()
+    delivery = session.scalars(select(Category).where(Category.code == "delivery")).one()
+    c = f.make_complaint(session, received_at=datetime(2025, 3, 10, 9), category=billing)
+    before = counts()
+    assert before[(date(2025, 3, 1), billing.id, False)] >= 1
+    # An edit moves it to another month, category and the confidential bucket.
+    c.received_at, c.category, c.confidential = datetime(2025, 4, 2, 9), delivery, True
+    service.stage_update(session, c)
+    session.commit()
+    after = counts()
+    assert after[(date(2025, 3, 1), billing.id, False)] == before[
+        (date(2025, 3, 1), billing.id, False)] - 1
+    assert after[(date(2025, 4, 1), delivery.id, True)] == before.get(
+        (date(2025, 4, 1), delivery.id, True), 0) + 1
+    deletion.delete_complaint(session, c, f.user(session, "admin"))
+    assert counts()[(date(2025, 4, 1), delivery.id, True)] == after[
+        (date(2025, 4, 1), delivery.id, True)] - 1
+    # And the counts always agree with counting the complaints themselves.
+    rollup = dashboard.trend_by_category(session, date(2027, 12, 1), 60,
+                                         rollup_confidential=True)
+    assert {(m, (cat.id if cat else None)): n for cat, series in rollup["series"]
+            for m, n in zip(rollup["months"], series, strict=True) if n} == direct()

@@ -22,9 +22,10 @@ complaints), ``history`` (events, notes, reminders), ``bulk`` (the writer).
 import logging
 import random
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.models import Complaint
+from app.services import month_stats
 from app.services.clock import utcnow
 from app.services.deadlines import DeadlineContext
 from app.services.demo.bulk import Bulk
@@ -65,5 +66,22 @@ def load_demo(session, clients: int = 200, complaints: int = 2000, seed: int = 4
                            get_setting(session, "tracking_prefix"),
                            DeadlineContext.load(session))
     insert_complaints(bulk, maker, complaints, counts)
+    _refresh_statistics(session)
     logger.info("demo data loaded: %s", counts)
     return counts
+
+
+def _refresh_statistics(session) -> None:
+    """Monthly counts recounted from the bulk rows, and the planner's statistics updated
+    (SQLite has no autovacuum: without ANALYZE it misjudges the new indexes)."""
+    month_stats.rebuild(session)
+    session.commit()
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        # VACUUM (outside a transaction) also sets the visibility map, without which
+        # PostgreSQL's index-only scans still read every row's page.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    else:
+        session.execute(text("ANALYZE"))
+        session.commit()
