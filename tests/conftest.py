@@ -5,6 +5,7 @@ set. Unit tests request none of these fixtures and never build the app."""
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,23 @@ def app(database_url, tmp_path_factory):
 def app_ctx(app):
     with app.app_context():
         yield app
+
+
+@pytest.fixture
+def dbs(app):
+    """``with dbs() as s:`` a session of its own, closed at the end of the block.
+
+    A test must not keep a transaction open while the client makes a request: on SQLite
+    every transaction is BEGIN IMMEDIATE and would make the request wait for the lock.
+    """
+    from app.extensions import db
+
+    @contextmanager
+    def scope():
+        with app.app_context():
+            yield db.session
+
+    return scope
 
 
 @pytest.fixture

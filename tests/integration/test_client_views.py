@@ -2,27 +2,12 @@
 tabs, adding a contract from it, and the ajax lookups of the complaint form."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
 
 from app.models import Client, Contract
 from tests import factories as f
-
-
-@pytest.fixture
-def dbs(app):
-    """``with dbs() as s:`` a session closed at the end of the block (see
-    test_complaint_views: no transaction may stay open while the client makes a request)."""
-    from app.extensions import db
-
-    @contextmanager
-    def scope():
-        with app.app_context():
-            yield db.session
-
-    return scope
 
 
 def clients_numbered(s, number):

@@ -3,7 +3,6 @@ page and its actions (state, assignment, notes, reminders), the global list and 
 search. Every test makes its own rows: the database is shared by the whole session."""
 
 import re
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
@@ -18,23 +17,6 @@ from tests.conftest import PASSWORD, login
 
 HUGE_ID = "99999999999999999999"
 OUT_OF_INT32 = "3000000000"
-
-
-@pytest.fixture
-def dbs(app):
-    """``with dbs() as s:`` a session of its own, closed at the end of the block.
-
-    A test must not keep a transaction open while the client makes a request: on SQLite
-    every transaction is BEGIN IMMEDIATE and would make the request wait for the lock.
-    """
-    from app.extensions import db
-
-    @contextmanager
-    def scope():
-        with app.app_context():
-            yield db.session
-
-    return scope
 
 
 @pytest.fixture

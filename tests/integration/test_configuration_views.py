@@ -1,7 +1,6 @@
 """The Configuration menu (admins only) and who may delete a complaint."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
@@ -9,20 +8,6 @@ from sqlalchemy import select
 from app.models import Category, Complaint, Event, Severity, State, StateTransition, Team
 from app.services import deletion
 from tests import factories as f
-
-
-@pytest.fixture
-def dbs(app):
-    """``with dbs() as s:`` a session closed at the end of the block (see
-    test_complaint_views: no transaction may stay open while the client makes a request)."""
-    from app.extensions import db
-
-    @contextmanager
-    def scope():
-        with app.app_context():
-            yield db.session
-
-    return scope
 
 
 def one(s, model, **where):

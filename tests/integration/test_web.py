@@ -5,26 +5,11 @@ import json
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 
 import pytest
 
 from tests import factories as f
 from tests.conftest import PASSWORD, login
-
-
-@pytest.fixture
-def dbs(app):
-    """``with dbs() as s:`` a session closed at the end of the block (see
-    test_complaint_views: no transaction may stay open while the client makes a request)."""
-    from app.extensions import db
-
-    @contextmanager
-    def scope():
-        with app.app_context():
-            yield db.session
-
-    return scope
 
 
 @pytest.fixture
