@@ -118,14 +118,16 @@ def new_page(browser, live_server, request):
     yield make
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
+        from playwright.sync_api import Error as PlaywrightError
+
         support.RESULTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         for n, page in enumerate(pages):
             try:
                 page.screenshot(path=str(support.RESULTS / f"FAILED-{name}-{n}.png"),
                                 full_page=True)
-            except Exception:  # best effort: the test has failed already
-                pass
+            except PlaywrightError as exc:  # best effort: the test has failed already
+                print(f"no screenshot of the failed page {n}: {exc}")
     for context in contexts:
         context.close()
     new_tracebacks = live_server.tracebacks()[tracebacks_before:]
