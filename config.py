@@ -30,6 +30,11 @@ def _int(name, default=0):
     return int(value) if value else default
 
 
+def _float(name, default=0.0):
+    value = os.environ.get(name, "").strip()
+    return float(value) if value else default
+
+
 def _database_url():
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -103,6 +108,21 @@ class Config:
     ADMIN_EMAIL = os.environ.get("ADMIN_EMAIL", "admin@example.org")
 
     SQLITE_BUSY_TIMEOUT_MS = 30000
+
+    # Outgoing email (app/mailer.py). Without MAIL_SERVER nothing is sent: the emails stay
+    # in the outbox, readable by admins, and leave once a server is configured.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip() or None
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "reclamations@localhost")
+    # Seconds before a silent SMTP server is given up: without it a dead server would
+    # hang the delivery pass (and the scheduler) forever.
+    MAIL_TIMEOUT = _float("MAIL_TIMEOUT", 10.0)
+    # After this many failed attempts an email is marked failed (an admin can retry it).
+    OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
 
 
 class DevelopmentConfig(Config):

@@ -13,6 +13,7 @@ from config import ROOT
 def register_cli(app):
     app.cli.add_command(setup_command)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(outbox_cli)
 
 
 @click.command("setup")
@@ -72,3 +73,27 @@ def demo_load(clients, complaints, seed, if_empty, password):
     elapsed = time.perf_counter() - started
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
     click.echo(f"Demo data loaded in {elapsed:.1f} s: {summary}.")
+
+
+outbox_cli = AppGroup("outbox", help="Outgoing emails.")
+
+
+@outbox_cli.command("deliver")
+@click.option("--batch", default=50, show_default=True, help="Emails claimed in this pass.")
+@with_appcontext
+def outbox_deliver(batch):
+    """One delivery pass: send the due emails of the outbox (the scheduler runs the same)."""
+    from app.extensions import db
+    from app.mailer import mailer_from_config
+    from app.services import outbox
+
+    cfg = current_app.config
+    mailer = mailer_from_config(cfg)
+    counts = outbox.deliver_pending(db.session, mailer, batch=batch,
+                                    max_attempts=cfg["OUTBOX_MAX_ATTEMPTS"])
+    if mailer is None:
+        click.echo(f"MAIL_SERVER is not set: nothing sent, {counts['pending']} email(s) "
+                   "wait in the outbox.")
+        return
+    click.echo(f"{counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} "
+               f"failed, {counts['pending']} pending.")

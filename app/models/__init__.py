@@ -12,6 +12,8 @@ from app.models.complaints import (
     Setting,
     TrackingSequence,
 )
+from app.models.letters import DocumentTemplate, GeneratedDocument
+from app.models.outbox import OutboundEmail
 from app.models.reference import (
     REFERENCE_MODELS,
     Agency,
@@ -31,7 +33,7 @@ User = AppUser
 __all__ = [
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
     "Complaint", "Event", "Note",
-    "Reminder",
+    "Reminder", "OutboundEmail", "DocumentTemplate", "GeneratedDocument",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
     "State", "StateTransition", "DeadlineRule", "Holiday",

@@ -14,6 +14,7 @@ from app.views.configuration import (
 )
 from app.views.dashboard import DashboardView
 from app.views.deadlines import DeadlineRuleView, HolidayView
+from app.views.outbox import OutboundEmailView
 from app.views.reminders import MyReminderView
 from app.views.search import SearchView
 
@@ -51,4 +52,5 @@ def register_views(appbuilder):
         category_icon="fa-eye")
     add(DeletedComplaintView, "Deleted complaints", icon="fa-trash",
         label=_l("Deleted complaints"), category=AUDIT)
+    add(OutboundEmailView, "Outbox", icon="fa-envelope", label=_l("Outbox"), category=AUDIT)
     appbuilder.add_view_no_menu(SearchView)

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Optional
 
 from app.extensions import db
 from app.models import AppUser, Client, Complaint, Contract, Reminder, State, Team
-from app.services import access_log, deadlines, deletion, followup
+from app.services import access_log, deadlines, deletion, followup, outbox
 from app.services import complaints as complaint_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
@@ -27,6 +27,7 @@ from app.views.formatting import local_datetime, urgency_badge
 from app.views.forms import BOOTSTRAP, client_field, contract_field, email_field, required
 from app.views.history import describe_events
 from app.views.labels import COMPLAINT_LABELS, SATISFACTION_CHOICES
+from app.views.outbox import status_badge
 
 logger = logging.getLogger(__name__)
 LOOKUP_LIMIT = 20
@@ -189,6 +190,8 @@ class ComplaintView(AppModelView):
             can_edit=self._can("edit"),
             can_delete=self._can("delete"),
             delete_blockers=deletion.deletion_blockers(session, complaint),
+            emails=outbox.emails_of(session, complaint),
+            email_status=status_badge,
             title=complaint.tracking_number,
         )
 

@@ -99,6 +99,12 @@ def _describe(event, labels):
         return _("Reminder of %(date)s done", date=old)
     if kind == ev.CONSULTED:
         return _("Consulted (confidential complaint)")
+    if kind == ev.EMAIL_SENT:
+        return _("Email sent to %(to)s: %(subject)s", to=event.new_value,
+                 subject=event.detail or "")
+    if kind == ev.EMAIL_FAILED:
+        return _("Email to %(to)s failed: %(error)s", to=event.new_value,
+                 error=event.detail or "")
     if kind == ev.DEADLINE_CHANGED:
         return _("Deadline changed: %(old)s → %(new)s, because %(why)s", old=old, new=new,
                  why=_deadline_reason(event.detail))

@@ -26,3 +26,45 @@ def make_app(app, database_url, tmp_path_factory):
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+# --- a real SMTP server on loopback (aiosmtpd) ---------------------------------------------
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class CollectingHandler:
+    """Keeps every message it accepts; answers 550 to the addresses in ``refuse``."""
+
+    def __init__(self):
+        self.envelopes = []
+        self.refuse = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():
+    """An SMTP server on 127.0.0.1: ``.port``, ``.handler.envelopes``, ``.handler.refuse``;
+    ``.start()``/``.stop()`` to simulate an outage."""
+    from aiosmtpd.controller import Controller
+
+    handler = CollectingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    if controller._thread is not None:
+        controller.stop()
