@@ -38,8 +38,8 @@ setup: translations
 run: setup
 	@if [ "$(DEMO)" = "1" ]; then $(FLASK) demo load --if-empty; fi
 	@echo "Réclamations on http://$(HOST):$(PORT)/"
-	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 1 --threads 8 --timeout 120 \
-		--access-logfile - run:app
+	EMBEDDED_SCHEDULER=1 exec $(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) \
+		--workers 1 --threads 8 --timeout 120 --access-logfile - run:app
 
 test: install-test translations
 	$(BIN)/python -m pytest

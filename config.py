@@ -123,6 +123,8 @@ class Config:
     MAIL_TIMEOUT = _float("MAIL_TIMEOUT", 10.0)
     # After this many failed attempts an email is marked failed (an admin can retry it).
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+    # How often the scheduler runs each job, in seconds.
+    SCHEDULER_OUTBOX_SECONDS = _int("SCHEDULER_OUTBOX_SECONDS", 60)
 
 
 class DevelopmentConfig(Config):

@@ -14,6 +14,7 @@ def register_cli(app):
     app.cli.add_command(setup_command)
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(scheduler_cli)
 
 
 @click.command("setup")
@@ -97,3 +98,29 @@ def outbox_deliver(batch):
         return
     click.echo(f"{counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} "
                f"failed, {counts['pending']} pending.")
+
+
+scheduler_cli = AppGroup("scheduler", help="Background jobs (outbox delivery).")
+
+
+@scheduler_cli.command("run")
+@with_appcontext
+def scheduler_run():
+    """Run the scheduler in this process until stopped (Ctrl-C)."""
+    from app.scheduler import build
+
+    click.echo("Scheduler running; Ctrl-C stops it.")
+    try:
+        build(current_app._get_current_object(), blocking=True).start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
+@scheduler_cli.command("run-once")
+@with_appcontext
+def scheduler_run_once():
+    """Run every job once and print what each did."""
+    from app.jobs import run_all_once
+
+    for name, result in run_all_once(current_app._get_current_object()).items():
+        click.echo(f"{name}: {result}")

@@ -1,0 +1,43 @@
+"""Scheduler jobs: an application context, a session, one service call. Every job is safe
+to run twice at once (claims and unique keys live in the database), so two scheduler
+processes, or a restart in the middle of a pass, never send anything twice."""
+
+import logging
+
+from flask import current_app
+
+from app.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+def deliver_outbox(app=None) -> dict:
+    """Send the due emails of the outbox."""
+    from app.mailer import mailer_from_config
+    from app.services import outbox
+
+    with (app or current_app).app_context():
+        cfg = current_app.config
+        try:
+            return outbox.deliver_pending(db.session, mailer_from_config(cfg),
+                                          max_attempts=cfg["OUTBOX_MAX_ATTEMPTS"])
+        finally:
+            db.session.remove()
+
+
+# name -> (function, configuration key of its interval in seconds)
+JOBS = {
+    "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
+}
+
+
+def run_all_once(app) -> dict:
+    """Run every job once, in order; a failing job is logged and does not stop the others."""
+    results = {}
+    for name, (job, _interval) in JOBS.items():
+        try:
+            results[name] = job(app)
+        except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the rest
+            logger.exception("scheduler job %s failed", name)
+            results[name] = {"error": str(exc)}
+    return results

@@ -1,0 +1,36 @@
+"""The scheduler: APScheduler 3 running the jobs of app/jobs.py at their intervals.
+
+One process runs it: `flask --app run scheduler run`, or embedded in the single process
+that `make run` starts (gunicorn.conf.py). Never under TESTING, never once per gunicorn
+worker of a multi-worker deployment (STACK.md); the jobs stay safe if it happens anyway.
+"""
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from app.jobs import JOBS
+
+logger = logging.getLogger(__name__)
+
+
+def build(app, blocking: bool):
+    """A scheduler with every job at its configured interval, first run right away."""
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+    for name, (job, interval_key) in JOBS.items():
+        scheduler.add_job(job, "interval", args=[app], id=name, name=name,
+                          seconds=int(app.config[interval_key]), next_run_time=datetime.now())
+    return scheduler
+
+
+def start_embedded(app):
+    """Start in the background of a web process (make run); returns the scheduler."""
+    if app.config.get("TESTING"):
+        raise RuntimeError("the scheduler never runs under TESTING")
+    scheduler = build(app, blocking=False)
+    scheduler.start()
+    logger.info("embedded scheduler started: %s", ", ".join(JOBS))
+    return scheduler

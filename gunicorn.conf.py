@@ -1,0 +1,15 @@
+"""Gunicorn settings for `make run`: one process that also runs the scheduler.
+
+With EMBEDDED_SCHEDULER=1 (set by `make run`) the scheduler starts in the worker once
+the application is loaded. A production deployment with several workers leaves it unset
+and runs `flask --app run scheduler run` as a process of its own.
+"""
+
+import os
+
+
+def post_worker_init(worker):
+    if os.environ.get("EMBEDDED_SCHEDULER") == "1":
+        from app.scheduler import start_embedded
+
+        start_embedded(worker.wsgi)
