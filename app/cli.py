@@ -33,6 +33,7 @@ def setup_command(no_admin):
     added = setup.seed_reference_data(db.session, labels)
     states = setup.seed_workflow(db.session, labels)
     setup.seed_deadline_rules(db.session)
+    setup.seed_document_templates(db.session)
     setup.refresh_planner_statistics(db.session)
     click.echo(f"Database ready ({added} reference items and {states} states added).")
     if no_admin:

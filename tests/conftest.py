@@ -61,6 +61,7 @@ def app(database_url, tmp_path_factory):
         setup.seed_reference_data(db.session, labels)
         setup.seed_workflow(db.session, labels)
         setup.seed_deadline_rules(db.session)
+        setup.seed_document_templates(db.session)
         sm = appbuilder.sm
         for username, role in USERS.items():
             if sm.find_user(username=username) is None:

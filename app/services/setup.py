@@ -14,9 +14,21 @@ from sqlalchemy import select, text
 from app.domain import roles as role_defaults
 from app.domain.deadlines import DEFAULT_DELAY_DAYS, DEFAULT_WARNING_DAYS
 from app.domain.reference_data import REFERENCE_LISTS, STATES, TRANSITIONS
-from app.models import REFERENCE_MODELS, DeadlineRule, State, StateTransition
+from app.models import REFERENCE_MODELS, DeadlineRule, DocumentTemplate, State, StateTransition
 
 logger = logging.getLogger(__name__)
+
+DOC_TEMPLATES = Path(__file__).resolve().parents[2] / "doc_templates"
+# file in doc_templates/ -> (name, purpose, language); bin/make_letter_templates.py makes them
+DEFAULT_TEMPLATES = {
+    "accuse_de_reception_fr.docx": ("Accusé de réception", "acknowledgement", "fr"),
+    "lettre_de_reponse_fr.docx": ("Lettre de réponse", "answer", "fr"),
+    "lettre_de_cloture_fr.docx": ("Lettre de clôture", "closure", "fr"),
+    "acknowledgement_of_receipt_en.docx": ("Acknowledgement of receipt", "acknowledgement",
+                                           "en"),
+    "answer_letter_en.docx": ("Answer letter", "answer", "en"),
+    "closure_letter_en.docx": ("Closure letter", "closure", "en"),
+}
 
 
 class Labels:
@@ -73,6 +85,18 @@ def seed_deadline_rules(session) -> int:
                              business_days=False, warning_days=DEFAULT_WARNING_DAYS))
     session.commit()
     return 1
+
+
+def seed_document_templates(session, directory: Path = DOC_TEMPLATES) -> int:
+    """The six default letter templates, on a database that has no template yet."""
+    if session.scalars(select(DocumentTemplate.id)).first() is not None:
+        return 0  # the templates belong to the admins once there are some
+    for filename, (name, purpose, language) in DEFAULT_TEMPLATES.items():
+        session.add(DocumentTemplate(name=name, purpose=purpose, language=language,
+                                     filename=filename, active=True,
+                                     content=(directory / filename).read_bytes()))
+    session.commit()
+    return len(DEFAULT_TEMPLATES)
 
 
 def refresh_planner_statistics(session) -> None:

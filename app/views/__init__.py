@@ -14,6 +14,7 @@ from app.views.configuration import (
 )
 from app.views.dashboard import DashboardView
 from app.views.deadlines import DeadlineRuleView, HolidayView
+from app.views.letters import DocumentTemplateView
 from app.views.outbox import OutboundEmailView
 from app.views.reminders import MyReminderView
 from app.views.search import SearchView
@@ -47,6 +48,8 @@ def register_views(appbuilder):
     add(TeamView, "Teams", icon="fa-users", label=_l("Teams"), category=CONFIGURATION)
     add(SettingView, "Settings", icon="fa-sliders-h", label=_l("Settings"),
         category=CONFIGURATION)
+    add(DocumentTemplateView, "Letter templates", icon="fa-file-word",
+        label=_l("Letter templates"), category=CONFIGURATION)
     add(ConfidentialAccessLogView, "Confidential access log", icon="fa-user-secret",
         label=_l("Confidential access log"), category=AUDIT, category_label=_l("Audit"),
         category_icon="fa-eye")

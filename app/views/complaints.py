@@ -14,8 +14,18 @@ from wtforms import DateTimeField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from app.extensions import db
-from app.models import AppUser, Client, Complaint, Contract, Reminder, State, Team
-from app.services import access_log, deadlines, deletion, followup, outbox
+from app.models import (
+    AppUser,
+    Client,
+    Complaint,
+    Contract,
+    DocumentTemplate,
+    GeneratedDocument,
+    Reminder,
+    State,
+    Team,
+)
+from app.services import access_log, deadlines, deletion, followup, letters, outbox
 from app.services import complaints as complaint_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
@@ -27,6 +37,7 @@ from app.views.formatting import local_datetime, urgency_badge
 from app.views.forms import BOOTSTRAP, client_field, contract_field, email_field, required
 from app.views.history import describe_events
 from app.views.labels import COMPLAINT_LABELS, SATISFACTION_CHOICES
+from app.views.letters import send_document
 from app.views.outbox import status_badge
 
 logger = logging.getLogger(__name__)
@@ -123,6 +134,7 @@ class ComplaintView(AppModelView):
         "change_state": "edit", "assign": "assign", "add_note": "edit",
         "add_reminder": "edit", "complete_reminder": "edit",
         "lookup_clients": "show", "lookup_contracts": "show",
+        "generate_letter": "edit", "download_letter": "show",
     }
 
     def _init_properties(self):
@@ -192,6 +204,8 @@ class ComplaintView(AppModelView):
             delete_blockers=deletion.deletion_blockers(session, complaint),
             emails=outbox.emails_of(session, complaint),
             email_status=status_badge,
+            letters=letters.documents_of(session, complaint),
+            letter_templates=letters.active_templates(session) if self._can("edit") else [],
             title=complaint.tracking_number,
         )
 
@@ -249,6 +263,31 @@ class ComplaintView(AppModelView):
         self._run(followup.complete_reminder, db.session, reminder, g.user,
                   success=_("Reminder done."))
         return self._back(pk, "reminders")
+
+    @expose("/<int:pk>/letters", methods=["POST"])
+    @has_access
+    def generate_letter(self, pk):
+        complaint = self._get_or_404(pk)
+        template = _get(DocumentTemplate, request.form.get("template_id"))
+        if template is None or not template.active:
+            flash(_("Choose a letter template."), "danger")
+            return self._back(pk, "documents")
+        try:
+            document = letters.generate_letter(db.session, complaint, template, g.user)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return self._back(pk, "documents")
+        return redirect(url_for("ComplaintView.download_letter", pk=pk, doc_id=document.id))
+
+    @expose("/<int:pk>/letters/<int:doc_id>")
+    @has_access
+    def download_letter(self, pk, doc_id):
+        complaint = self._get_or_404(pk)  # out of the reader's scope: 404
+        document = db.session.get(GeneratedDocument, doc_id)
+        if document is None or document.complaint_id != complaint.id:
+            abort(404)
+        return send_document(document.content, document.filename, document.mime_type)
 
     # --- ajax lookups for the form -------------------------------------------------------
 

@@ -105,6 +105,9 @@ def _describe(event, labels):
     if kind == ev.EMAIL_FAILED:
         return _("Email to %(to)s failed: %(error)s", to=event.new_value,
                  error=event.detail or "")
+    if kind == ev.DOCUMENT_GENERATED:
+        return _("Letter generated: %(file)s (%(template)s)", file=event.new_value,
+                 template=event.detail or "")
     if kind == ev.DEADLINE_CHANGED:
         return _("Deadline changed: %(old)s → %(new)s, because %(why)s", old=old, new=new,
                  why=_deadline_reason(event.detail))

@@ -1,0 +1,196 @@
+"""Word letters: checking uploaded DOCX templates, rendering them safely, generating a
+letter for a complaint (stored, with an Event in the same transaction).
+
+Templates are user uploads: the zip is checked for decompression bombs before anything
+parses it, and docxtpl renders in a sandboxed Jinja environment with autoescape, so a
+template can neither reach Python internals nor break the XML with ``&`` or ``<``.
+"""
+
+import io
+import logging
+import zipfile
+
+from babel.dates import format_date
+from docxtpl import DocxTemplate
+from flask_babel import lazy_gettext as _l
+from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml.etree import LxmlError
+from sqlalchemy import func, select
+
+from app.domain import events as ev
+from app.domain.deletion import GENERATED_DOCUMENTS
+from app.domain.letters import letter_context, letter_filename, sample_context
+from app.domain.letters import unknown_placeholders as _unknown
+from app.models import DocumentTemplate, Event, GeneratedDocument
+from app.models.letters import DOCX_MIME
+from app.services.clock import to_local, utcnow
+from app.services.deletion import TRACE_COUNTERS
+from app.services.exceptions import ServiceError
+from app.services.settings import get_setting
+
+logger = logging.getLogger(__name__)
+
+MAX_TEMPLATE_BYTES = 5 * 1024 * 1024  # the upload itself
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all members once inflated
+MAX_RATIO = 100  # inflated size / upload size
+MAX_MEMBERS = 1000
+MAIN_PART = "word/document.xml"
+
+
+class NotADocx(ServiceError):
+    def __init__(self):
+        super().__init__(_l("This file is not a Word document (.docx)."))
+
+
+class ZipBomb(ServiceError):
+    def __init__(self):
+        super().__init__(_l("This file inflates to an unreasonable size once opened: "
+                            "it is refused."))
+
+
+class TooLarge(ServiceError):
+    def __init__(self):
+        super().__init__(_l("The template is too large (at most %(mb)s MB)."),
+                         mb=MAX_TEMPLATE_BYTES // (1024 * 1024))
+
+
+class RenderFailed(ServiceError):
+    def __init__(self, error):
+        super().__init__(_l("The template cannot be rendered: %(error)s"), error=error)
+
+
+def check_docx(data: bytes) -> None:
+    """Refuse what is not a DOCX, or would inflate too much, before any parsing."""
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TooLarge()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise NotADocx() from None
+    # Declared sizes: checked before a single byte is inflated.
+    total = sum(member.file_size for member in members)
+    if (len(members) > MAX_MEMBERS or total > MAX_UNCOMPRESSED_BYTES
+            or total > MAX_RATIO * max(len(data), 1)):
+        raise ZipBomb()
+    if MAIN_PART not in {member.filename for member in members}:
+        raise NotADocx()
+
+
+class LetterSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, refusing (not silently emptying) any reach for internals."""
+
+    def unsafe_undefined(self, obj, attribute):
+        raise SecurityError(f"access to attribute {attribute!r} of "
+                            f"{type(obj).__name__!r} object is unsafe.")
+
+
+def sandbox() -> SandboxedEnvironment:
+    """The Jinja environment every letter renders in."""
+    return LetterSandbox(autoescape=True)
+
+
+def render(template_bytes: bytes, context: dict[str, str]) -> bytes:
+    """The DOCX rendered with ``context`` (sandboxed, autoescaped); ServiceError if not."""
+    check_docx(template_bytes)
+    try:
+        document = DocxTemplate(io.BytesIO(template_bytes))
+        document.render(context, jinja_env=sandbox(), autoescape=True)
+        out = io.BytesIO()
+        document.save(out)
+    except TemplateError as exc:
+        raise RenderFailed(exc.message or type(exc).__name__) from None
+    except (LxmlError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+        logger.info("template does not render: %r", exc)
+        raise NotADocx() from None
+    return out.getvalue()
+
+
+def validate_template(data: bytes) -> list[str]:
+    """Check an uploaded template; return its unknown placeholders (warnings).
+
+    Raises ServiceError when it is not a DOCX, is a zip bomb, or fails to render with
+    the example values of every placeholder.
+    """
+    render(data, sample_context())
+    try:
+        used = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(sandbox())
+    except TemplateError as exc:
+        raise RenderFailed(exc.message or type(exc).__name__) from None
+    return _unknown(used)
+
+
+def _context(session, complaint, actor, now, language) -> dict[str, str]:
+    tz = get_setting(session, "time_zone")
+    client = complaint.client
+    return letter_context(
+        organisation_name=get_setting(session, "organisation_name"),
+        organisation_address=get_setting(session, "organisation_address"),
+        date=_long_date(now, tz, language),
+        tracking_number=complaint.tracking_number,
+        complainant_name=complaint.complainant_name or (client.name if client else ""),
+        complainant_address=complaint.complainant_address or (client.address if client else ""),
+        client_name=client.name if client else "",
+        received_date=_long_date(complaint.received_at, tz, language),
+        subject=complaint.subject,
+        description=complaint.description,
+        resolution=complaint.resolution,
+        agent_name=_person(actor),
+    )
+
+
+def generate_letter(session, complaint, template, actor, now=None) -> GeneratedDocument:
+    """Render ``template`` for ``complaint``, store it and write the Event; commit."""
+    now = now or utcnow()
+    context = _context(session, complaint, actor, now, template.language)
+    document = GeneratedDocument(
+        complaint_id=complaint.id, template_id=template.id, mime_type=DOCX_MIME,
+        filename=letter_filename(complaint.tracking_number, template.purpose,
+                                 template.language),
+        content=render(template.content, context),
+        created_by_id=getattr(actor, "id", None), created_at=now)
+    session.add(document)
+    session.add(Event(complaint_id=complaint.id, kind=ev.DOCUMENT_GENERATED,
+                      actor_kind=ev.ACTOR_USER, user_id=getattr(actor, "id", None),
+                      created_at=now, new_value=document.filename, detail=template.name))
+    session.commit()
+    logger.info("letter %s generated for %s", document.filename, complaint.tracking_number)
+    return document
+
+
+def active_templates(session) -> list[DocumentTemplate]:
+    """Templates offered on the complaint page, by language then name."""
+    return session.scalars(select(DocumentTemplate).where(DocumentTemplate.active.is_(True))
+                           .order_by(DocumentTemplate.language, DocumentTemplate.name)).all()
+
+
+def documents_of(session, complaint) -> list[GeneratedDocument]:
+    """The complaint's generated letters, newest first (its "Documents & emails" tab)."""
+    return session.scalars(select(GeneratedDocument).where(
+        GeneratedDocument.complaint_id == complaint.id)
+        .order_by(GeneratedDocument.id.desc())).all()
+
+
+def count_generated_documents(session, complaint) -> int:
+    """Letters generated for ``complaint``: any one forbids deleting it (DESIGN.md §2)."""
+    return session.scalar(select(func.count()).select_from(GeneratedDocument).where(
+        GeneratedDocument.complaint_id == complaint.id))
+
+
+def _long_date(value, tz, language) -> str:
+    if value is None:
+        return ""
+    return format_date(to_local(value, tz).date(), format="long", locale=language)
+
+
+def _person(actor) -> str:
+    if actor is None:
+        return ""
+    name = f"{getattr(actor, 'first_name', '') or ''} {getattr(actor, 'last_name', '') or ''}"
+    return name.strip() or str(actor)
+
+
+# The deletion service asks every feature that sends what it sent.
+TRACE_COUNTERS[GENERATED_DOCUMENTS] = count_generated_documents
