@@ -13,7 +13,7 @@ from app.domain import events
 from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, Event, State, StateTransition
-from app.services import deadlines, month_stats
+from app.services import deadlines, month_stats, notifications
 from app.services.clock import utcnow
 from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
 from app.services.settings import get_setting
@@ -81,6 +81,7 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> 
     _log(session, complaint, actor, events.CREATED, now=now)
     initial = {f: (None, _id(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
     _log_assignment(session, complaint, actor, now, {f: v for f, v in initial.items() if v[1]})
+    notifications.notify_created(session, complaint, now)
     return complaint
 
 
@@ -162,6 +163,8 @@ def _apply_state_change(session, complaint, old_state, new_state, actor, now, co
     reason = deadlines.REASON_PAUSE if resumed else deadlines.REASON_STATE
     deadlines.refresh_deadline(session, complaint, actor, now, reason)
     _record_answer_if_done(complaint)
+    if old_state is not None:  # a new complaint gets its confirmation instead
+        notifications.notify_state_changed(session, complaint, new_state, now)
 
 
 def _clock_for(state) -> str:
@@ -269,6 +272,8 @@ def _log_assignment(session, complaint, actor, now, changed):
             old, new = changed[field]
             _log(session, complaint, actor, events.ASSIGNED, now=now, field=field,
                  old_value=old, new_value=new)
+    if changed.get("assignee", (None, None))[1] is not None:
+        notifications.notify_assigned(session, complaint, complaint.assignee, now)
 
 
 def _log(session, complaint, actor, kind, now=None, field=None, old_value=None,

@@ -1,0 +1,87 @@
+"""Emails about a complaint, composed in the recipient's language and queued in the
+outbox in the same transaction as the change that causes them.
+
+A confidential complaint's emails carry its tracking number and state only: no subject,
+description, names or contact details, whoever receives them (DESIGN.md §2).
+"""
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.services import outbox
+from app.services.settings import get_setting
+
+LANGUAGES = ("fr", "en")
+
+
+def notify_created(session, complaint, now) -> None:
+    """Confirmation to the complainant, with the tracking number and a summary."""
+    address = complainant_address(complaint)
+    if address:
+        _queue(session, complaint, address, complaint.language, "complaint_received",
+               f"created:{complaint.id}", now)
+
+
+def notify_state_changed(session, complaint, state, now) -> None:
+    """Tell the complainant, for the states that say so (``notify_complainant``)."""
+    address = complainant_address(complaint)
+    if address and state.notify_complainant:
+        _queue(session, complaint, address, complaint.language, "state_changed",
+               f"state:{complaint.id}:{state.id}:{now.isoformat()}", now, state=state)
+
+
+def notify_assigned(session, complaint, assignee, now) -> None:
+    """Tell the new assignee, in their own language."""
+    if assignee is not None and assignee.email:
+        _queue(session, complaint, assignee.email, assignee.language, "assigned",
+               f"assigned:{complaint.id}:{assignee.id}:{now.isoformat()}", now,
+               assignee=assignee)
+
+
+def complainant_address(complaint) -> str | None:
+    if complaint.complainant_email:
+        return complaint.complainant_email
+    return complaint.client.email if complaint.client is not None else None
+
+
+def email_context(complaint, language="fr", state=None) -> dict:
+    """What an email may say about the complaint: plain values, fewer when confidential."""
+    state = state or complaint.state
+    context = {
+        "tracking_number": complaint.tracking_number,
+        "state": (state.label_en if language == "en" else state.label_fr) if state else "",
+        "confidential": bool(complaint.confidential),
+        "organisation": None,
+    }
+    if not complaint.confidential:
+        context.update({
+            "subject": complaint.subject or "",
+            "description": complaint.description or "",
+            "complainant_name": complaint.complainant_name or (
+                complaint.client.name if complaint.client is not None else ""),
+            "received_at": complaint.received_at,
+        })
+    return context
+
+
+def _queue(session, complaint, recipient, language, kind, dedupe_key, now, **extra):
+    language = language if language in LANGUAGES else "fr"
+    context = {**email_context(complaint, language, extra.pop("state", None)), **extra,
+               "organisation": get_setting(session, "organisation_name")}
+    with force_locale(language):
+        subject = _subject(kind, context)
+        text = render_template(f"emails/{kind}.txt", **context)
+        html = render_template(f"emails/{kind}.html", **context)
+    outbox.queue_email(session, recipient, subject, text, html=html, complaint=complaint,
+                       language=language, dedupe_key=dedupe_key, now=now)
+
+
+def _subject(kind, context) -> str:
+    number = context["tracking_number"]
+    if kind == "complaint_received":
+        return _("[%(number)s] Your complaint has been received", number=number)
+    if kind == "state_changed":
+        return _("[%(number)s] Your complaint is now: %(state)s", number=number,
+                 state=context["state"])
+    return _("[%(number)s] A complaint was assigned to you", number=number)
