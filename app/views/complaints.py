@@ -33,7 +33,12 @@ from app.views.access import VisibleComplaints, current_reader, visible_conditio
 from app.views.base import AppModelView, parse_id
 from app.views.durations import duration
 from app.views.filters import URGENCY_CHOICES, UrgencyFilter
-from app.views.formatting import local_datetime, urgency_badge
+from app.views.formatting import (
+    local_datetime,
+    nowrap,
+    overdue_reminder_badge,
+    urgency_badge,
+)
 from app.views.forms import BOOTSTRAP, client_field, contract_field, email_field, required
 from app.views.history import describe_events
 from app.views.labels import COMPLAINT_LABELS, SATISFACTION_CHOICES
@@ -106,7 +111,8 @@ class ComplaintView(AppModelView):
         "received_at": local_datetime,
         "due_at": local_datetime,
         "urgency": urgency_badge,
-        "has_overdue_reminder": lambda v: _("Overdue reminder") if v else "",
+        "has_overdue_reminder": overdue_reminder_badge,
+        "tracking_number": nowrap,
     }
     add_form_extra_fields = {
         "client": client_field("/complaints/lookup/clients", default=_default_client),

@@ -30,3 +30,15 @@ def urgency_badge(code) -> Markup:
 
 def yes_no(value) -> str:
     return str(_l("Yes")) if value else str(_l("No"))
+
+
+def overdue_reminder_badge(flag) -> Markup:
+    if not flag:
+        return Markup("")
+    return Markup('<span class="label label-danger"><i class="fa fa-bell"></i> {}</span>').format(
+        escape(str(_l("Overdue reminder"))))
+
+
+def nowrap(value) -> Markup:
+    """Keep a code such as a tracking number on one line in narrow columns."""
+    return Markup('<span class="rec-nowrap">{}</span>').format(value or "")

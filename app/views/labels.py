@@ -38,6 +38,7 @@ COMPLAINT_LABELS = {
     "created_at": _l("Created at"),
     "reminder": _l("Reminder"),
     "overdue_reminders": _l("Overdue reminders"),
+    "has_overdue_reminder": _l("Reminders"),
 }
 
 CLIENT_LABELS = {
