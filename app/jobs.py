@@ -25,8 +25,22 @@ def deliver_outbox(app=None) -> dict:
             db.session.remove()
 
 
+def scan_reminders(app=None) -> dict:
+    """Alert the users whose reminders are due (on screen and by email), once."""
+    from app.services import alerts
+    from app.services.clock import utcnow
+
+    with (app or current_app).app_context():
+        try:
+            return alerts.scan_due_reminders(db.session, utcnow())
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
+    # Reminders first: the emails they queue leave in the same run-once.
+    "reminders": (scan_reminders, "SCHEDULER_REMINDERS_SECONDS"),
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
 }
 

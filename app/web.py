@@ -7,7 +7,7 @@ import logging
 import re
 from urllib.parse import urlencode
 
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, current_app, flash, g, redirect, request
 from flask_babel import gettext as _
 
 from app.i18n import current_language
@@ -32,9 +32,25 @@ def register_web(app):
         local_datetime=local_datetime,
         local_date=local_date,
         urgency_badge=urgency_badge,
+        unread_notifications=unread_notifications,
     )
     app.before_request(_reject_unstorable_input)
     app.before_request(_reject_malformed_list_args)
+
+
+def unread_notifications() -> str:
+    """The bell's badge for the signed-in user: "", "1"…"9" or "9+" (one bounded,
+    indexed COUNT per page)."""
+    from app.extensions import db
+    from app.services.onscreen import BELL_LIMIT, count_unread
+
+    user = getattr(g, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    count = count_unread(db.session, user.id)
+    if count > BELL_LIMIT:
+        return f"{BELL_LIMIT}+"
+    return str(count) if count else ""
 
 
 def _reject_unstorable_input():

@@ -13,6 +13,7 @@ from app.models.complaints import (
     TrackingSequence,
 )
 from app.models.letters import DocumentTemplate, GeneratedDocument
+from app.models.notifications import Notification
 from app.models.outbox import OutboundEmail
 from app.models.reference import (
     REFERENCE_MODELS,
@@ -33,7 +34,7 @@ User = AppUser
 __all__ = [
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
     "Complaint", "Event", "Note",
-    "Reminder", "OutboundEmail", "DocumentTemplate", "GeneratedDocument",
+    "Reminder", "Notification", "OutboundEmail", "DocumentTemplate", "GeneratedDocument",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
     "State", "StateTransition", "DeadlineRule", "Holiday",

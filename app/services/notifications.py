@@ -9,7 +9,8 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.services import outbox
+from app.models.notifications import ASSIGNED
+from app.services import onscreen, outbox
 from app.services.settings import get_setting
 
 LANGUAGES = ("fr", "en")
@@ -32,11 +33,27 @@ def notify_state_changed(session, complaint, state, now) -> None:
 
 
 def notify_assigned(session, complaint, assignee, now) -> None:
-    """Tell the new assignee, in their own language."""
+    """Tell the new assignee, on screen and by email in their own language."""
+    if assignee is not None:
+        onscreen.add_notification(session, assignee.id, ASSIGNED, complaint,
+                                  f"assigned:{complaint.id}:{assignee.id}:{now.isoformat()}",
+                                  now)
     if assignee is not None and assignee.email:
         _queue(session, complaint, assignee.email, assignee.language, "assigned",
                f"assigned:{complaint.id}:{assignee.id}:{now.isoformat()}", now,
                assignee=assignee)
+
+
+def notify_reminder_due(session, reminder, now) -> bool:
+    """Email the reminder's user that it is due, once (``reminder-email:<id>``); True if
+    queued now. The note is left out of a confidential complaint's email."""
+    user, complaint = reminder.user, reminder.complaint
+    if user is None or not user.email:
+        return False
+    note = None if complaint.confidential else (reminder.note or "")
+    return _queue(session, complaint, user.email, user.language, "reminder_due",
+                  f"reminder-email:{reminder.id}", now, user=user, note=note,
+                  remind_at=reminder.remind_at) is not None
 
 
 def complainant_address(complaint) -> str | None:
@@ -73,8 +90,9 @@ def _queue(session, complaint, recipient, language, kind, dedupe_key, now, **ext
         subject = _subject(kind, context)
         text = render_template(f"emails/{kind}.txt", **context)
         html = render_template(f"emails/{kind}.html", **context)
-    outbox.queue_email(session, recipient, subject, text, html=html, complaint=complaint,
-                       language=language, dedupe_key=dedupe_key, now=now)
+    return outbox.queue_email(session, recipient, subject, text, html=html,
+                              complaint=complaint, language=language,
+                              dedupe_key=dedupe_key, now=now)
 
 
 def _subject(kind, context) -> str:
@@ -84,4 +102,6 @@ def _subject(kind, context) -> str:
     if kind == "state_changed":
         return _("[%(number)s] Your complaint is now: %(state)s", number=number,
                  state=context["state"])
+    if kind == "reminder_due":
+        return _("[%(number)s] Reminder due", number=number)
     return _("[%(number)s] A complaint was assigned to you", number=number)

@@ -15,6 +15,7 @@ from app.views.configuration import (
 from app.views.dashboard import DashboardView
 from app.views.deadlines import DeadlineRuleView, HolidayView
 from app.views.letters import DocumentTemplateView
+from app.views.notifications import NotificationView
 from app.views.outbox import OutboundEmailView
 from app.views.reminders import MyReminderView
 from app.views.search import SearchView
@@ -57,3 +58,4 @@ def register_views(appbuilder):
         label=_l("Deleted complaints"), category=AUDIT)
     add(OutboundEmailView, "Outbox", icon="fa-envelope", label=_l("Outbox"), category=AUDIT)
     appbuilder.add_view_no_menu(SearchView)
+    appbuilder.add_view_no_menu(NotificationView)  # reached from the navbar's bell

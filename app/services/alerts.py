@@ -1,0 +1,40 @@
+"""Alerts raised by the clock: a reminder that falls due tells its user once, on screen
+and by email, however many scans (or schedulers) see it, and after a downtime too."""
+
+import logging
+
+from sqlalchemy import String, cast, exists, literal, select
+
+from app.models import Notification, Reminder
+from app.models.notifications import REMINDER_DUE
+from app.services import notifications, onscreen
+
+logger = logging.getLogger(__name__)
+
+
+def scan_due_reminders(session, now) -> dict:
+    """Notify every open reminder due at ``now`` (on screen + email), once; commit.
+
+    Both rows carry a unique key (``reminder:<id>``, ``reminder-email:<id>``) inserted with
+    ON CONFLICT DO NOTHING, so a concurrent scan adds nothing. Already notified reminders
+    are skipped in SQL (the unique index on the key answers the NOT EXISTS).
+    """
+    key = literal("reminder:") + cast(Reminder.id, String)
+    due = session.scalars(
+        select(Reminder).where(Reminder.remind_at <= now, Reminder.done_at.is_(None),
+                               ~exists().where(Notification.dedupe_key == key))
+        .order_by(Reminder.id)).all()
+    counts = {"notifications": 0, "emails": 0}
+    for reminder in due:
+        created = onscreen.add_notification(
+            session, reminder.user_id, REMINDER_DUE, reminder.complaint,
+            f"reminder:{reminder.id}", now)
+        if created is None:
+            continue  # another scan got there first
+        counts["notifications"] += 1
+        if notifications.notify_reminder_due(session, reminder, now):
+            counts["emails"] += 1
+    session.commit()
+    if counts["notifications"]:
+        logger.info("reminders due: %s", counts)
+    return counts

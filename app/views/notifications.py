@@ -1,0 +1,56 @@
+"""The signed-in user's on-screen notifications (behind the navbar's bell)."""
+
+from flask import abort, g, redirect, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.security.decorators import permission_name
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models.notifications import ASSIGNED, REMINDER_DUE
+from app.services import onscreen
+from app.services.clock import utcnow
+from app.views.access import visible_condition
+
+
+def notification_text(kind, number) -> str:
+    """The sentence of a notification, in the reader's language; without the number when
+    the reader may no longer see the complaint."""
+    if kind == ASSIGNED:
+        return (_("The complaint %(number)s was assigned to you.", number=number) if number
+                else _("A complaint was assigned to you."))
+    if kind == REMINDER_DUE:
+        return (_("Your reminder on the complaint %(number)s is due.", number=number)
+                if number else _("One of your reminders is due."))
+    return _("Notification")
+
+
+class NotificationView(BaseView):
+    route_base = "/notifications"
+    default_view = "list"
+    base_permissions = ["can_list", "can_mark_read"]
+
+    @expose("/")
+    @has_access
+    def list(self):
+        items = onscreen.notifications_of(db.session, g.user.id, visible_condition())
+        for item in items:
+            item["text"] = notification_text(item["kind"], item["tracking_number"])
+        self.update_redirect()
+        return self.render_template("notifications.html", items=items,
+                                    title=_l("Notifications"))
+
+    @expose("/read/<int:notification_id>", methods=["POST"])
+    @has_access
+    @permission_name("mark_read")
+    def mark_read(self, notification_id):
+        if not onscreen.mark_read(db.session, g.user.id, notification_id, utcnow()):
+            abort(404)
+        return redirect(url_for("NotificationView.list"))
+
+    @expose("/read-all", methods=["POST"])
+    @has_access
+    @permission_name("mark_read")
+    def mark_all_read(self):
+        onscreen.mark_all_read(db.session, g.user.id, utcnow())
+        return redirect(url_for("NotificationView.list"))

@@ -1,0 +1,215 @@
+"""On-screen notifications and the "reminder due" alert: exactly once, whatever the number
+of scans or schedulers, caught up after a downtime; the bell and the notifications page."""
+
+import re
+import threading
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.models import Notification, OutboundEmail, Reminder
+from app.services import alerts
+from app.services import complaints as service
+from tests import factories as f
+from tests.integration.test_notifications import SECRET, deliver, received
+
+NOW = datetime(2026, 11, 20, 9, 0)
+
+
+def make_reminder(session, username="agent", remind_at=NOW - timedelta(minutes=5),
+                  done_at=None, **complaint_fields):
+    user = f.user(session, username)
+    complaint = f.make_complaint(session, **complaint_fields)
+    reminder = Reminder(complaint=complaint, user=user, remind_at=remind_at, done_at=done_at,
+                        note="Rappeler le client")
+    session.add(reminder)
+    session.commit()
+    return reminder
+
+
+def alerts_of(session, reminder):
+    notes = session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.dedupe_key == f"reminder:{reminder.id}"))
+    emails = session.scalar(select(func.count()).select_from(OutboundEmail).where(
+        OutboundEmail.dedupe_key == f"reminder-email:{reminder.id}"))
+    return notes, emails
+
+
+def test_due_reminder_alerts_once_on_screen_and_by_email(session, smtp_server):
+    reminder = make_reminder(session)
+    number, address = reminder.complaint.tracking_number, reminder.user.email
+    alerts.scan_due_reminders(session, NOW)
+    assert alerts_of(session, reminder) == (1, 1)
+    deliver(session, smtp_server)
+    mine = [m for m in received(smtp_server, address) if number in m[0]]
+    assert len(mine) == 1
+    subject, text, html = mine[0]
+    assert subject == f"[{number}] Rappel échu"
+    assert "Rappeler le client" in text and "Rappeler le client" in html
+
+    again = alerts.scan_due_reminders(session, NOW + timedelta(hours=1))
+    assert alerts_of(session, reminder) == (1, 1)
+    assert again == {"notifications": 0, "emails": 0}
+    deliver(session, smtp_server)
+    assert len([m for m in received(smtp_server, address) if number in m[0]]) == 1
+
+
+def test_two_scans_at_once_alert_once(app, session):
+    reminder = make_reminder(session)
+    errors = []
+
+    def scan():
+        from app.extensions import db
+
+        try:
+            with app.app_context():
+                alerts.scan_due_reminders(db.session, NOW)
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    session.expire_all()
+    assert alerts_of(session, reminder) == (1, 1)
+
+
+def test_future_or_done_reminders_say_nothing(session):
+    future = make_reminder(session, remind_at=NOW + timedelta(days=1))
+    done = make_reminder(session, done_at=NOW - timedelta(days=1))
+    alerts.scan_due_reminders(session, NOW)
+    assert alerts_of(session, future) == (0, 0)
+    assert alerts_of(session, done) == (0, 0)
+    alerts.scan_due_reminders(session, NOW + timedelta(days=2))
+    assert alerts_of(session, future) == (1, 1)
+
+
+def test_reminder_missed_during_a_downtime_is_caught_up_once(session):
+    old = make_reminder(session, remind_at=NOW - timedelta(days=30))
+    alerts.scan_due_reminders(session, NOW)
+    alerts.scan_due_reminders(session, NOW + timedelta(minutes=1))
+    assert alerts_of(session, old) == (1, 1)
+
+
+def test_confidential_reminder_email_has_no_details(session, smtp_server):
+    reminder = make_reminder(session, confidential=True, subject=SECRET, description=SECRET)
+    reminder.note = SECRET
+    session.commit()
+    number, address = reminder.complaint.tracking_number, reminder.user.email
+    alerts.scan_due_reminders(session, NOW)
+    deliver(session, smtp_server)
+    [(subject, text, html)] = [m for m in received(smtp_server, address) if number in m[0]]
+    for part in (subject, text, html):
+        assert SECRET not in part and "Lilas" not in part
+    assert number in text
+
+
+def test_english_user_gets_the_email_in_english(session):
+    agent = f.user(session, "agent2")
+    language, agent.language = agent.language, "en"
+    session.commit()
+    reminder = make_reminder(session, username="agent2")
+    alerts.scan_due_reminders(session, NOW)
+    email = session.scalars(select(OutboundEmail).where(
+        OutboundEmail.dedupe_key == f"reminder-email:{reminder.id}")).one()
+    assert email.subject == f"[{reminder.complaint.tracking_number}] Reminder due"
+    agent.language = language
+    session.commit()
+
+
+def bell(client):
+    html = client.get("/notifications/").get_data(as_text=True)
+    match = re.search(r'id="notif-count">([^<]*)<', html)
+    return match.group(1) if match else ""
+
+
+def unread_count(dbs, username):
+    with dbs() as s:
+        user = f.user(s, username)
+        return s.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def test_bell_counts_the_users_unread_notifications_only(app, dbs, agent_client,
+                                                         supervisor_client):
+    from app.services.clock import utcnow
+
+    with dbs() as s:
+        make_reminder(s, username="agent")
+        alerts.scan_due_reminders(s, utcnow())
+    expected = unread_count(dbs, "agent")
+    assert expected >= 1
+    assert bell(agent_client) == (str(expected) if expected <= 9 else "9+")
+    with dbs() as s:
+        for _ in range(10):
+            make_reminder(s, username="agent")
+        alerts.scan_due_reminders(s, utcnow())
+    assert bell(agent_client) == "9+"
+    supervisor_unread = unread_count(dbs, "supervisor")
+    assert bell(supervisor_client) == (
+        "" if supervisor_unread == 0 else str(min(supervisor_unread, 9)) + (
+            "+" if supervisor_unread > 9 else ""))
+
+
+def test_mark_as_read_and_mark_all_as_read(app, dbs, agent_client):
+    from app.services.clock import utcnow
+
+    with dbs() as s:
+        agent = f.user(s, "agent")
+        reminders = [make_reminder(s, username="agent", assignee=agent) for _ in range(2)]
+        alerts.scan_due_reminders(s, utcnow())
+        first = s.scalars(select(Notification.id).where(
+            Notification.dedupe_key == f"reminder:{reminders[0].id}")).one()
+        number = reminders[0].complaint.tracking_number
+    page = agent_client.get("/notifications/").get_data(as_text=True)
+    assert number in page and f'id="notif-{first}"' in page
+    before = unread_count(dbs, "agent")
+    assert agent_client.get(f"/notifications/read/{first}").status_code == 405
+    assert agent_client.get("/notifications/read-all").status_code == 405
+    assert unread_count(dbs, "agent") == before
+    response = agent_client.post(f"/notifications/read/{first}")
+    assert response.status_code == 302
+    assert unread_count(dbs, "agent") == before - 1
+    agent_client.post("/notifications/read-all")
+    assert unread_count(dbs, "agent") == 0
+    assert bell(agent_client) == ""
+
+
+def test_agent_sees_and_marks_only_their_own(app, dbs, agent_client):
+    from app.services.clock import utcnow
+
+    with dbs() as s:
+        other = make_reminder(s, username="agent2")
+        alerts.scan_due_reminders(s, utcnow())
+        theirs = s.scalars(select(Notification.id).where(
+            Notification.dedupe_key == f"reminder:{other.id}")).one()
+        number = other.complaint.tracking_number
+    page = agent_client.get("/notifications/").get_data(as_text=True)
+    assert number not in page and f'id="notif-{theirs}"' not in page
+    assert agent_client.post(f"/notifications/read/{theirs}").status_code == 404
+    with dbs() as s:
+        assert s.get(Notification, theirs).read_at is None
+
+
+def test_assignment_notifies_on_screen_and_hides_what_is_no_longer_visible(
+        app, dbs, agent_client):
+    with dbs() as s:
+        agent = f.user(s, "agent")
+        c = f.make_complaint(s)
+        service.assign(s, c, assignee=agent)
+        number = c.tracking_number
+        assert s.scalar(select(func.count()).select_from(Notification).where(
+            Notification.user_id == agent.id, Notification.complaint_id == c.id,
+            Notification.kind == "assigned")) == 1
+        hidden = f.make_complaint(s, confidential=True)
+        service.assign(s, hidden, assignee=agent)
+        hidden_number = hidden.tracking_number
+        hidden.assignee = None  # no longer theirs: the agent may not see it any more
+        s.commit()
+    page = agent_client.get("/notifications/").get_data(as_text=True)
+    assert number in page
+    assert hidden_number not in page
