@@ -68,3 +68,30 @@ def smtp_server():
     yield controller
     if controller._thread is not None:
         controller.stop()
+
+
+def run_concurrently(app, job, workers: int, timeout: float = 60) -> None:
+    """Run ``job(session)`` in ``workers`` threads at once, each with its own application
+    context and session, started together; re-raise the first error any of them met."""
+    import threading
+
+    from app.extensions import db
+
+    start, errors = threading.Barrier(workers), []
+
+    def worker():
+        try:
+            with app.app_context():
+                start.wait(10)
+                job(db.session)
+                db.session.remove()
+        except Exception as exc:  # noqa: BLE001 - re-raised below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    if errors:
+        raise errors[0]

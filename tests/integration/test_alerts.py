@@ -2,7 +2,6 @@
 of scans or schedulers, caught up after a downtime; the bell and the notifications page."""
 
 import re
-import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -11,6 +10,7 @@ from app.models import Notification, OutboundEmail, Reminder
 from app.services import alerts
 from app.services import complaints as service
 from tests import factories as f
+from tests.integration.conftest import run_concurrently
 from tests.integration.test_notifications import SECRET, deliver, received
 
 NOW = datetime(2026, 11, 20, 9, 0)
@@ -56,24 +56,9 @@ def test_due_reminder_alerts_once_on_screen_and_by_email(session, smtp_server):
 
 def test_two_scans_at_once_alert_once(app, session):
     reminder = make_reminder(session)
-    errors = []
 
-    def scan():
-        from app.extensions import db
-
-        try:
-            with app.app_context():
-                alerts.scan_due_reminders(db.session, NOW)
-                db.session.remove()
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=scan) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    run_concurrently(app, lambda db_session: alerts.scan_due_reminders(db_session, NOW),
+                     workers=2)
     session.expire_all()
     assert alerts_of(session, reminder) == (1, 1)
 

@@ -17,7 +17,7 @@ from app.services import outbox
 from app.services.clock import utcnow
 from app.services.deletion import deletion_blockers
 from tests.factories import make_complaint
-from tests.integration.conftest import free_port
+from tests.integration.conftest import free_port, run_concurrently
 
 SUBJECT = "Réclamation reçue — numéro de suivi"
 
@@ -158,26 +158,12 @@ def test_concurrent_passes_deliver_each_email_once(app, session, smtp_server):
         outbox.queue_email(session, address, SUBJECT, "texte")
     session.commit()
     session.remove()
-    start, errors = threading.Barrier(4), []
 
-    def worker():
-        from app.extensions import db
+    def passes(session):
+        for _ in range(6):
+            outbox.deliver_pending(session, mailer(smtp_server.port), batch=3)
 
-        try:
-            with app.app_context():
-                start.wait(10)
-                for _ in range(6):
-                    outbox.deliver_pending(db.session, mailer(smtp_server.port), batch=3)
-                db.session.remove()
-        except Exception as exc:  # reported below: the test fails with it
-            errors.append(exc)
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    run_concurrently(app, passes, workers=4)
     delivered = sorted(addr for env in smtp_server.handler.envelopes for addr in env.rcpt_tos)
     assert delivered == sorted(recipients)
     statuses = session.scalars(select(OutboundEmail.status)).all()
