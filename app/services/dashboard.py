@@ -14,6 +14,7 @@ from app.domain.deadlines import CLOCK_RUNNING
 from app.domain.periods import last_months
 from app.models import Category, Complaint, ComplaintMonthStat, Reminder, State
 from app.models.complaints import clock_is
+from app.services.clock import to_utc
 
 URGENT_LIMIT = 25
 
@@ -79,9 +80,11 @@ def my_overdue_reminders(session, user_id: int, now: datetime, scope=None,
     return session.scalars(stmt).all()
 
 
-def kpis(session, start: date, end: date, scope=None) -> Kpis:
-    """Received, answered, answered on time and median processing time in [start, end)."""
-    lo, hi = datetime.combine(start, time()), datetime.combine(end, time())
+def kpis(session, start: date, end: date, scope=None, time_zone: str = "UTC") -> Kpis:
+    """Received, answered, answered on time and median processing time in [start, end),
+    the days being those of ``time_zone`` (the stored times are UTC)."""
+    lo = to_utc(datetime.combine(start, time()), time_zone)
+    hi = to_utc(datetime.combine(end, time()), time_zone)
     received = session.scalar(select(func.count()).where(
         _scope(scope), Complaint.received_at >= lo, Complaint.received_at < hi))
     answered_in = and_(_scope(scope), Complaint.answered_at >= lo, Complaint.answered_at < hi)

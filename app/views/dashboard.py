@@ -13,6 +13,7 @@ from app.domain.periods import period_bounds
 from app.extensions import db
 from app.services import dashboard
 from app.services.clock import to_local, utcnow
+from app.services.settings import get_setting
 from app.views.access import current_reader, visible_condition
 from app.views.durations import duration
 from app.views.formatting import URGENCY_LABELS
@@ -52,7 +53,8 @@ class DashboardView(BaseView):
             due_soon_count=due_soon,
             mine=dashboard.my_complaints(session, g.user.id, scope),
             reminders=dashboard.my_overdue_reminders(session, g.user.id, now, scope),
-            kpis=dashboard.kpis(session, start, end, scope),
+            kpis=dashboard.kpis(session, start, end, scope,
+                                get_setting(session, "time_zone")),
             chart_json=json.dumps(_chart(trend)),
             period=kind, period_labels=PERIOD_LABELS, start=start, end=end,
             last_day=end - timedelta(days=1),

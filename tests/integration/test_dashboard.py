@@ -116,3 +116,16 @@ def test_monthly_counts_follow_creations_edits_and_deletions(session):
                                          rollup_confidential=True)
     assert {(m, (cat.id if cat else None)): n for cat, series in rollup["series"]
             for m, n in zip(rollup["months"], series, strict=True) if n} == direct()
+
+
+def test_kpi_period_follows_local_days(session):
+    """A complaint received on 1 December at 00:30 in Paris (30 November 23:30 UTC)
+    belongs to December's figures, not November's."""
+    client = f.make_client(session)
+    f.make_complaint(session, client=client, received_at=datetime(2026, 11, 30, 23, 30))
+    scope = Complaint.client_id == client.id
+    december = dashboard.kpis(session, date(2026, 12, 1), date(2027, 1, 1), scope,
+                              "Europe/Paris")
+    november = dashboard.kpis(session, date(2026, 11, 1), date(2026, 12, 1), scope,
+                              "Europe/Paris")
+    assert (december.received, november.received) == (1, 0)
