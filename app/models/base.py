@@ -13,6 +13,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def id_of(obj):
+    """The primary key of a loaded row, or None (for "no team", "no assignee", …)."""
+    return getattr(obj, "id", None) if obj is not None else None
+
+
 class LabelledMixin:
     """A row with a stable code and a French and an English label."""
 
@@ -36,4 +41,4 @@ class ReferenceMixin(LabelledMixin):
     active = Column(Boolean, nullable=False, default=True)
 
 
-__all__ = ["Model", "utcnow", "LabelledMixin", "ReferenceMixin"]
+__all__ = ["Model", "utcnow", "id_of", "LabelledMixin", "ReferenceMixin"]

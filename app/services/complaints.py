@@ -13,6 +13,7 @@ from app.domain import events
 from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, Event, State, StateTransition
+from app.models.base import id_of
 from app.services import deadlines, month_stats, notifications
 from app.services.clock import utcnow
 from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
@@ -79,7 +80,7 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> 
     session.flush()
     month_stats.add(session, month_stats.key_of(complaint), 1)
     _log(session, complaint, actor, events.CREATED, now=now)
-    initial = {f: (None, _id(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
+    initial = {f: (None, id_of(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
     _log_assignment(session, complaint, actor, now, {f: v for f, v in initial.items() if v[1]})
     notifications.notify_created(session, complaint, now)
     return complaint
@@ -138,9 +139,9 @@ def change_state(session, complaint: Complaint, target: State, actor=None, now=N
 def assign(session, complaint: Complaint, team=None, assignee=None, actor=None, now=None):
     """Give the complaint to a team and/or a person, and commit."""
     now = now or utcnow()
-    before = {"team": _id(complaint.team), "assignee": _id(complaint.assignee)}
+    before = {"team": id_of(complaint.team), "assignee": id_of(complaint.assignee)}
     complaint.team, complaint.assignee = team, assignee
-    after = {"team": _id(team), "assignee": _id(assignee)}
+    after = {"team": id_of(team), "assignee": id_of(assignee)}
     changed = {f: (before[f], after[f]) for f in before if before[f] != after[f]}
     if changed:
         _log_assignment(session, complaint, actor, now, changed)
@@ -152,14 +153,14 @@ def assign(session, complaint: Complaint, team=None, assignee=None, actor=None, 
 
 def _apply_state_change(session, complaint, old_state, new_state, actor, now, comment=None):
     try:
-        check_transition(_id(old_state), new_state.id, transitions(session))
+        check_transition(id_of(old_state), new_state.id, transitions(session))
     except TransitionNotAllowed as exc:
         raise TransitionRefused(old_state, new_state) from exc
     resumed = _leave_state(complaint, new_state, now)
     _enter_state(complaint, new_state, now)
     complaint.state = new_state
     _log(session, complaint, actor, events.STATE_CHANGED, now=now, field="state",
-         old_value=_id(old_state), new_value=new_state.id, detail=comment)
+         old_value=id_of(old_state), new_value=new_state.id, detail=comment)
     reason = deadlines.REASON_PAUSE if resumed else deadlines.REASON_STATE
     deadlines.refresh_deadline(session, complaint, actor, now, reason)
     _record_answer_if_done(complaint)
@@ -209,7 +210,7 @@ def _check_contract(complaint):
     contract = complaint.contract
     if contract is None:
         return
-    client_id = _id(complaint.client)
+    client_id = id_of(complaint.client)
     if client_id is None:
         complaint.client = contract.client
     elif contract.client_id != client_id:
@@ -238,7 +239,7 @@ def _pending_changes(session, complaint) -> dict[str, tuple]:
     for name in [*TRACKED_RELATIONS, "state", *ASSIGNMENT_RELATIONS]:
         fk = state.mapper.relationships[name].local_remote_pairs[0][0].key
         old_id = state.attrs[fk].value  # the FK keeps its loaded value until flush
-        new_id = _id(getattr(complaint, name))
+        new_id = id_of(getattr(complaint, name))
         if old_id != new_id:
             changes[name] = (old_id, new_id)
     return changes
@@ -281,13 +282,10 @@ def _log(session, complaint, actor, kind, now=None, field=None, old_value=None,
     session.add(Event(
         complaint_id=complaint.id, complaint=complaint, created_at=now or utcnow(),
         actor_kind=events.ACTOR_USER if actor is not None else events.ACTOR_SYSTEM,
-        user_id=_id(actor), kind=kind, field=field, old_value=_str(old_value),
+        user_id=id_of(actor), kind=kind, field=field, old_value=_str(old_value),
         new_value=_str(new_value), detail=_str(detail),
     ))
 
-
-def _id(obj):
-    return getattr(obj, "id", None) if obj is not None else None
 
 
 def _norm(value):

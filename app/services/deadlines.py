@@ -10,6 +10,7 @@ from app.domain.deadlines import CLOCK_PAUSED, DeadlineRule, compute_deadline, p
 from app.domain.urgency import processing_seconds
 from app.models import Complaint, Event, Holiday, State
 from app.models import DeadlineRule as RuleRow
+from app.models.base import id_of
 from app.services.settings import get_setting
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ def deadline_of(complaint, ctx: DeadlineContext):
     """The deadline this complaint should have now (with its explanation)."""
     # The relationship first: after a form edit the foreign key still holds the old id
     # until the session flushes.
-    rule = pick_rule(ctx.rules, _id(complaint.state) or complaint.state_id,
-                     _id(complaint.complexity) or complaint.complexity_id)
+    rule = pick_rule(ctx.rules, id_of(complaint.state) or complaint.state_id,
+                     id_of(complaint.complexity) or complaint.complexity_id)
     return compute_deadline(complaint.received_at, rule, ctx.holidays, ctx.time_zone,
                             complaint.paused_seconds or 0)
 
@@ -65,7 +66,7 @@ def refresh_deadline(session, complaint, actor, now, reason, ctx=None) -> bool:
     if old is not None:
         session.add(Event(complaint=complaint, complaint_id=complaint.id, created_at=now,
                           actor_kind=events.ACTOR_USER if actor else events.ACTOR_SYSTEM,
-                          user_id=_id(actor), kind=events.DEADLINE_CHANGED, field="due_at",
+                          user_id=id_of(actor), kind=events.DEADLINE_CHANGED, field="due_at",
                           old_value=_iso(old), new_value=_iso(deadline.due_at),
                           detail=reason))
     return True
@@ -101,9 +102,6 @@ def recompute_open_deadlines(session, reason, now, batch_size=2000) -> int:
         last_id = batch[-1].id
         session.commit()
 
-
-def _id(obj):
-    return getattr(obj, "id", None) if obj is not None else None
 
 
 def _iso(value):

@@ -5,18 +5,13 @@ import json
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.domain import events
 from app.models import DeletedComplaint, Event
 from app.views.access import OfVisibleComplaints
 from app.views.base import AppModelView
-from app.views.formatting import local_datetime
-
-
-def _complaint_link(complaint):
-    return Markup('<a href="/complaints/show/{}">{}</a>').format(
-        complaint.id, escape(complaint.tracking_number))
+from app.views.formatting import complaint_link, local_datetime
 
 
 class ConfidentialAccessLogView(AppModelView):
@@ -34,7 +29,7 @@ class ConfidentialAccessLogView(AppModelView):
     search_columns = ["created_at", "user"]
     label_columns = {"created_at": _l("When"), "complaint": _l("Complaint"),
                      "user": _l("Consulted by")}
-    formatters_columns = {"created_at": local_datetime, "complaint": _complaint_link}
+    formatters_columns = {"created_at": local_datetime, "complaint": complaint_link}
 
 
 def _pretty_json(text):

@@ -15,7 +15,7 @@ from app.services.followup import overdue_reminder_counts
 from app.views.access import visible_condition
 from app.views.base import AppModelView, parse_id
 from app.views.formatting import local_date, local_datetime
-from app.views.forms import BOOTSTRAP, client_field, email_field, required
+from app.views.forms import BOOTSTRAP, client_field, client_from_args, email_field, required
 from app.views.history import describe_events
 from app.views.labels import CLIENT_KINDS, CLIENT_LABELS, COMPLAINT_LABELS, CONTRACT_LABELS
 
@@ -95,11 +95,6 @@ class ClientView(AppModelView):
         )
 
 
-def _default_client():
-    client_id = parse_id(request.args.get("client_id"))
-    return db.session.get(Client, client_id) if client_id else None
-
-
 class ContractView(AppModelView):
     datamodel = SQLAInterface(Contract)
     route_base = "/contracts"
@@ -122,7 +117,7 @@ class ContractView(AppModelView):
     edit_form_query_rel_fields = add_form_query_rel_fields
 
     add_form_extra_fields = {"client": client_field("/complaints/lookup/clients", mandatory=True,
-                                                    default=_default_client)}
+                                                    default=client_from_args)}
     edit_form_extra_fields = {"client": client_field("/complaints/lookup/clients",
                                                      mandatory=True)}
 

@@ -39,7 +39,14 @@ from app.views.formatting import (
     overdue_reminder_badge,
     urgency_badge,
 )
-from app.views.forms import BOOTSTRAP, client_field, contract_field, email_field, required
+from app.views.forms import (
+    BOOTSTRAP,
+    client_field,
+    client_from_args,
+    contract_field,
+    email_field,
+    required,
+)
 from app.views.history import describe_events
 from app.views.labels import COMPLAINT_LABELS, SATISFACTION_CHOICES
 from app.views.letters import send_document
@@ -47,11 +54,6 @@ from app.views.outbox import status_badge
 
 logger = logging.getLogger(__name__)
 LOOKUP_LIMIT = 20
-
-
-def _default_client():
-    client_id = parse_id(request.args.get("client_id"))
-    return db.session.get(Client, client_id) if client_id else None
 
 
 def _get(model, raw):
@@ -115,7 +117,7 @@ class ComplaintView(AppModelView):
         "tracking_number": nowrap,
     }
     add_form_extra_fields = {
-        "client": client_field("/complaints/lookup/clients", default=_default_client),
+        "client": client_field("/complaints/lookup/clients", default=client_from_args),
         "contract": contract_field("/complaints/lookup/contracts"),
         "received_at": _received_at_field(),
         "complainant_email": email_field(_l("Complainant email")),

@@ -42,3 +42,11 @@ def overdue_reminder_badge(flag) -> Markup:
 def nowrap(value) -> Markup:
     """Keep a code such as a tracking number on one line in narrow columns."""
     return Markup('<span class="rec-nowrap">{}</span>').format(value or "")
+
+
+def complaint_link(complaint) -> Markup:
+    """The tracking number, linked to the complaint page (empty without a complaint)."""
+    if complaint is None:
+        return Markup("")
+    return Markup('<a href="/complaints/show/{}">{}</a>').format(
+        complaint.id, escape(complaint.tracking_number))

@@ -44,3 +44,14 @@ def email_field(label):
                                Length(max=320)], render_kw=BOOTSTRAP)
 
 
+
+
+def client_from_args():
+    """The client named by ``?client_id=`` (forms opened from a client page), or None."""
+    from flask import request
+
+    from app.extensions import db
+    from app.views.base import parse_id
+
+    client_id = parse_id(request.args.get("client_id"))
+    return db.session.get(Client, client_id) if client_id else None

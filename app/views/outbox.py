@@ -13,7 +13,7 @@ from app.models.outbox import FAILED, PENDING, SENT
 from app.services import outbox
 from app.services.exceptions import ServiceError
 from app.views.base import AppModelView
-from app.views.formatting import local_datetime
+from app.views.formatting import complaint_link, local_datetime
 
 STATUS_LABELS = {PENDING: _l("Pending"), SENT: _l("Sent"), FAILED: _l("Failed")}
 STATUS_CLASSES = {PENDING: "warning", SENT: "success", FAILED: "danger"}
@@ -25,11 +25,6 @@ def status_badge(status) -> Markup:
         STATUS_CLASSES.get(status, "default"), escape(str(STATUS_LABELS.get(status, status))))
 
 
-def _complaint_link(complaint):
-    if complaint is None:
-        return ""
-    return Markup('<a href="/complaints/show/{}">{}</a>').format(
-        complaint.id, escape(complaint.tracking_number))
 
 
 def _short(text):
@@ -63,7 +58,7 @@ class OutboundEmailView(AppModelView):
         "sent_at": _l("Sent at"), "body_text": _l("Text"),
     }
     formatters_columns = {
-        "status": status_badge, "complaint": _complaint_link, "last_error": _short,
+        "status": status_badge, "complaint": complaint_link, "last_error": _short,
         "created_at": local_datetime, "sent_at": local_datetime,
         "next_attempt_at": local_datetime, "body_text": _pre,
     }

@@ -5,12 +5,12 @@ from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.models import Reminder
 from app.views.access import OfVisibleComplaints
 from app.views.base import AppModelView
-from app.views.formatting import local_datetime
+from app.views.formatting import complaint_link, local_datetime
 from app.views.labels import COMPLAINT_LABELS
 
 
@@ -18,9 +18,6 @@ def _current_user_id():
     return g.user.id
 
 
-def _complaint_link(complaint):
-    return Markup('<a href="/complaints/show/{}">{}</a>').format(
-        complaint.id, escape(complaint.tracking_number))
 
 
 class MyReminderView(AppModelView):
@@ -41,7 +38,7 @@ class MyReminderView(AppModelView):
                     ["complaint_id", OfVisibleComplaints, None]]
     base_order = ("remind_at", "asc")
     formatters_columns = {
-        "complaint": _complaint_link,
+        "complaint": complaint_link,
         "remind_at": lambda v: _reminder_date(v),
         "done_at": local_datetime,
     }
