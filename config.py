@@ -126,6 +126,8 @@ class Config:
     # How often the scheduler runs each job, in seconds.
     SCHEDULER_OUTBOX_SECONDS = _int("SCHEDULER_OUTBOX_SECONDS", 60)
     SCHEDULER_REMINDERS_SECONDS = _int("SCHEDULER_REMINDERS_SECONDS", 60)
+    SCHEDULER_RULES_SECONDS = _int("SCHEDULER_RULES_SECONDS", 300)
+    SCHEDULER_DIGEST_SECONDS = _int("SCHEDULER_DIGEST_SECONDS", 900)
 
 
 class DevelopmentConfig(Config):

@@ -34,6 +34,7 @@ def setup_command(no_admin):
     states = setup.seed_workflow(db.session, labels)
     setup.seed_deadline_rules(db.session)
     setup.seed_document_templates(db.session)
+    setup.seed_notification_rules(db.session, labels)
     setup.refresh_planner_statistics(db.session)
     click.echo(f"Database ready ({added} reference items and {states} states added).")
     if no_admin:

@@ -37,10 +37,36 @@ def scan_reminders(app=None) -> dict:
             db.session.remove()
 
 
+def scan_rules(app=None) -> dict:
+    """Apply the notification rules (deadline approaching, overdue, no action, …), once."""
+    from app.services import alert_rules
+    from app.services.clock import utcnow
+
+    with (app or current_app).app_context():
+        try:
+            return alert_rules.scan_rules(db.session, utcnow())
+        finally:
+            db.session.remove()
+
+
+def send_digests(app=None) -> dict:
+    """Queue the supervisors' daily digest, once a day each, from the digest hour on."""
+    from app.services import digest
+    from app.services.clock import utcnow
+
+    with (app or current_app).app_context():
+        try:
+            return {"digests": digest.send_daily_digests(db.session, utcnow())}
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
-    # Reminders first: the emails they queue leave in the same run-once.
+    # Alerts first: the emails they queue leave in the same run-once.
     "reminders": (scan_reminders, "SCHEDULER_REMINDERS_SECONDS"),
+    "rules": (scan_rules, "SCHEDULER_RULES_SECONDS"),
+    "digest": (send_digests, "SCHEDULER_DIGEST_SECONDS"),
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
 }
 

@@ -57,6 +57,7 @@ def prepare(url: str, instance: Path):
         setup.seed_reference_data(db.session, labels)
         setup.seed_workflow(db.session, labels)
         setup.seed_deadline_rules(db.session)
+        setup.seed_notification_rules(db.session, labels)
     return app
 
 

@@ -13,7 +13,7 @@ from app.models.complaints import (
     TrackingSequence,
 )
 from app.models.letters import DocumentTemplate, GeneratedDocument
-from app.models.notifications import Notification
+from app.models.notifications import Notification, NotificationRule, RuleAlert
 from app.models.outbox import OutboundEmail
 from app.models.reference import (
     REFERENCE_MODELS,
@@ -33,8 +33,8 @@ User = AppUser
 
 __all__ = [
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
-    "Complaint", "Event", "Note",
-    "Reminder", "Notification", "OutboundEmail", "DocumentTemplate", "GeneratedDocument",
+    "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
+    "OutboundEmail", "DocumentTemplate", "GeneratedDocument",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
     "State", "StateTransition", "DeadlineRule", "Holiday",

@@ -51,6 +51,8 @@ class Complaint(Model):
               sqlite_where=text("clock = 'running'"), postgresql_where=text("clock = 'running'")),
         Index("ix_complaint_open_assignee_due", "assignee_id", "due_at",
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        Index("ix_complaint_open_last_action", "last_action_at",
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
         # Never reuse the id of a deleted complaint: URLs and audit records stay unambiguous.
         {"sqlite_autoincrement": True},
     )
@@ -105,6 +107,9 @@ class Complaint(Model):
     language = Column(String(5), nullable=False, default="fr")
     created_at = Column(DateTime, nullable=False, default=utcnow)
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    # Last thing a person did on it (a change, a note, a reminder, a letter…), not the
+    # system's recomputations: "open with no action for N days" reads this.
+    last_action_at = Column(DateTime, nullable=False, default=utcnow)
     created_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
 
     request_type = relationship("RequestType")

@@ -5,11 +5,30 @@ import logging
 
 from sqlalchemy import String, cast, exists, literal, select
 
-from app.models import Notification, Reminder
+from app.models import Complaint, Notification, Reminder
 from app.models.notifications import REMINDER_DUE
 from app.services import notifications, onscreen
 
 logger = logging.getLogger(__name__)
+
+
+def _reminder_key():
+    return literal("reminder:") + cast(Reminder.id, String)
+
+
+def mark_due_reminders_as_alerted(session, now) -> None:
+    """Record every reminder due at ``now`` as already alerted (a read notification, no
+    email); commit. For a freshly loaded demo register, whose past would otherwise alert
+    everyone at the first scan."""
+    due = (select(Reminder.user_id, Reminder.complaint_id, literal(REMINDER_DUE),
+                  Complaint.tracking_number, literal(now), literal(now), _reminder_key())
+           .join(Complaint, Complaint.id == Reminder.complaint_id)
+           .where(Reminder.remind_at <= now, Reminder.done_at.is_(None),
+                  ~exists().where(Notification.dedupe_key == _reminder_key())))
+    session.execute(Notification.__table__.insert().from_select(
+        ["user_id", "complaint_id", "kind", "tracking_number", "created_at", "read_at",
+         "dedupe_key"], due))
+    session.commit()
 
 
 def scan_due_reminders(session, now) -> dict:
@@ -19,10 +38,9 @@ def scan_due_reminders(session, now) -> dict:
     ON CONFLICT DO NOTHING, so a concurrent scan adds nothing. Already notified reminders
     are skipped in SQL (the unique index on the key answers the NOT EXISTS).
     """
-    key = literal("reminder:") + cast(Reminder.id, String)
     due = session.scalars(
         select(Reminder).where(Reminder.remind_at <= now, Reminder.done_at.is_(None),
-                               ~exists().where(Notification.dedupe_key == key))
+                               ~exists().where(Notification.dedupe_key == _reminder_key()))
         .order_by(Reminder.id)).all()
     counts = {"notifications": 0, "emails": 0}
     for reminder in due:

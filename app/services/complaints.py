@@ -73,6 +73,7 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> 
         session, prefix, complaint.received_at.year)
     complaint.created_by_id = getattr(actor, "id", None)
     complaint.paused_seconds = complaint.paused_seconds or 0
+    complaint.last_action_at = now
     _enter_state(complaint, state, complaint.received_at)
     deadlines.refresh_deadline(session, complaint, actor, now, deadlines.REASON_CREATED)
     _record_answer_if_done(complaint)
@@ -279,8 +280,11 @@ def _log_assignment(session, complaint, actor, now, changed):
 
 def _log(session, complaint, actor, kind, now=None, field=None, old_value=None,
          new_value=None, detail=None):
+    now = now or utcnow()
+    if actor is not None:  # a person acted: the "no action for N days" clock restarts
+        complaint.last_action_at = now
     session.add(Event(
-        complaint_id=complaint.id, complaint=complaint, created_at=now or utcnow(),
+        complaint_id=complaint.id, complaint=complaint, created_at=now,
         actor_kind=events.ACTOR_USER if actor is not None else events.ACTOR_SYSTEM,
         user_id=id_of(actor), kind=kind, field=field, old_value=_str(old_value),
         new_value=_str(new_value), detail=_str(detail),

@@ -152,6 +152,7 @@ def generate_letter(session, complaint, template, actor, now=None) -> GeneratedD
         content=render(template.content, context),
         created_by_id=getattr(actor, "id", None), created_at=now)
     session.add(document)
+    complaint.last_action_at = now
     session.add(Event(complaint_id=complaint.id, kind=ev.DOCUMENT_GENERATED,
                       actor_kind=ev.ACTOR_USER, user_id=getattr(actor, "id", None),
                       created_at=now, new_value=document.filename, detail=template.name))

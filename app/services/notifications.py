@@ -9,6 +9,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.domain import alert_rules
 from app.models.notifications import ASSIGNED
 from app.services import onscreen, outbox
 from app.services.settings import get_setting
@@ -54,6 +55,17 @@ def notify_reminder_due(session, reminder, now) -> bool:
     return _queue(session, complaint, user.email, user.language, "reminder_due",
                   f"reminder-email:{reminder.id}", now, user=user, note=note,
                   remind_at=reminder.remind_at) is not None
+
+
+def notify_rule_alert(session, complaint, address, language, dedupe_key, now, *, condition,
+                      rule_name, days, occurrence_at, note=None, user=None) -> bool:
+    """Email one recipient of a notification rule's alert (``user`` None for a fixed
+    address), once per ``dedupe_key``; True if queued now. A confidential complaint's
+    email says its number and state only (and no reminder note)."""
+    note = None if complaint.confidential else note
+    return _queue(session, complaint, address, language, "rule_alert", dedupe_key, now,
+                  user=user, condition=condition, rule_name=rule_name, days=days,
+                  occurrence_at=occurrence_at, note=note) is not None
 
 
 def complainant_address(complaint) -> str | None:
@@ -104,4 +116,16 @@ def _subject(kind, context) -> str:
                  state=context["state"])
     if kind == "reminder_due":
         return _("[%(number)s] Reminder due", number=number)
+    if kind == "rule_alert":
+        return _rule_subject(context["condition"], number, context["days"])
     return _("[%(number)s] A complaint was assigned to you", number=number)
+
+
+def _rule_subject(condition, number, days) -> str:
+    if condition == alert_rules.OVERDUE:
+        return _("[%(number)s] Deadline passed", number=number)
+    if condition == alert_rules.DUE_WITHIN:
+        return _("[%(number)s] Deadline approaching", number=number)
+    if condition == alert_rules.NO_ACTION:
+        return _("[%(number)s] No action for %(days)s days", number=number, days=days)
+    return _("[%(number)s] Reminder due", number=number)

@@ -13,6 +13,8 @@ DEFAULTS = {
     "organisation_name": "",
     "organisation_address": "",
     "time_zone": "Europe/Paris",
+    # Local hour from which the supervisors' daily digest is sent.
+    "digest_hour": "8",
 }
 PREFIX_RE = re.compile(r"^[A-Z]{2,8}$")
 
@@ -42,5 +44,7 @@ def validate_setting(key: str, value: str | None) -> None:
     if key == "time_zone" and value and value not in available_timezones():
         raise ServiceError(_l("“%(value)s” is not a time zone (e.g. Europe/Paris)."),
                            value=value)
+    if key == "digest_hour" and value and not (value.isdigit() and 0 <= int(value) <= 23):
+        raise ServiceError(_l("The digest hour must be a whole hour from 0 to 23."))
     if key == "tracking_prefix" and value and not PREFIX_RE.match(value):
         raise ServiceError(_l("The tracking prefix must be 2 to 8 capital letters."))

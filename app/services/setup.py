@@ -11,10 +11,18 @@ from pathlib import Path
 from babel.support import Translations
 from sqlalchemy import select, text
 
+from app.domain import alert_rules
 from app.domain import roles as role_defaults
 from app.domain.deadlines import DEFAULT_DELAY_DAYS, DEFAULT_WARNING_DAYS
-from app.domain.reference_data import REFERENCE_LISTS, STATES, TRANSITIONS
-from app.models import REFERENCE_MODELS, DeadlineRule, DocumentTemplate, State, StateTransition
+from app.domain.reference_data import N_, REFERENCE_LISTS, STATES, TRANSITIONS
+from app.models import (
+    REFERENCE_MODELS,
+    DeadlineRule,
+    DocumentTemplate,
+    NotificationRule,
+    State,
+    StateTransition,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +93,22 @@ def seed_deadline_rules(session) -> int:
                              business_days=False, warning_days=DEFAULT_WARNING_DAYS))
     session.commit()
     return 1
+
+
+def seed_notification_rules(session, labels: Labels) -> int:
+    """Deadline approaching and deadline passed, to the assignee and the team manager, by
+    email and on screen, on a database that has no notification rule yet."""
+    if session.scalars(select(NotificationRule.id)).first() is not None:
+        return 0  # the rules belong to the admins once there are some
+    defaults = [(N_("Deadline approaching"), alert_rules.DUE_WITHIN),
+                (N_("Deadline passed"), alert_rules.OVERDUE)]
+    for name, condition in defaults:
+        session.add(NotificationRule(name=labels(name)["label_fr"], condition=condition,
+                                     days=None, to_assignee=True, to_team_manager=True,
+                                     to_supervisors=False, by_email=True, on_screen=True,
+                                     active=True))
+    session.commit()
+    return len(defaults)
 
 
 def seed_document_templates(session, directory: Path = DOC_TEMPLATES) -> int:

@@ -51,6 +51,19 @@ def can_see(reader: Reader, complaint: Complaint, portfolio_owner_id=None) -> bo
         reader.team_id is not None and complaint.team_id == reader.team_id)
 
 
+def reader_of(user) -> Reader:
+    """The visibility facts of a user read from their roles in the database, for work done
+    outside a request (alerts, digests). The same permissions as ``current_reader``."""
+    if user is None or not getattr(user, "active", True):
+        return NOBODY
+    granted = {(pv.permission.name, pv.view_menu.name)
+               for role in user.roles for pv in role.permissions
+               if pv.permission is not None and pv.view_menu is not None}
+    return Reader(user_id=user.id, team_id=getattr(user, "team_id", None),
+                  sees_all=(SEE_ALL, SCOPE_VIEW) in granted,
+                  sees_confidential=(SEE_CONFIDENTIAL, SCOPE_VIEW) in granted)
+
+
 def _own_scope(reader: Reader):
     portfolio = select(Client.id).where(Client.portfolio_owner_id == reader.user_id)
     clauses = [Complaint.assignee_id == reader.user_id, Complaint.client_id.in_(portfolio)]

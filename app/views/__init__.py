@@ -15,6 +15,7 @@ from app.views.configuration import (
 from app.views.dashboard import DashboardView
 from app.views.deadlines import DeadlineRuleView, HolidayView
 from app.views.letters import DocumentTemplateView
+from app.views.notification_rules import NotificationRuleView
 from app.views.notifications import NotificationView
 from app.views.outbox import OutboundEmailView
 from app.views.reminders import MyReminderView
@@ -46,6 +47,8 @@ def register_views(appbuilder):
         label=_l("Deadline rules"), category=CONFIGURATION)
     add(HolidayView, "Holidays", icon="fa-calendar", label=_l("Holidays"),
         category=CONFIGURATION)
+    add(NotificationRuleView, "Notification rules", icon="fa-bullhorn",
+        label=_l("Notification rules"), category=CONFIGURATION)
     add(TeamView, "Teams", icon="fa-users", label=_l("Teams"), category=CONFIGURATION)
     add(SettingView, "Settings", icon="fa-sliders-h", label=_l("Settings"),
         category=CONFIGURATION)

@@ -7,7 +7,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
-from app.models.notifications import ASSIGNED, REMINDER_DUE
+from app.models.notifications import (
+    ASSIGNED,
+    REMINDER_DUE,
+    RULE_DUE_WITHIN,
+    RULE_NO_ACTION,
+    RULE_OVERDUE,
+    RULE_REMINDER_DUE,
+)
 from app.services import onscreen
 from app.services.clock import utcnow
 from app.views.access import visible_condition
@@ -22,6 +29,18 @@ def notification_text(kind, number) -> str:
     if kind == REMINDER_DUE:
         return (_("Your reminder on the complaint %(number)s is due.", number=number)
                 if number else _("One of your reminders is due."))
+    if kind == RULE_OVERDUE:
+        return (_("The deadline of the complaint %(number)s has passed.", number=number)
+                if number else _("A complaint's deadline has passed."))
+    if kind == RULE_DUE_WITHIN:
+        return (_("The deadline of the complaint %(number)s is approaching.", number=number)
+                if number else _("A complaint's deadline is approaching."))
+    if kind == RULE_NO_ACTION:
+        return (_("Nothing has been done on the complaint %(number)s for a while.",
+                  number=number) if number else _("A complaint has been left without action."))
+    if kind == RULE_REMINDER_DUE:
+        return (_("A reminder on the complaint %(number)s is due.", number=number)
+                if number else _("A reminder on a complaint is due."))
     return _("Notification")
 
 

@@ -198,3 +198,13 @@ def test_assignment_notifies_on_screen_and_hides_what_is_no_longer_visible(
     page = agent_client.get("/notifications/").get_data(as_text=True)
     assert number in page
     assert hidden_number not in page
+
+
+def test_demo_register_starts_with_its_due_reminders_already_alerted(session):
+    reminder = make_reminder(session)
+    alerts.mark_due_reminders_as_alerted(session, NOW)
+    assert alerts.scan_due_reminders(session, NOW)["emails"] == 0
+    assert alerts_of(session, reminder) == (1, 0)
+    notification = session.scalars(select(Notification).where(
+        Notification.dedupe_key == f"reminder:{reminder.id}")).one()
+    assert notification.read_at == NOW  # shown as already read

@@ -25,7 +25,7 @@ import random
 from sqlalchemy import select, text
 
 from app.models import Complaint
-from app.services import month_stats
+from app.services import alert_rules, alerts, month_stats
 from app.services.clock import utcnow
 from app.services.deadlines import DeadlineContext
 from app.services.demo.bulk import Bulk
@@ -66,6 +66,10 @@ def load_demo(session, clients: int = 200, complaints: int = 2000, seed: int = 4
                            get_setting(session, "tracking_prefix"),
                            DeadlineContext.load(session))
     insert_complaints(bulk, maker, complaints, counts)
+    # The demo's history is the past: its late complaints and due reminders must not
+    # alert every demo agent at the first scan, only what falls due from now on.
+    alerts.mark_due_reminders_as_alerted(session, now)
+    alert_rules.mark_current_as_alerted(session, now)
     _refresh_statistics(session)
     logger.info("demo data loaded: %s", counts)
     return counts

@@ -154,7 +154,7 @@ class ComplaintMaker:
         extra += self.history.reminders(row, times, assigned, history, rows.reminders)
         if extra:  # notes and reminders fall anywhere: keep the history in time order
             history.sort(key=_CREATED_AT)
-        row["updated_at"] = history[-1]["created_at"]
+        row["updated_at"] = row["last_action_at"] = history[-1]["created_at"]
         rows.complaints.append(row)
         rows.events.extend(history)
 
