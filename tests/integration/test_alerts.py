@@ -10,7 +10,7 @@ from app.models import Notification, OutboundEmail, Reminder
 from app.services import alerts
 from app.services import complaints as service
 from tests import factories as f
-from tests.integration.conftest import run_concurrently
+from tests.integration.conftest import free_port, run_concurrently
 from tests.integration.test_notifications import SECRET, deliver, received
 
 NOW = datetime(2026, 11, 20, 9, 0)
@@ -208,3 +208,46 @@ def test_demo_register_starts_with_its_due_reminders_already_alerted(session):
     notification = session.scalars(select(Notification).where(
         Notification.dedupe_key == f"reminder:{reminder.id}")).one()
     assert notification.read_at == NOW  # shown as already read
+
+
+def test_a_reminder_for_tomorrow_reaches_the_mailbox_tomorrow_once(app, session, smtp_server):
+    """The issue's acceptance: two schedulers and an SMTP outage in between."""
+    from app.services import followup, outbox
+    from tests.integration.test_outbox import mailer
+
+    agent = f.user(session, "agent")
+    complaint = f.make_complaint(session)
+    today = datetime(2026, 11, 24, 16, 0)
+    tomorrow = datetime(2026, 11, 25, 9, 0)
+    followup.add_reminder(session, complaint, agent, tomorrow, "Rappeler M. Martin", agent,
+                          now=today)
+    subject, address = f"[{complaint.tracking_number}] Rappel échu", agent.email
+    session.commit()  # no transaction of ours may hold SQLite's lock while they run
+
+    def mine():
+        return [m for m in received(smtp_server, address) if m[0] == subject]
+
+    def scheduler_pass(now, port):
+        def job(db_session):
+            alerts.scan_due_reminders(db_session, now)
+            outbox.deliver_pending(db_session, mailer(port, timeout=2), now=now)
+        return job
+
+    dead = free_port()
+    run_concurrently(app, scheduler_pass(today + timedelta(minutes=5), dead), workers=2)
+    assert session.scalar(select(func.count()).select_from(OutboundEmail).where(
+        OutboundEmail.subject == subject)) == 0  # not due today
+    session.commit()
+    # Tomorrow, the SMTP server is down: queued once, kept for a retry.
+    run_concurrently(app, scheduler_pass(tomorrow + timedelta(minutes=1), dead), workers=2)
+    queued = session.scalars(select(OutboundEmail).where(OutboundEmail.subject == subject)).all()
+    assert [(e.status, e.attempts) for e in queued] == [("pending", 1)]
+    session.commit()
+    assert mine() == []
+    # Back an hour later: delivered once, by whichever scheduler claims it first.
+    run_concurrently(app, scheduler_pass(tomorrow + timedelta(hours=1), smtp_server.port),
+                     workers=2)
+    run_concurrently(app, scheduler_pass(tomorrow + timedelta(hours=2), smtp_server.port),
+                     workers=2)
+    assert len(mine()) == 1
+    assert "Rappeler M. Martin" in mine()[0][1]
