@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from app.domain import events as ev
 from app.domain.deletion import GENERATED_DOCUMENTS
+from app.domain.files import ZIP_BOMB, Refused, ZipLimits, check_zip
 from app.domain.letters import letter_context, letter_filename, sample_context
 from app.domain.letters import unknown_placeholders as _unknown
 from app.models import DocumentTemplate, Event, GeneratedDocument
@@ -36,6 +37,7 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024  # the upload itself
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all members once inflated
 MAX_RATIO = 100  # inflated size / upload size
 MAX_MEMBERS = 1000
+ZIP_LIMITS = ZipLimits(MAX_UNCOMPRESSED_BYTES, MAX_RATIO, MAX_MEMBERS)
 MAIN_PART = "word/document.xml"
 
 
@@ -66,16 +68,12 @@ def check_docx(data: bytes) -> None:
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TooLarge()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        names = check_zip(data, ZIP_LIMITS)
+    except Refused as refused:
+        if refused.reason == ZIP_BOMB:
+            raise ZipBomb() from None
         raise NotADocx() from None
-    # Declared sizes: checked before a single byte is inflated.
-    total = sum(member.file_size for member in members)
-    if (len(members) > MAX_MEMBERS or total > MAX_UNCOMPRESSED_BYTES
-            or total > MAX_RATIO * max(len(data), 1)):
-        raise ZipBomb()
-    if MAIN_PART not in {member.filename for member in members}:
+    if MAIN_PART not in names:
         raise NotADocx()
 
 
