@@ -11,7 +11,8 @@ import logging
 import zipfile
 
 from babel.dates import format_date
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
@@ -26,6 +27,7 @@ from app.domain.letters import letter_context, letter_filename, sample_context
 from app.domain.letters import unknown_placeholders as _unknown
 from app.models import DocumentTemplate, Event, GeneratedDocument
 from app.models.letters import DOCX_MIME
+from app.services import letterhead
 from app.services.clock import to_local, utcnow
 from app.services.deletion import TRACE_COUNTERS
 from app.services.exceptions import ServiceError
@@ -39,6 +41,7 @@ MAX_RATIO = 100  # inflated size / upload size
 MAX_MEMBERS = 1000
 ZIP_LIMITS = ZipLimits(MAX_UNCOMPRESSED_BYTES, MAX_RATIO, MAX_MEMBERS)
 MAIN_PART = "word/document.xml"
+LOGO_HEIGHT = Mm(18)  # the width follows the image's proportions
 
 
 class NotADocx(ServiceError):
@@ -90,11 +93,13 @@ def sandbox() -> SandboxedEnvironment:
     return LetterSandbox(autoescape=True)
 
 
-def render(template_bytes: bytes, context: dict[str, str]) -> bytes:
-    """The DOCX rendered with ``context`` (sandboxed, autoescaped); ServiceError if not."""
+def render(template_bytes: bytes, context: dict[str, str], logo: bytes | None = None) -> bytes:
+    """The DOCX rendered with ``context`` (sandboxed, autoescaped), with ``logo`` (PNG or
+    JPEG bytes, already checked) as ``{{ logo }}``; ServiceError if it does not render."""
     check_docx(template_bytes)
     try:
         document = DocxTemplate(io.BytesIO(template_bytes))
+        context = {**context, "logo": _logo(document, logo)}
         document.render(context, jinja_env=sandbox(), autoescape=True)
         out = io.BytesIO()
         document.save(out)
@@ -104,6 +109,11 @@ def render(template_bytes: bytes, context: dict[str, str]) -> bytes:
         logger.info("template does not render: %r", exc)
         raise NotADocx() from None
     return out.getvalue()
+
+
+def _logo(document, logo: bytes | None):
+    # Jinja calls the image's __html__ (autoescape): it inserts the picture in the run.
+    return InlineImage(document, io.BytesIO(logo), height=LOGO_HEIGHT) if logo else ""
 
 
 def validate_template(data: bytes) -> list[str]:
@@ -139,15 +149,20 @@ def _context(session, complaint, actor, now, language) -> dict[str, str]:
     )
 
 
-def generate_letter(session, complaint, template, actor, now=None) -> GeneratedDocument:
-    """Render ``template`` for ``complaint``, store it and write the Event; commit."""
+def generate_letter(session, complaint, template, actor, now=None,
+                    config=None) -> GeneratedDocument:
+    """Render ``template`` for ``complaint``, store it and write the Event; commit.
+
+    ``config`` (the application's configuration) gives the letterhead logo's store.
+    """
     now = now or utcnow()
     context = _context(session, complaint, actor, now, template.language)
+    logo = letterhead.logo_bytes(session, config) if config is not None else None
     document = GeneratedDocument(
         complaint_id=complaint.id, template_id=template.id, mime_type=DOCX_MIME,
         filename=letter_filename(complaint.tracking_number, template.purpose,
                                  template.language),
-        content=render(template.content, context),
+        content=render(template.content, context, logo),
         created_by_id=getattr(actor, "id", None), created_at=now)
     session.add(document)
     session.add(Event(complaint_id=complaint.id, kind=ev.DOCUMENT_GENERATED,

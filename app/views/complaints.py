@@ -288,7 +288,8 @@ class ComplaintView(AppModelView):
             flash(_("Choose a letter template."), "danger")
             return self._back(pk, "documents")
         try:
-            document = letters.generate_letter(db.session, complaint, template, g.user)
+            document = letters.generate_letter(db.session, complaint, template, g.user,
+                                               config=current_app.config)
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
