@@ -28,6 +28,7 @@ from app.domain.letters import unknown_placeholders as _unknown
 from app.models import DocumentTemplate, Event, GeneratedDocument
 from app.models.letters import DOCX_MIME
 from app.services import letterhead
+from app.services import pdf as pdf_service
 from app.services.clock import to_local, utcnow
 from app.services.deletion import TRACE_COUNTERS
 from app.services.exceptions import ServiceError
@@ -149,25 +150,37 @@ def _context(session, complaint, actor, now, language) -> dict[str, str]:
     )
 
 
-def generate_letter(session, complaint, template, actor, now=None,
-                    config=None) -> GeneratedDocument:
+def generate_letter(session, complaint, template, actor, now=None, config=None,
+                    pdf=False) -> GeneratedDocument:
     """Render ``template`` for ``complaint``, store it and write the Event; commit.
 
-    ``config`` (the application's configuration) gives the letterhead logo's store.
+    ``config`` (the application's configuration) gives the letterhead logo's store and
+    LibreOffice; with ``pdf`` the letter is also converted to PDF, stored beside the DOCX
+    (one Event each), and the PDF is returned. Nothing is stored if the conversion fails.
     """
     now = now or utcnow()
     context = _context(session, complaint, actor, now, template.language)
     logo = letterhead.logo_bytes(session, config) if config is not None else None
-    document = GeneratedDocument(
-        complaint_id=complaint.id, template_id=template.id, mime_type=DOCX_MIME,
-        filename=letter_filename(complaint.tracking_number, template.purpose,
-                                 template.language),
-        content=render(template.content, context, logo),
-        created_by_id=getattr(actor, "id", None), created_at=now)
-    session.add(document)
-    session.add(Event(complaint_id=complaint.id, kind=ev.DOCUMENT_GENERATED,
-                      actor_kind=ev.ACTOR_USER, user_id=getattr(actor, "id", None),
-                      created_at=now, new_value=document.filename, detail=template.name))
+    filename = letter_filename(complaint.tracking_number, template.purpose, template.language)
+    content = render(template.content, context, logo)
+    documents = [(filename, content, DOCX_MIME)]
+    if pdf:
+        soffice = pdf_service.soffice_path(config or {})
+        if soffice is None:
+            raise pdf_service.ConversionFailed()
+        documents.append((filename.removesuffix(".docx") + ".pdf",
+                          pdf_service.docx_to_pdf(content, soffice,
+                                                  config.get("SOFFICE_TIMEOUT", 60)),
+                          pdf_service.PDF_MIME))
+    for name, data, mime in documents:
+        document = GeneratedDocument(
+            complaint_id=complaint.id, template_id=template.id, mime_type=mime,
+            filename=name, content=data, created_by_id=getattr(actor, "id", None),
+            created_at=now)
+        session.add(document)
+        session.add(Event(complaint_id=complaint.id, kind=ev.DOCUMENT_GENERATED,
+                          actor_kind=ev.ACTOR_USER, user_id=getattr(actor, "id", None),
+                          created_at=now, new_value=name, detail=template.name))
     session.commit()
     logger.info("letter %s generated for %s", document.filename, complaint.tracking_number)
     return document

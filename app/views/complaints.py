@@ -28,6 +28,7 @@ from app.models import (
 )
 from app.services import access_log, deadlines, deletion, followup, letters, outbox
 from app.services import attachments as attachment_service
+from app.services import pdf
 from app.services import complaints as complaint_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
@@ -221,6 +222,7 @@ class ComplaintView(AppModelView):
             human_size=attachment_service.human_size,
             can_remove_any=self._can("delete"),
             letter_templates=letters.active_templates(session) if self._can("edit") else [],
+            letters_pdf=pdf.soffice_path(current_app.config) is not None,
             title=complaint.tracking_number,
         )
 
@@ -288,8 +290,9 @@ class ComplaintView(AppModelView):
             flash(_("Choose a letter template."), "danger")
             return self._back(pk, "documents")
         try:
-            document = letters.generate_letter(db.session, complaint, template, g.user,
-                                               config=current_app.config)
+            document = letters.generate_letter(
+                db.session, complaint, template, g.user, config=current_app.config,
+                pdf=request.form.get("format") == "pdf")
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
