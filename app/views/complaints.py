@@ -26,9 +26,8 @@ from app.models import (
     State,
     Team,
 )
-from app.services import access_log, deadlines, deletion, followup, letters, outbox
+from app.services import access_log, deadlines, deletion, followup, letters, outbox, pdf
 from app.services import attachments as attachment_service
-from app.services import pdf
 from app.services import complaints as complaint_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
