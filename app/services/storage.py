@@ -13,7 +13,7 @@ import secrets
 from pathlib import Path
 
 from sqlalchemy import delete, event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from app.models import StoredFile
 
@@ -50,13 +50,13 @@ class LocalStorage:
         with open(partial, "xb") as out:
             out.write(data)
         os.replace(partial, path)
-        session.info.setdefault(_WRITTEN, []).append(path)
+        _track(session, _WRITTEN, path)
 
     def load(self, session, name: str) -> bytes:
         return self._path(name).read_bytes()
 
     def remove(self, session, name: str) -> None:
-        session.info.setdefault(_TO_UNLINK, []).append(self._path(name))
+        _track(session, _TO_UNLINK, self._path(name))
 
 
 class DatabaseStorage:
@@ -89,6 +89,16 @@ def default_storage(config) -> LocalStorage | DatabaseStorage:
     return storage_for(config.get("FILE_STORAGE") or LOCAL, config)
 
 
+def _track(session, key: str, path: Path) -> None:
+    # Begin the session's transaction (no connection yet) so that its commit or rollback,
+    # even one that never reaches the database, settles the file.
+    if isinstance(session, scoped_session):
+        session = session()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(key, []).append(path)
+
+
 @event.listens_for(Session, "after_commit")
 def _after_commit(session):
     session.info.pop(_WRITTEN, None)
@@ -96,8 +106,12 @@ def _after_commit(session):
         _unlink(path)
 
 
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session):
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session, previous_transaction):
+    # Any rollback of the whole transaction, even one that never reached the database
+    # (a file may be written before the first statement); not a savepoint's.
+    if previous_transaction.nested:
+        return
     session.info.pop(_TO_UNLINK, None)
     for path in session.info.pop(_WRITTEN, []):
         _unlink(path)

@@ -328,7 +328,12 @@ class ComplaintView(AppModelView):
     @has_access
     def download_attachment(self, pk, att_id):
         attachment = self._attachment_or_404(pk, att_id)
-        content = attachment_service.content_of(db.session, attachment, current_app.config)
+        try:
+            content = attachment_service.content_of(db.session, attachment, current_app.config)
+        except FileNotFoundError:
+            logger.error("the file of attachment %s (%s) is missing from the %s store",
+                         attachment.id, attachment.stored_name, attachment.storage)
+            abort(404)
         response = send_document(content, attachment.original_name, attachment.content_type)
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
