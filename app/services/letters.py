@@ -162,28 +162,34 @@ def generate_letter(session, complaint, template, actor, now=None, config=None,
     context = _context(session, complaint, actor, now, template.language)
     logo = letterhead.logo_bytes(session, config) if config is not None else None
     filename = letter_filename(complaint.tracking_number, template.purpose, template.language)
+    complaint_id, template_id, template_name, user_id = (
+        complaint.id, template.id, template.name, getattr(actor, "id", None))
     content = render(template.content, context, logo)
     documents = [(filename, content, DOCX_MIME)]
     if pdf:
-        soffice = pdf_service.soffice_path(config or {})
-        if soffice is None:
-            raise pdf_service.ConversionFailed()
         documents.append((filename.removesuffix(".docx") + ".pdf",
-                          pdf_service.docx_to_pdf(content, soffice,
-                                                  config.get("SOFFICE_TIMEOUT", 60)),
-                          pdf_service.PDF_MIME))
+                          _to_pdf(session, content, config), pdf_service.PDF_MIME))
     for name, data, mime in documents:
         document = GeneratedDocument(
-            complaint_id=complaint.id, template_id=template.id, mime_type=mime,
-            filename=name, content=data, created_by_id=getattr(actor, "id", None),
-            created_at=now)
+            complaint_id=complaint_id, template_id=template_id, mime_type=mime,
+            filename=name, content=data, created_by_id=user_id, created_at=now)
         session.add(document)
-        session.add(Event(complaint_id=complaint.id, kind=ev.DOCUMENT_GENERATED,
-                          actor_kind=ev.ACTOR_USER, user_id=getattr(actor, "id", None),
-                          created_at=now, new_value=name, detail=template.name))
+        session.add(Event(complaint_id=complaint_id, kind=ev.DOCUMENT_GENERATED,
+                          actor_kind=ev.ACTOR_USER, user_id=user_id, created_at=now,
+                          new_value=name, detail=template_name))
     session.commit()
-    logger.info("letter %s generated for %s", document.filename, complaint.tracking_number)
+    logger.info("letter %s generated for complaint %s", document.filename, complaint_id)
     return document
+
+
+def _to_pdf(session, docx: bytes, config) -> bytes:
+    soffice = pdf_service.soffice_path(config or {})
+    if soffice is None:
+        raise pdf_service.ConversionFailed()
+    # End the (read) transaction first: on SQLite every transaction holds the write lock,
+    # which nobody else should wait on while LibreOffice works.
+    session.commit()
+    return pdf_service.docx_to_pdf(docx, soffice, config.get("SOFFICE_TIMEOUT", 60))
 
 
 def active_templates(session) -> list[DocumentTemplate]:
