@@ -53,7 +53,20 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     INSTANCE_PATH = str(INSTANCE)
-    FILES_PATH = str(INSTANCE / "files")
+    # Attachments, letters' PDFs and the letterhead logo: a folder outside the web root
+    # ("local") or the database ("database", shared by several application hosts).
+    FILE_STORAGE = os.environ.get("FILE_STORAGE", "local").strip().lower() or "local"
+    FILE_STORAGE_PATH = os.environ.get("FILE_STORAGE_PATH") or str(INSTANCE / "files")
+    # One attached file at most this large; at most ATTACHMENT_MAX_FILES in one upload.
+    ATTACHMENT_MAX_BYTES = _int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+    ATTACHMENT_MAX_FILES = _int("ATTACHMENT_MAX_FILES", 10)
+    # A whole request; unset, create_app derives it from the two above (plus the form).
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH") or None
+    LOGO_MAX_BYTES = _int("LOGO_MAX_BYTES", 1024 * 1024)
+    # Letters also as PDF, converted by LibreOffice (soffice on PATH, or SOFFICE_PATH).
+    LETTERS_PDF = _bool("LETTERS_PDF")
+    SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "").strip() or None
+    SOFFICE_TIMEOUT = _int("SOFFICE_TIMEOUT", 60)
 
     # Alembic owns the schema; permissions are created by the release step only.
     FAB_CREATE_DB = False

@@ -20,6 +20,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
     _check_secret(app)
+    _limit_requests(app)
+    _check_file_storage(app)
     _trust_proxies(app)
     Path(app.config["INSTANCE_PATH"]).mkdir(parents=True, exist_ok=True)
 
@@ -73,6 +75,22 @@ def _check_secret(app):
     if len(secret.strip()) < MIN_SECRET_LENGTH:
         raise RuntimeError(f"SECRET_KEY is too short ({len(secret.strip())} characters, at "
                            f"least {MIN_SECRET_LENGTH} in production); e.g. {how}")
+
+
+def _limit_requests(app):
+    """A request may carry a full upload of attachments and its form, nothing more:
+    Werkzeug refuses a larger one (413) before reading it."""
+    if not app.config.get("MAX_CONTENT_LENGTH"):
+        files = max(app.config.get("ATTACHMENT_MAX_FILES") or 1, 1)
+        app.config["MAX_CONTENT_LENGTH"] = (files * app.config["ATTACHMENT_MAX_BYTES"]
+                                            + 1024 * 1024)
+
+
+def _check_file_storage(app):
+    """An unknown FILE_STORAGE would only fail at the first upload: refuse to start."""
+    kind = app.config.get("FILE_STORAGE")
+    if kind not in ("local", "database"):
+        raise RuntimeError(f"FILE_STORAGE must be 'local' or 'database', not {kind!r}")
 
 
 def _trust_proxies(app):

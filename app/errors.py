@@ -1,16 +1,19 @@
-"""Error pages of our own, in the user's language: too many login attempts (429) and a
-form refused because its CSRF token is missing or wrong (400).
+"""Error pages of our own, in the user's language: too many login attempts (429), a
+form refused because its CSRF token is missing or wrong (400), files too large (413).
 
 Werkzeug's default pages are bare English text without the menu; the REST API answers
 JSON, as the rest of FAB's API does.
 """
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, flash, g, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+
+from app.services.attachments import human_size
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +21,7 @@ logger = logging.getLogger(__name__)
 def register_error_pages(app):
     app.register_error_handler(429, too_many_requests)
     app.register_error_handler(CSRFError, form_refused)
+    app.register_error_handler(413, too_large)
 
 
 def too_many_requests(error):
@@ -34,6 +38,26 @@ def form_refused(error):
     return _error(400, _("Form not accepted"),
                   _("This form has expired or did not come from this site. Go back, reload "
                     "the page and try again."))
+
+
+def too_large(error):
+    """A request over MAX_CONTENT_LENGTH (Werkzeug refuses it before reading it): back to
+    the page the form came from, with the reason."""
+    limit = current_app.config.get("ATTACHMENT_MAX_BYTES") or 0
+    message = _("The files sent are too large: at most %(max)s a file, %(n)s files at once.",
+                max=human_size(limit), n=current_app.config.get("ATTACHMENT_MAX_FILES"))
+    logger.info("request too large on %s %s", request.method, request.path)
+    back = request.referrer or ""
+    if not request.path.startswith("/api/") and _same_site(back):
+        flash(message, "danger")
+        return redirect(back)
+    return _error(413, _("Files too large"), message)
+
+
+def _same_site(url: str) -> bool:
+    target = urlsplit(url)
+    return bool(url) and target.scheme in ("http", "https") and \
+        target.netloc == urlsplit(request.host_url).netloc
 
 
 def _error(status, title, message):

@@ -49,7 +49,7 @@ def prepare(url: str, instance: Path):
     from app.services import setup
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(instance),
-                     FILES_PATH=str(instance / "files"))
+                     FILE_STORAGE_PATH=str(instance / "files"))
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         setup.sync_roles_and_permissions(app.appbuilder)

@@ -105,6 +105,10 @@ def paragraph(doc, text="", bold=False, size=None, align=None, space_after=6, co
 
 
 def letterhead(doc):
+    # The logo (Configuration → Letterhead logo): the paragraph goes when there is none.
+    paragraph(doc, "{%p if logo %}", space_after=0)
+    paragraph(doc, "{{ logo }}", space_after=6)
+    paragraph(doc, "{%p endif %}", space_after=0)
     paragraph(doc, "{{ organisation_name }}", bold=True, size=16, space_after=0, color=ACCENT)
     paragraph(doc, "{{ organisation_address }}", size=9, space_after=24)
 

@@ -49,7 +49,7 @@ def app(database_url, tmp_path_factory):
 
     instance = tmp_path_factory.mktemp("instance")
     application = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
-                             INSTANCE_PATH=str(instance), FILES_PATH=str(instance / "files"))
+                             INSTANCE_PATH=str(instance), FILE_STORAGE_PATH=str(instance / "files"))
     with application.app_context():
         from flask_migrate import upgrade
 

@@ -6,6 +6,8 @@ other name the template uses.
 """
 
 PLACEHOLDERS: dict[str, str] = {
+    # The letterhead logo (an image, from the settings); prints nothing without one.
+    "logo": "[logo]",
     "organisation_name": "ACME & Fils <SAS>",
     "organisation_address": "12 rue de la Paix\n75002 Paris",
     "date": "25 novembre 2026",

@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and FAB see one metadata."""
 
+from app.models.attachments import Attachment, StoredFile
 from app.models.base import Model, utcnow
 from app.models.clients import Client, Contract
 from app.models.complaints import (
@@ -32,6 +33,7 @@ from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 User = AppUser
 
 __all__ = [
+    "Attachment", "StoredFile",
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
     "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
     "OutboundEmail", "DocumentTemplate", "GeneratedDocument",

@@ -9,6 +9,7 @@ import json
 import logging
 from collections.abc import Callable
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
@@ -19,7 +20,7 @@ from app.domain.deletion import (
     blocking_reasons,
 )
 from app.models import DeletedComplaint
-from app.services import month_stats
+from app.services import attachments, month_stats
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
 
@@ -48,11 +49,18 @@ def deletion_blockers(session, complaint) -> list[str]:
     return [str(REASON_TEXTS[reason]) % {"n": n} for reason, n in blocking_reasons(counts)]
 
 
-def stage_deletion(session, complaint, actor, now=None) -> DeletedComplaint:
-    """Check, then write the audit record; the caller deletes the row and commits."""
+def stage_deletion(session, complaint, actor, now=None, config=None) -> DeletedComplaint:
+    """Check, then write the audit record; the caller deletes the row and commits.
+
+    Attachments do not block: they go with the complaint (listed in the snapshot), their
+    files leave the store once the deletion is committed. ``config`` says where the
+    files are (the application's configuration by default).
+    """
     reasons = deletion_blockers(session, complaint)
     if reasons:
         raise DeletionBlocked(reasons)
+    if complaint.attachments:
+        attachments.discard_files_of(session, complaint, config or current_app.config)
     record = DeletedComplaint(
         complaint_id=complaint.id, tracking_number=complaint.tracking_number,
         deleted_by_id=getattr(actor, "id", None),
@@ -66,21 +74,23 @@ def stage_deletion(session, complaint, actor, now=None) -> DeletedComplaint:
     return record
 
 
-def delete_complaint(session, complaint, actor, now=None) -> DeletedComplaint:
+def delete_complaint(session, complaint, actor, now=None, config=None) -> DeletedComplaint:
     """Delete the complaint and its children, keeping the audit record; commit."""
-    record = stage_deletion(session, complaint, actor, now)
+    record = stage_deletion(session, complaint, actor, now, config)
     session.delete(complaint)
     session.commit()
     return record
 
 
 def snapshot(complaint) -> dict:
-    """The complaint's columns and its children (history, notes, reminders) as plain data."""
+    """The complaint's columns and its children (history, notes, reminders, the
+    attachments' names and checksums) as plain data."""
     return {
         "complaint": _columns(complaint),
         "events": [_columns(e) for e in complaint.events],
         "notes": [_columns(n) for n in complaint.notes],
         "reminders": [_columns(r) for r in complaint.reminders],
+        "attachments": [_columns(a) for a in complaint.attachments],
     }
 
 

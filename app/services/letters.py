@@ -11,7 +11,8 @@ import logging
 import zipfile
 
 from babel.dates import format_date
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError
@@ -21,10 +22,13 @@ from sqlalchemy import func, select
 
 from app.domain import events as ev
 from app.domain.deletion import GENERATED_DOCUMENTS
+from app.domain.files import ZIP_BOMB, Refused, ZipLimits, check_zip
 from app.domain.letters import letter_context, letter_filename, sample_context
 from app.domain.letters import unknown_placeholders as _unknown
 from app.models import DocumentTemplate, Event, GeneratedDocument
 from app.models.letters import DOCX_MIME
+from app.services import letterhead
+from app.services import pdf as pdf_service
 from app.services.clock import to_local, utcnow
 from app.services.deletion import TRACE_COUNTERS
 from app.services.exceptions import ServiceError
@@ -36,7 +40,9 @@ MAX_TEMPLATE_BYTES = 5 * 1024 * 1024  # the upload itself
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all members once inflated
 MAX_RATIO = 100  # inflated size / upload size
 MAX_MEMBERS = 1000
+ZIP_LIMITS = ZipLimits(MAX_UNCOMPRESSED_BYTES, MAX_RATIO, MAX_MEMBERS)
 MAIN_PART = "word/document.xml"
+LOGO_HEIGHT = Mm(18)  # the width follows the image's proportions
 
 
 class NotADocx(ServiceError):
@@ -66,16 +72,12 @@ def check_docx(data: bytes) -> None:
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TooLarge()
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        names = check_zip(data, ZIP_LIMITS)
+    except Refused as refused:
+        if refused.reason == ZIP_BOMB:
+            raise ZipBomb() from None
         raise NotADocx() from None
-    # Declared sizes: checked before a single byte is inflated.
-    total = sum(member.file_size for member in members)
-    if (len(members) > MAX_MEMBERS or total > MAX_UNCOMPRESSED_BYTES
-            or total > MAX_RATIO * max(len(data), 1)):
-        raise ZipBomb()
-    if MAIN_PART not in {member.filename for member in members}:
+    if MAIN_PART not in names:
         raise NotADocx()
 
 
@@ -92,11 +94,13 @@ def sandbox() -> SandboxedEnvironment:
     return LetterSandbox(autoescape=True)
 
 
-def render(template_bytes: bytes, context: dict[str, str]) -> bytes:
-    """The DOCX rendered with ``context`` (sandboxed, autoescaped); ServiceError if not."""
+def render(template_bytes: bytes, context: dict[str, str], logo: bytes | None = None) -> bytes:
+    """The DOCX rendered with ``context`` (sandboxed, autoescaped), with ``logo`` (PNG or
+    JPEG bytes, already checked) as ``{{ logo }}``; ServiceError if it does not render."""
     check_docx(template_bytes)
     try:
         document = DocxTemplate(io.BytesIO(template_bytes))
+        context = {**context, "logo": _logo(document, logo)}
         document.render(context, jinja_env=sandbox(), autoescape=True)
         out = io.BytesIO()
         document.save(out)
@@ -106,6 +110,11 @@ def render(template_bytes: bytes, context: dict[str, str]) -> bytes:
         logger.info("template does not render: %r", exc)
         raise NotADocx() from None
     return out.getvalue()
+
+
+def _logo(document, logo: bytes | None):
+    # Jinja calls the image's __html__ (autoescape): it inserts the picture in the run.
+    return InlineImage(document, io.BytesIO(logo), height=LOGO_HEIGHT) if logo else ""
 
 
 def validate_template(data: bytes) -> list[str]:
@@ -141,24 +150,47 @@ def _context(session, complaint, actor, now, language) -> dict[str, str]:
     )
 
 
-def generate_letter(session, complaint, template, actor, now=None) -> GeneratedDocument:
-    """Render ``template`` for ``complaint``, store it and write the Event; commit."""
+def generate_letter(session, complaint, template, actor, now=None, config=None,
+                    pdf=False) -> GeneratedDocument:
+    """Render ``template`` for ``complaint``, store it and write the Event; commit.
+
+    ``config`` (the application's configuration) gives the letterhead logo's store and
+    LibreOffice; with ``pdf`` the letter is also converted to PDF, stored beside the DOCX
+    (one Event each), and the PDF is returned. Nothing is stored if the conversion fails.
+    """
     now = now or utcnow()
     context = _context(session, complaint, actor, now, template.language)
-    document = GeneratedDocument(
-        complaint_id=complaint.id, template_id=template.id, mime_type=DOCX_MIME,
-        filename=letter_filename(complaint.tracking_number, template.purpose,
-                                 template.language),
-        content=render(template.content, context),
-        created_by_id=getattr(actor, "id", None), created_at=now)
-    session.add(document)
+    logo = letterhead.logo_bytes(session, config) if config is not None else None
+    filename = letter_filename(complaint.tracking_number, template.purpose, template.language)
+    complaint_id, template_id, template_name, user_id = (
+        complaint.id, template.id, template.name, getattr(actor, "id", None))
+    content = render(template.content, context, logo)
+    documents = [(filename, content, DOCX_MIME)]
+    if pdf:
+        documents.append((filename.removesuffix(".docx") + ".pdf",
+                          _to_pdf(session, content, config), pdf_service.PDF_MIME))
     complaint.last_action_at = now
-    session.add(Event(complaint_id=complaint.id, kind=ev.DOCUMENT_GENERATED,
-                      actor_kind=ev.ACTOR_USER, user_id=getattr(actor, "id", None),
-                      created_at=now, new_value=document.filename, detail=template.name))
+    for name, data, mime in documents:
+        document = GeneratedDocument(
+            complaint_id=complaint_id, template_id=template_id, mime_type=mime,
+            filename=name, content=data, created_by_id=user_id, created_at=now)
+        session.add(document)
+        session.add(Event(complaint_id=complaint_id, kind=ev.DOCUMENT_GENERATED,
+                          actor_kind=ev.ACTOR_USER, user_id=user_id, created_at=now,
+                          new_value=name, detail=template_name))
     session.commit()
-    logger.info("letter %s generated for %s", document.filename, complaint.tracking_number)
+    logger.info("letter %s generated for complaint %s", document.filename, complaint_id)
     return document
+
+
+def _to_pdf(session, docx: bytes, config) -> bytes:
+    soffice = pdf_service.soffice_path(config or {})
+    if soffice is None:
+        raise pdf_service.ConversionFailed()
+    # End the (read) transaction first: on SQLite every transaction holds the write lock,
+    # which nobody else should wait on while LibreOffice works.
+    session.commit()
+    return pdf_service.docx_to_pdf(docx, soffice, config.get("SOFFICE_TIMEOUT", 60))
 
 
 def active_templates(session) -> list[DocumentTemplate]:

@@ -14,6 +14,7 @@ from app.views.configuration import (
 )
 from app.views.dashboard import DashboardView
 from app.views.deadlines import DeadlineRuleView, HolidayView
+from app.views.letterhead import LetterheadView
 from app.views.letters import DocumentTemplateView
 from app.views.notification_rules import NotificationRuleView
 from app.views.notifications import NotificationView
@@ -54,6 +55,8 @@ def register_views(appbuilder):
         category=CONFIGURATION)
     add(DocumentTemplateView, "Letter templates", icon="fa-file-word",
         label=_l("Letter templates"), category=CONFIGURATION)
+    add(LetterheadView, "Letterhead logo", icon="fa-image", label=_l("Letterhead logo"),
+        category=CONFIGURATION)
     add(ConfidentialAccessLogView, "Confidential access log", icon="fa-user-secret",
         label=_l("Confidential access log"), category=AUDIT, category_label=_l("Audit"),
         category_icon="fa-eye")

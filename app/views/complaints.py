@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Optional
 from app.extensions import db
 from app.models import (
     AppUser,
+    Attachment,
     Client,
     Complaint,
     Contract,
@@ -25,7 +26,8 @@ from app.models import (
     State,
     Team,
 )
-from app.services import access_log, deadlines, deletion, followup, letters, outbox
+from app.services import access_log, deadlines, deletion, followup, letters, outbox, pdf
+from app.services import attachments as attachment_service
 from app.services import complaints as complaint_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
@@ -143,6 +145,8 @@ class ComplaintView(AppModelView):
         "add_reminder": "edit", "complete_reminder": "edit",
         "lookup_clients": "show", "lookup_contracts": "show",
         "generate_letter": "edit", "download_letter": "show",
+        "add_attachments": "edit", "download_attachment": "show",
+        "remove_attachment": "edit",
     }
 
     def _init_properties(self):
@@ -172,7 +176,7 @@ class ComplaintView(AppModelView):
                                   "the assignee."))
 
     def pre_delete(self, item):
-        deletion.stage_deletion(db.session, item, g.user)
+        deletion.stage_deletion(db.session, item, g.user, config=current_app.config)
 
     def post_add(self, item):
         if item.confidential and not current_reader().sees_confidential:
@@ -213,7 +217,11 @@ class ComplaintView(AppModelView):
             emails=outbox.emails_of(session, complaint),
             email_status=status_badge,
             letters=letters.documents_of(session, complaint),
+            attachments=attachment_service.attachments_of(session, complaint),
+            human_size=attachment_service.human_size,
+            can_remove_any=self._can("delete"),
             letter_templates=letters.active_templates(session) if self._can("edit") else [],
+            letters_pdf=pdf.soffice_path(current_app.config) is not None,
             title=complaint.tracking_number,
         )
 
@@ -281,7 +289,9 @@ class ComplaintView(AppModelView):
             flash(_("Choose a letter template."), "danger")
             return self._back(pk, "documents")
         try:
-            document = letters.generate_letter(db.session, complaint, template, g.user)
+            document = letters.generate_letter(
+                db.session, complaint, template, g.user, config=current_app.config,
+                pdf=request.form.get("format") == "pdf")
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "danger")
@@ -296,6 +306,54 @@ class ComplaintView(AppModelView):
         if document is None or document.complaint_id != complaint.id:
             abort(404)
         return send_document(document.content, document.filename, document.mime_type)
+
+    @expose("/<int:pk>/attachments", methods=["POST"])
+    @has_access
+    def add_attachments(self, pk):
+        complaint = self._get_or_404(pk)
+        limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+        # One byte past the limit is enough to refuse: never read an unbounded file.
+        uploads = [attachment_service.Upload(f.filename, f.read(limit + 1))
+                   for f in request.files.getlist("files") if f and f.filename]
+        try:
+            added = attachment_service.add_attachments(db.session, complaint, uploads, g.user,
+                                                       current_app.config)
+        except ServiceError as exc:
+            flash(str(exc), "danger")  # the service rolled back: nothing was stored
+        else:
+            flash(_("%(n)s file(s) attached.", n=len(added)), "success")
+        return self._back(pk, "documents")
+
+    @expose("/<int:pk>/attachments/<int:att_id>")
+    @has_access
+    def download_attachment(self, pk, att_id):
+        attachment = self._attachment_or_404(pk, att_id)
+        try:
+            content = attachment_service.content_of(db.session, attachment, current_app.config)
+        except FileNotFoundError:
+            logger.error("the file of attachment %s (%s) is missing from the %s store",
+                         attachment.id, attachment.stored_name, attachment.storage)
+            abort(404)
+        response = send_document(content, attachment.original_name, attachment.content_type)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @expose("/<int:pk>/attachments/<int:att_id>/remove", methods=["POST"])
+    @has_access
+    def remove_attachment(self, pk, att_id):
+        attachment = self._attachment_or_404(pk, att_id)
+        name = attachment.original_name
+        self._run(attachment_service.remove_attachment, db.session, attachment, g.user,
+                  current_app.config, removes_any=self._can("delete"),
+                  success=_("“%(name)s” removed.", name=name))
+        return self._back(pk, "documents")
+
+    def _attachment_or_404(self, pk, att_id):
+        complaint = self._get_or_404(pk)  # out of the reader's scope: 404
+        attachment = db.session.get(Attachment, att_id)
+        if attachment is None or attachment.complaint_id != complaint.id:
+            abort(404)
+        return attachment
 
     # --- ajax lookups for the form -------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Configuration menu (admins): reference lists, states and transitions, teams, settings."""
 
 from flask import flash
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,6 +23,7 @@ from app.models import (
 )
 from app.services import deadlines
 from app.services.clock import utcnow
+from app.services.letterhead import LOGO_KEY
 from app.services.settings import validate_setting
 from app.views.base import AppModelView
 from app.views.forms import email_field, required
@@ -119,6 +121,8 @@ class SettingView(AppModelView):
     edit_columns = ["value"]
     show_columns = ["key", "value"]
     validators_columns = {"key": required()}
+    # The logo is an image with a page of its own (Configuration → Letterhead logo).
+    base_filters = [["key", FilterNotEqual, LOGO_KEY]]
 
     def pre_add(self, item):
         validate_setting(item.key, item.value)

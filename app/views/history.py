@@ -108,6 +108,11 @@ def _describe(event, labels):
     if kind == ev.DOCUMENT_GENERATED:
         return _("Letter generated: %(file)s (%(template)s)", file=event.new_value,
                  template=event.detail or "")
+    if kind == ev.ATTACHMENT_ADDED:
+        return _("File attached: %(file)s (%(size)s)", file=event.new_value,
+                 size=event.detail or "")
+    if kind == ev.ATTACHMENT_REMOVED:
+        return _("File removed: %(file)s", file=event.old_value)
     if kind == ev.DEADLINE_CHANGED:
         return _("Deadline changed: %(old)s → %(new)s, because %(why)s", old=old, new=new,
                  why=_deadline_reason(event.detail))

@@ -25,6 +25,8 @@ PURPOSE_LABELS = {"acknowledgement": _l("Acknowledgement of receipt"), "answer":
                   "closure": _l("Closure"), "other": _l("Other")}
 LANGUAGE_LABELS = {"fr": _l("French"), "en": _l("English")}
 PLACEHOLDER_LABELS = {
+    "logo": _l("Organisation logo, an image (Configuration → Letterhead logo); prints "
+               "nothing when there is none. Put it in a paragraph of its own."),
     "organisation_name": _l("Organisation name (Settings)"),
     "organisation_address": _l("Organisation address (Settings)"),
     "date": _l("Date of the letter, in the template's language"),

@@ -17,7 +17,7 @@ def make_app(app, database_url, tmp_path_factory):
         instance = tmp_path_factory.mktemp("instance")
         application = create_app(config_name, SQLALCHEMY_DATABASE_URI=database_url,
                                  INSTANCE_PATH=str(instance),
-                                 FILES_PATH=str(instance / "files"), **overrides)
+                                 FILE_STORAGE_PATH=str(instance / "files"), **overrides)
         made.append(application)
         return application
 

@@ -30,7 +30,7 @@ def open_complaints(database_url, instance_path, worker, count, barrier, results
         from app.services.complaints import open_complaint
 
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=database_url,
-                         INSTANCE_PATH=instance_path, FILES_PATH=f"{instance_path}/files")
+                         INSTANCE_PATH=instance_path, FILE_STORAGE_PATH=f"{instance_path}/files")
         numbers = []
         with app.app_context():
             session = db.session

@@ -165,7 +165,7 @@ HEALTH_PROBE = """
 import json, sys
 from app import create_app
 app = create_app("testing", SQLALCHEMY_DATABASE_URI=sys.argv[1], INSTANCE_PATH=sys.argv[2],
-                 FILES_PATH=sys.argv[2])
+                 FILE_STORAGE_PATH=sys.argv[2])
 response = app.test_client().get("/health")
 print(json.dumps({"status": response.status_code, "body": response.get_json()}))
 """
