@@ -35,7 +35,12 @@ def ensure_database(url: str, complaints: int, seed: int = 42):
         ready = "complaint" in inspect(db.engine).get_table_names() and db.session.scalar(
             select(func.count()).select_from(Complaint)) >= complaints
         db.session.remove()
-    if not ready:
+    if ready:  # a database kept from an earlier run: bring its schema up to date
+        from flask_migrate import upgrade
+
+        with app.app_context():
+            upgrade(directory=str(ROOT / "migrations"))
+    else:
         if url.startswith("postgresql"):
             reset_postgresql(url)
         elif url.startswith("sqlite:///"):

@@ -51,6 +51,8 @@ class Complaint(Model):
               sqlite_where=text("clock = 'running'"), postgresql_where=text("clock = 'running'")),
         Index("ix_complaint_open_assignee_due", "assignee_id", "due_at",
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        # The rule scan reads the complaints changed since its last pass.
+        Index("ix_complaint_updated_at", "updated_at"),
         Index("ix_complaint_open_last_action", "last_action_at",
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
         # Never reuse the id of a deleted complaint: URLs and audit records stay unambiguous.
@@ -197,6 +199,10 @@ class Reminder(Model):
     __table_args__ = (
         Index("ix_reminder_user_open", "user_id", "done_at", "remind_at"),
         Index("ix_reminder_complaint_open", "complaint_id", "done_at", "remind_at"),
+        # The scans read the open reminders falling due, and those added, since a pass.
+        Index("ix_reminder_open_remind_at", "remind_at",
+              sqlite_where=text("done_at IS NULL"), postgresql_where=text("done_at IS NULL")),
+        Index("ix_reminder_created_at", "created_at"),
     )
 
     id = Column(Integer, primary_key=True)

@@ -62,6 +62,9 @@ class NotificationRule(Model):
     on_screen = Column(Boolean, nullable=False, default=True)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # The scan has alerted everything this rule matched up to here: the next one reads
+    # only what fell due or changed since (NULL: a new or edited rule reads everything).
+    checked_until = Column(DateTime)
 
     def __str__(self) -> str:
         return self.name or ""

@@ -72,3 +72,4 @@ class NotificationRuleView(AppModelView):
 
     def pre_update(self, item):
         validate_rule(item)
+        item.checked_until = None  # what it matches has changed: read everything again

@@ -28,6 +28,7 @@ def upgrade():
     sa.Column('on_screen', sa.Boolean(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('checked_until', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('rule_alert',
@@ -55,9 +56,17 @@ def upgrade():
     op.create_index('ix_complaint_open_last_action', 'complaint', ['last_action_at'],
                     sqlite_where=sa.text('closed_at IS NULL'),
                     postgresql_where=sa.text('closed_at IS NULL'))
+    op.create_index('ix_complaint_updated_at', 'complaint', ['updated_at'])
+    op.create_index('ix_reminder_open_remind_at', 'reminder', ['remind_at'],
+                    sqlite_where=sa.text('done_at IS NULL'),
+                    postgresql_where=sa.text('done_at IS NULL'))
+    op.create_index('ix_reminder_created_at', 'reminder', ['created_at'])
 
 
 def downgrade():
+    op.drop_index('ix_reminder_created_at', table_name='reminder')
+    op.drop_index('ix_reminder_open_remind_at', table_name='reminder')
+    op.drop_index('ix_complaint_updated_at', table_name='complaint')
     op.drop_index('ix_complaint_open_last_action', table_name='complaint')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_column('last_action_at')

@@ -45,7 +45,7 @@ def set_organisation(page) -> None:
     page.fill("#value", ORGANISATION)
     page.click("#model_form [type=submit]")
     page.wait_for_url(re.compile(r"/config/settings/list/"))
-    expect(page.locator("table tbody")).to_contain_text(ORGANISATION)
+    expect(page.get_by_role("cell", name=ORGANISATION)).to_be_visible()
 
 
 def test_agent_generates_a_french_answer_letter(new_page, tmp_path):

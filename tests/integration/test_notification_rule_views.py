@@ -83,3 +83,23 @@ def test_setup_seeds_the_two_deadline_rules_once(dbs):
                 rule.active = False
             s.commit()
         assert setup.seed_notification_rules(s, labels) == 0
+
+
+def test_an_edited_rule_reads_the_whole_register_again(admin_client, dbs):
+    from datetime import datetime
+
+    name = f.unique("Modifiée ")
+    with dbs() as s:
+        rule = NotificationRule(name=name, condition="overdue", to_assignee=True,
+                                by_email=True, on_screen=False, active=False,
+                                checked_until=datetime(2026, 11, 20, 9, 0))
+        s.add(rule)
+        s.commit()
+        pk = rule.id
+    response = admin_client.post(f"/config/notification-rules/edit/{pk}", data={
+        "name": name, "condition": "due_within", "days": "2", "to_assignee": "y",
+        "by_email": "y"})
+    assert response.status_code == 302
+    with dbs() as s:
+        rule = s.get(NotificationRule, pk)
+        assert (rule.condition, rule.days, rule.checked_until) == ("due_within", 2, None)
