@@ -7,8 +7,14 @@ configuration by ``mailer_from_config``; the outbox service receives it as a par
 
 import smtplib
 from contextlib import contextmanager
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+
+# Python folds a long non-ASCII subject into several encoded words and drops the space at
+# the fold ("bientôt échues" arrives as "bientôtéchues"). Headers are folded at SMTP's
+# 998 characters instead, so a subject stays one encoded word, which mail readers decode.
+HEADER_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 class SmtpMailer:
@@ -22,7 +28,7 @@ class SmtpMailer:
 
     def message(self, recipient, subject, text, html=None) -> EmailMessage:
         """A message whose subject and bodies may hold any character (RFC 2047 / UTF-8)."""
-        message = EmailMessage()
+        message = EmailMessage(policy=HEADER_POLICY)
         message["From"] = self.sender
         message["To"] = recipient
         message["Subject"] = subject

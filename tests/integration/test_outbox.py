@@ -229,3 +229,15 @@ def test_complaint_page_lists_its_emails(admin_client, session):
 @pytest.mark.parametrize("client", ["agent_client", "supervisor_client", "viewer_client"])
 def test_only_admins_see_the_outbox(client, request):
     assert request.getfixturevalue(client).get("/outbox/list/").status_code == 403
+
+
+def test_a_long_french_subject_arrives_whole(session, smtp_server):
+    subject = ("Synthèse du jour : 156 en retard, 1 bientôt échues, 94 non affectées — "
+               "réclamations « prioritaires » à traiter")
+    queue(session, recipient="long-subject@example.org").subject = subject
+    session.commit()
+    outbox.deliver_pending(session, mailer(smtp_server.port))
+    envelope = next(e for e in smtp_server.handler.envelopes
+                    if e.rcpt_tos == ["long-subject@example.org"])
+    message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+    assert str(message["subject"]) == subject
