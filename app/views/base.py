@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from wtforms import BooleanField
 
 from app.extensions import db
+from app.views.datamodel import count_cap
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +79,9 @@ class AppModelView(ModelView):
                   "warning")
             return redirect(request.path)
 
-    def _get_list_widget(self, filters, page_size=None, **kwargs):
+    def _get_list_widget(self, filters, page_size=None, page=None, **kwargs):
         cap = current_app.config.get("MAX_PAGE_SIZE", 100)
         page_size = min(max(page_size or self.page_size, 1), cap)
-        return super()._get_list_widget(filters, page_size=page_size, **kwargs)
+        if page:  # no page past the counted rows (an OFFSET of a million is slow)
+            page = min(max(int(page), 0), count_cap() // page_size)
+        return super()._get_list_widget(filters, page_size=page_size, page=page, **kwargs)

@@ -5,7 +5,6 @@ import logging
 from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -33,6 +32,7 @@ from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
 from app.views.access import VisibleComplaints, current_reader, visible_condition
 from app.views.base import AppModelView, parse_id
+from app.views.datamodel import ListInterface
 from app.views.durations import duration
 from app.views.filters import URGENCY_CHOICES, UrgencyFilter
 from app.views.formatting import (
@@ -90,7 +90,7 @@ FORM_COLUMNS = [f for _, spec in FORM_FIELDSETS for f in spec["fields"]]
 
 
 class ComplaintView(AppModelView):
-    datamodel = SQLAInterface(Complaint)
+    datamodel = ListInterface(Complaint, eager=("client", "state", "category", "assignee"))
     route_base = "/complaints"
     list_title = _l("Complaints")
     show_title = _l("Complaint")

@@ -1,0 +1,51 @@
+"""FAB's data interface for the large lists (complaints, clients, events, outbox…).
+
+FAB counts every match on every page (a million complaints: a million-row count) and
+loads the related columns of the list one row at a time. Here the count stops past
+``LIST_COUNT_CAP`` (shown as "10 000+"), the related columns named in ``eager`` come in
+the page's own query, and a page beyond the counted rows is never asked for.
+"""
+
+from flask import current_app
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import format_decimal
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+DEFAULT_COUNT_CAP = 10_000
+
+
+class CappedCount(int):
+    """A count that stopped at its cap: pagination computes with the number, the page
+    shows "10 000+" (in the reader's locale)."""
+
+    def __str__(self) -> str:
+        return f"{format_decimal(int(self) - 1)}+"
+
+
+def count_cap() -> int:
+    return int(current_app.config.get("LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+
+class ListInterface(SQLAInterface):
+    def __init__(self, obj, session=None, eager=()):
+        super().__init__(obj, session)
+        self.eager = tuple(eager)
+
+    def query(self, filters=None, order_column="", order_direction="", page=None,
+              page_size=None, select_columns=None, outer_default_load=False):
+        base = self.session.query(self.obj)
+        count = self.capped_count(base, filters)
+        query = self.apply_all(base, filters, order_column, order_direction, page, page_size,
+                               select_columns, outer_default_load)
+        if self.eager:
+            query = query.options(*(joinedload(getattr(self.obj, name)) for name in self.eager))
+        return count, query.all()
+
+    def capped_count(self, query, filters) -> int:
+        """Matches counted up to the cap: ids only, and never past cap + 1 of them."""
+        cap = count_cap()
+        matches = (self._apply_inner_all(query, filters, aliases_mapping={})
+                   .with_entities(self.obj.id).limit(cap + 1).subquery())
+        counted = self.session.scalar(select(func.count()).select_from(matches)) or 0
+        return CappedCount(counted) if counted > cap else counted
