@@ -37,11 +37,41 @@ def scan_reminders(app=None) -> dict:
             db.session.remove()
 
 
+def run_exports(app=None) -> dict:
+    """Write the pending background Excel exports (one at a time), and delete those kept
+    past EXPORT_KEEP_DAYS."""
+    from pathlib import Path
+
+    from werkzeug.datastructures import MultiDict
+
+    from app.services import export_jobs
+    from app.services.clock import utcnow
+    from app.services.settings import get_setting
+    from app.views.exports import complaint_list_view, list_statement
+
+    with (app or current_app).app_context():
+        cfg = current_app.config
+        try:
+            removed = export_jobs.remove_expired(db.session, utcnow(), cfg["EXPORT_KEEP_DAYS"])
+            view = complaint_list_view()
+            done = []
+            while (job_id := export_jobs.run_next(
+                    db.session, db.engine,
+                    lambda params: list_statement(view, MultiDict(params.get("args", {}))),
+                    Path(cfg["FILES_PATH"]) / "exports",
+                    get_setting(db.session, "time_zone"))) is not None:
+                done.append(job_id)
+            return {"exports": len(done), "removed": removed}
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Reminders first: the emails they queue leave in the same run-once.
     "reminders": (scan_reminders, "SCHEDULER_REMINDERS_SECONDS"),
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
+    "exports": (run_exports, "SCHEDULER_EXPORTS_SECONDS"),
 }
 
 

@@ -12,6 +12,7 @@ from app.models.complaints import (
     Setting,
     TrackingSequence,
 )
+from app.models.exports import ExportJob
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.notifications import Notification
 from app.models.outbox import OutboundEmail
@@ -33,7 +34,7 @@ User = AppUser
 
 __all__ = [
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
-    "Complaint", "Event", "Note",
+    "Complaint", "Event", "Note", "ExportJob",
     "Reminder", "Notification", "OutboundEmail", "DocumentTemplate", "GeneratedDocument",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
