@@ -31,7 +31,7 @@ from app.models import (
     Team,
 )
 from app.services import xlsx
-from app.services.xlsx import DATE, DATETIME, INTEGER, NUMBER, PERCENT, TEXT
+from app.services.xlsx import DATE, DATETIME, INTEGER, LABEL, NUMBER, PERCENT, TEXT
 
 STREAM_BATCH = 2000
 PROGRESS_EVERY = 5000
@@ -39,17 +39,17 @@ PROGRESS_EVERY = 5000
 # (header, kind, width) in the order of the values ``_complaint_values`` returns.
 COMPLAINT_COLUMNS = [
     (_l("Tracking number"), TEXT, 17), (_l("Received at"), DATETIME, None),
-    (_l("Request type"), TEXT, 14), (_l("Channel"), TEXT, 14), (_l("Client"), TEXT, 28),
+    (_l("Request type"), LABEL, 14), (_l("Channel"), LABEL, 14), (_l("Client"), TEXT, 28),
     (_l("Customer number"), TEXT, 14), (_l("Contract"), TEXT, 14),
     (_l("Complainant name"), TEXT, 22), (_l("Complainant email"), TEXT, 26),
-    (_l("Subject"), TEXT, 36), (_l("Description"), TEXT, 50), (_l("Category"), TEXT, 20),
-    (_l("Severity"), TEXT, 16), (_l("Complexity level"), TEXT, 12), (_l("State"), TEXT, 18),
-    (_l("Sector"), TEXT, 16), (_l("Agency"), TEXT, 16), (_l("Analytic code"), TEXT, 12),
-    (_l("Team"), TEXT, 16), (_l("Assignee"), TEXT, 20), (_l("Deadline"), DATETIME, None),
-    (_l("Urgency"), TEXT, 12), (_l("Answered at"), DATETIME, None),
+    (_l("Subject"), TEXT, 36), (_l("Description"), TEXT, 50), (_l("Category"), LABEL, 20),
+    (_l("Severity"), LABEL, 16), (_l("Complexity level"), LABEL, 12), (_l("State"), LABEL, 18),
+    (_l("Sector"), LABEL, 16), (_l("Agency"), LABEL, 16), (_l("Analytic code"), LABEL, 12),
+    (_l("Team"), LABEL, 16), (_l("Assignee"), LABEL, 20), (_l("Deadline"), DATETIME, None),
+    (_l("Urgency"), LABEL, 12), (_l("Answered at"), DATETIME, None),
     (_l("Closed at"), DATETIME, None), (_l("Processing time (days)"), NUMBER, 12),
-    (_l("Answered on time"), TEXT, 10), (_l("Resolution type"), TEXT, 18),
-    (_l("Confidential"), TEXT, 10),
+    (_l("Answered on time"), LABEL, 10), (_l("Resolution type"), LABEL, 18),
+    (_l("Confidential"), LABEL, 10),
 ]
 URGENCY = {OVERDUE: _l("Overdue"), DUE_SOON: _l("Due soon"), ON_TRACK: _l("On track"),
            PAUSED: _l("Clock paused")}
@@ -150,7 +150,7 @@ def _urgency(due, warning, clock, now, labels):
 
 
 REPORT_COLUMNS = [
-    (_l("Received"), INTEGER, 11), (_l("Answered"), INTEGER, 11),
+    (_l("Received in the period"), INTEGER, 13), (_l("Answered in the period"), INTEGER, 13),
     (_l("Still open"), INTEGER, 11), (_l("Answered on time"), INTEGER, 14),
     (_l("On-time rate"), PERCENT, 12), (_l("Median processing time (days)"), NUMBER, 16),
     (_l("Mean processing time (days)"), NUMBER, 16), (_l("Overdue now"), INTEGER, 12),
@@ -167,11 +167,10 @@ def write_report(report, path, group_header: str, language: str = "fr",
     for row in report.rows:
         sheet.append(_report_values(row.label, row))
     sheet.finish()
-    total = report.total
-    sheet.sheet.write_string(sheet.row + 1, 0, str(_l("Total")), sheet.bold)
-    for index, value in enumerate(_report_values(None, total)[1:], start=1):
-        if value is not None:
-            sheet.sheet.write_number(sheet.row + 1, index, value, sheet.writers[index][2])
+    total = _report_values(str(_l("Total")), report.total)
+    sheet.write_footer(total if not report.by_time else (None, *total[1:]))
+    if report.by_time:
+        sheet.sheet.write_string(sheet.row + 1, 0, str(_l("Total")), sheet.bold)
     about = xlsx.Sheet(workbook, str(_l("Parameters"))[:31],
                        [(_l("Parameter"), TEXT, 24), (_l("Value"), DATE, 14)],
                        language, time_zone)

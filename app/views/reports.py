@@ -23,7 +23,7 @@ from app.views.exports import send_workbook, temporary_workbook
 
 PERIODS = {"day": _l("Day"), "week": _l("Week"), "month": _l("Month"),
            "quarter": _l("Quarter"), "year": _l("Year"), "custom": _l("Custom")}
-WHICH = {"current": _l("Current"), "previous": _l("Previous")}
+WHICH = {"current": _l("Current period"), "previous": _l("Previous period")}
 GROUPING_LABELS = {
     "sector": _l("Sector"), "agency": _l("Agency"), "analytic_code": _l("Analytic code"),
     "category": _l("Category"), "severity": _l("Severity"), "channel": _l("Channel"),
@@ -135,9 +135,9 @@ def _chart(report) -> dict:
     return {
         "labels": [_label(report, row) for row in report.rows],
         "datasets": [
-            {"type": "bar", "label": _("Received"), "yAxisID": "y",
+            {"type": "bar", "label": _("Received in the period"), "yAxisID": "y",
              "data": [row.received for row in report.rows]},
-            {"type": "bar", "label": _("Answered"), "yAxisID": "y",
+            {"type": "bar", "label": _("Answered in the period"), "yAxisID": "y",
              "data": [row.answered for row in report.rows]},
             {"type": "line", "label": _("On-time rate (%)"), "yAxisID": "pct",
              "data": [row.on_time_pct for row in report.rows]},
