@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -44,6 +45,8 @@ def jobs_of(session, user_id: int, limit: int = 50) -> list[ExportJob]:
 
 def claim_next(session, now, lease_seconds: int = LEASE_SECONDS) -> int | None:
     """Take the lease on the oldest pending job (or one whose runner died) and commit."""
+    # The lease (started_at) is renewed at every progress step: only a job whose runner
+    # stopped reporting for lease_seconds is taken over.
     free = or_(ExportJob.status == PENDING,
                (ExportJob.status == RUNNING)
                & (ExportJob.started_at < now - timedelta(seconds=lease_seconds)))
@@ -68,23 +71,26 @@ def run_next(session, engine, build_statement, directory, time_zone: str,
         return None
     job = session.get(ExportJob, job_id)
     language, params, reader = job.language, json.loads(job.params), reader_for(job.user)
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"export-{job_id}-{secrets.token_hex(8)}.xlsx"
+    path = Path(directory) / f"export-{job_id}-{secrets.token_hex(8)}.xlsx"
     try:
-        with force_locale(language), exports.read_only(engine) as connection:
+        with force_locale(language):
             stmt = exports.complaints_statement(build_statement(params),
                                                 visible_condition(reader), language)
-            _set(session, job_id, total_rows=exports.count_rows(connection, stmt))
-            rows = exports.write_complaints(
-                connection, stmt, path, utcnow(), language, time_zone,
-                progress=lambda n: _set(session, job_id, rows_done=n))
+            session.commit()  # no transaction (on SQLite, no write lock) while rows stream
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with exports.read_only(engine) as connection:
+                _set(session, job_id, total_rows=exports.count_rows(connection, stmt))
+                rows = exports.write_complaints(
+                    connection, stmt, path, utcnow(), language, time_zone,
+                    progress=lambda n: _set(session, job_id, rows_done=n, started_at=utcnow()))
             name = exports.complaints_filename(utcnow())
-    except (ServiceError, SQLAlchemyError, OSError, ValueError) as exc:
+    except (ServiceError, SQLAlchemyError, OSError, ValueError, LookupError, TypeError):
         session.rollback()
         logger.exception("export %s failed", job_id)
         path.unlink(missing_ok=True)
-        _set(session, job_id, status=FAILED, error=str(exc)[:1000], finished_at=utcnow())
+        with force_locale(language):  # the details are in the log, not for the user
+            message = str(_l("This export failed. Try again, or export a shorter list."))
+        _set(session, job_id, status=FAILED, finished_at=utcnow(), error=message)
         return job_id
     _set(session, job_id, status=DONE, rows_done=rows, total_rows=rows, file_path=str(path),
          file_name=name, finished_at=utcnow())

@@ -164,6 +164,36 @@ def test_large_export_runs_in_the_background(app, dbs, monkeypatch):
     assert f"/exports/{job_id}/download" not in stranger.get("/exports/").get_data(as_text=True)
 
 
+def test_background_export_of_an_agent_holds_their_scope(app, dbs, monkeypatch):
+    from app import jobs
+    from app.services import export_jobs
+
+    monkeypatch.setitem(app.config, "EXPORT_BACKGROUND_ROWS", 0)
+    token = f.unique("AgentJob")
+    with dbs() as s:
+        agent = f.user(s, "agent")
+        mine = f.make_complaint(s, subject=f"{token} mine",
+                                client=f.make_client(s, portfolio_owner_id=agent.id))
+        f.make_complaint(s, subject=f"{token} theirs", client=f.make_client(s))
+        expected = mine.tracking_number
+        broken = export_jobs.request_export(s, agent, "complaints",
+                                            {"args": {"_flt_9_state": ["1"]}}, "en")
+        broken_id = broken.id
+    client = login(app.test_client(), "agent")
+    assert export(client, f"_l_=en&_flt_2_subject={token}").status_code == 302
+    assert jobs.run_exports(app)["exports"] == 2
+    with dbs() as s:
+        job = s.scalars(select(ExportJob).where(ExportJob.user_id == f.user(s, "agent").id)
+                        .order_by(ExportJob.id.desc())).first()
+        failed = s.get(ExportJob, broken_id)
+        assert (failed.status, failed.file_path) == ("failed", None)
+        assert failed.error == "This export failed. Try again, or export a shorter list."
+        job_id = job.id
+    _, rows = rows_of(workbook(client.get(f"/exports/{job_id}/download")).active)
+    assert [r["Tracking number"] for r in rows] == [expected]
+    assert client.get(f"/exports/{broken_id}/download").status_code == 404
+
+
 def test_old_exports_are_removed(app, dbs):
     from app.services import export_jobs
     from app.services.clock import utcnow
