@@ -53,7 +53,7 @@ def complaint_list_view():
 
 def send_workbook(path, filename):
     """Send a workbook written to a temporary file, and remove the file afterwards."""
-    handle = open(path, "rb")  # noqa: SIM115 - closed by the response
+    handle = open(path, "rb")  # closed by the response once sent
     os.unlink(path)  # the open handle keeps the data until the response is sent
     return send_file(handle, mimetype=XLSX, as_attachment=True, download_name=filename)
 

@@ -43,8 +43,10 @@ def report_params(args, today: date) -> dict:
     kind = args.get("period", "month")
     which = args.get("which", "current")
     grouping = args.get("group", "agency")
-    if kind not in PERIODS or which not in WHICH:
+    if kind not in PERIODS:
         raise ReportError(_("Unknown period “%(name)s”.", name=kind))
+    if which not in WHICH:
+        raise ReportError(_("Unknown period “%(name)s”.", name=which))
     if grouping not in GROUPINGS:
         raise ReportError(_("Unknown grouping “%(name)s”.", name=grouping))
     params = {"period": kind, "which": which, "group": grouping,

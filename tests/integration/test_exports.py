@@ -2,6 +2,7 @@
 reader's scope, background exports end to end, and report workbooks."""
 
 import io
+import re
 from datetime import datetime
 
 import pytest
@@ -105,6 +106,21 @@ def test_export_honours_the_list_filters_and_sort(supervisor_client, dbs):
     assert len(rows) == 3 and rows[0]["Received at"] > rows[2]["Received at"]
 
 
+def test_export_honours_the_urgency_filter(supervisor_client, dbs):
+    from app.services.clock import utcnow
+
+    token = f.unique("Urgent")
+    with dbs() as s:
+        late = f.make_complaint(s, subject=f"{token} late", state_code="in_progress",
+                                received_at=datetime(2026, 1, 5, 9, 0))
+        f.make_complaint(s, subject=f"{token} fresh", state_code="in_progress",
+                         received_at=utcnow().replace(microsecond=0))
+        expected = late.tracking_number
+    _, rows = rows_of(workbook(export(
+        supervisor_client, f"_l_=en&_flt_2_subject={token}&_flt_0_urgency=overdue")).active)
+    assert [(r["Tracking number"], r["Urgency"]) for r in rows] == [(expected, "Overdue")]
+
+
 def test_an_agents_export_holds_only_their_scope(app, dbs):
     token = f.unique("Scope")
     with dbs() as s:
@@ -122,6 +138,18 @@ def test_an_agents_export_holds_only_their_scope(app, dbs):
     header, rows = rows_of(workbook(export(supervisor, f"_flt_2_subject={token}")).active)
     assert len(rows) == 3
     assert header[:2] == ["Numéro de suivi", "Date de réception"]  # the reader's language
+
+
+def test_the_list_offers_the_export_of_its_own_filters(supervisor_client):
+    html = supervisor_client.get(
+        "/complaints/list/?_l_=en&_flt_2_subject=abc&_oc_ComplaintView=due_at"
+        "&_od_ComplaintView=asc").get_data(as_text=True)
+    action = re.search(r'<form method="post" class="rec-export" id="export-form"\s+'
+                       r'action="([^"]+)"', html).group(1)
+    assert action.startswith("/complaints/export?")
+    assert set(action.split("?")[1].replace("&amp;", "&").split("&")) == {
+        "_flt_2_subject=abc", "_oc_ComplaintView=due_at", "_od_ComplaintView=asc"}
+    assert 'name="csrf_token"' in html and "Export to Excel" in html
 
 
 def test_malformed_export_filters_are_explained(supervisor_client):
@@ -217,7 +245,7 @@ def test_old_exports_are_removed(app, dbs):
 # --- reports ------------------------------------------------------------------------------
 
 def make_future_register(dbs, month=3):
-    """Two agencies' complaints in a month of 2031 nobody else uses."""
+    """Two agencies' complaints in a month of 2041 nobody else uses."""
     with dbs() as s:
         agent = f.user(s, "agent")
         alpha, bravo = make_agency(s, f.unique("Alpha")), make_agency(s, f.unique("Bravo"))
@@ -225,17 +253,17 @@ def make_future_register(dbs, month=3):
         other = f.make_client(s, agency_id=bravo.id)
         for client, day in ((mine, 3), (mine, 4), (other, 5)):
             complaint = f.make_complaint(s, client=client, state_code="in_progress",
-                                         received_at=datetime(2031, month, day, 9, 0))
+                                         received_at=datetime(2041, month, day, 9, 0))
             if day == 3:
                 service.change_state(s, complaint, f.state(s, "answered"),
-                                     now=datetime(2031, month, 5, 9, 0))
+                                     now=datetime(2041, month, 5, 9, 0))
         return alpha.label_en, bravo.label_en
 
 
 def test_report_workbook_of_a_period_by_agency(supervisor_client, dbs):
     alpha, bravo = make_future_register(dbs, 3)
     book = workbook(supervisor_client.get(
-        "/reports/export?_l_=en&period=custom&from=2031-03-01&to=2031-03-31&group=agency"))
+        "/reports/export?_l_=en&period=custom&from=2041-03-01&to=2041-03-31&group=agency"))
     sheet = book["Report"]
     header, rows = rows_of(sheet)
     assert header == ["Agency", "Received in the period", "Answered in the period",
@@ -251,15 +279,15 @@ def test_report_workbook_of_a_period_by_agency(supervisor_client, dbs):
     assert by_agency["Total"]["Received in the period"] == 3
     assert sheet.freeze_panes == "A2"
     monthly = workbook(supervisor_client.get(
-        "/reports/export?period=custom&from=2031-03-01&to=2031-04-30&group=month"))
+        "/reports/export?period=custom&from=2041-03-01&to=2041-04-30&group=month"))
     first = monthly.worksheets[0].cell(row=2, column=1)
-    assert first.is_date and first.value == datetime(2031, 3, 1)
+    assert first.is_date and first.value == datetime(2041, 3, 1)
     assert monthly.worksheets[0].cell(row=4, column=1).value == "Total"
 
 
 def test_report_page_counts_the_readers_scope_only(app, dbs):
     alpha, bravo = make_future_register(dbs, 4)
-    args = "_l_=en&period=custom&from=2031-04-01&to=2031-04-30&group=agency"
+    args = "_l_=en&period=custom&from=2041-04-01&to=2041-04-30&group=agency"
     agent_page = login(app.test_client(), "agent").get(f"/reports/?{args}")
     supervisor_page = login(app.test_client(), "supervisor").get(f"/reports/?{args}")
     assert agent_page.status_code == 200 and supervisor_page.status_code == 200
