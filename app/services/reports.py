@@ -141,12 +141,14 @@ def _medians(session, key, condition) -> dict:
 def _bucket(column, bounds, starts):
     """The local day/week/month a UTC time falls in, as the bucket's first day; the
     bucket limits are computed in Python for the configured time zone (daylight saving
-    included), so SQLite and PostgreSQL bucket identically."""
+    included), so SQLite and PostgreSQL bucket identically. ``bounds[i]`` is where
+    bucket ``i + 1`` starts. A balanced tree of CASEs: ~9 comparisons a row for a year
+    of days, not ~180."""
     if not bounds:
         return literal(starts[0].isoformat())
-    return case(*[(column < bound, literal(day.isoformat()))
-                  for bound, day in zip(bounds, starts, strict=False)],
-                else_=literal(starts[-1].isoformat()))
+    middle = len(bounds) // 2
+    return case((column < bounds[middle], _bucket(column, bounds[:middle], starts[:middle + 1])),
+                else_=_bucket(column, bounds[middle + 1:], starts[middle + 1:]))
 
 
 def _label(session, rows, model, language):

@@ -101,3 +101,19 @@ def test_days_are_those_of_the_configured_time_zone(session):
 def test_bad_report_parameters_are_refused(session, grouping, start, end):
     with pytest.raises(ServiceError):
         reports.build_report(session, grouping, start, end, NOW)
+
+
+def test_day_buckets_across_a_daylight_saving_change(session):
+    """Seventeen local days around the change of 29 March 2026 in Paris, bucketed by
+    the balanced CASE tree."""
+    client = f.make_client(session)
+    for day in (24, 27, 28, 29, 30, 31):
+        f.make_complaint(session, client=client, received_at=datetime(2026, 3, day, 22, 30))
+    scope = Complaint.client_id == client.id
+    report = reports.build_report(session, "day", date(2026, 3, 20), date(2026, 4, 6), NOW,
+                                  scope, "Europe/Paris")
+    counts = {row.key.day: row.received for row in report.rows if row.received}
+    # Winter (UTC+1): 22:30 UTC is 23:30 the same day; summer (UTC+2, from the 29th at
+    # 01:00 UTC): 00:30 the next day.
+    assert counts == {24: 1, 27: 1, 28: 1, 30: 1, 31: 1, 1: 1}
+    assert len(report.rows) == 17
