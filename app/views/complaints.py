@@ -1,6 +1,7 @@
 """Réclamations: the global list, the complaint page and its actions."""
 
 import logging
+import os
 
 from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose, has_access
@@ -42,6 +43,7 @@ from app.services.exceptions import ServiceError
 from app.services.settings import get_setting
 from app.views.access import VisibleComplaints, current_reader, visible_condition
 from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
+from app.views.base import _is_malformed as is_malformed
 from app.views.durations import duration
 from app.views.exports import list_statement, send_workbook, temporary_workbook
 from app.views.filters import URGENCY_CHOICES, UrgencyFilter
@@ -327,10 +329,16 @@ class ComplaintView(AppModelView):
                 total = exports.count_rows(connection, stmt)
                 if total <= current_app.config["EXPORT_BACKGROUND_ROWS"]:
                     path = temporary_workbook()
-                    exports.write_complaints(connection, stmt, path, utcnow(), language,
-                                             time_zone)
+                    try:
+                        exports.write_complaints(connection, stmt, path, utcnow(), language,
+                                                 time_zone)
+                    except BaseException:
+                        os.unlink(path)
+                        raise
                     return send_workbook(path, exports.complaints_filename(utcnow()))
-        except MALFORMED_ARGS:
+        except MALFORMED_ARGS as exc:
+            if not is_malformed(exc):
+                raise  # the database is down: an error page, not "invalid filters"
             db.session.rollback()
             flash(_("Some filters of this address were invalid and have been removed."),
                   "warning")
