@@ -26,7 +26,8 @@ def test_last_quarter_by_agency_in_a_few_clicks(page, tmp_path):
     page.click("#report-form [type=submit]")
     expect(page.locator("#report-table th").first).to_have_text("Agence")
     expect(page.locator("#report-table tr.rec-total td").first).to_have_text("Total")
-    assert page.evaluate("Chart.getChart(document.getElementById('report-chart')) !== undefined")
+    page.wait_for_function(  # the chart script ran under the page's CSP
+        "window.Chart && Chart.getChart(document.getElementById('report-chart')) !== undefined")
 
     with page.expect_download() as download_info:
         page.click("#report-export")
