@@ -141,6 +141,11 @@ class Config:
     SCHEDULER_REMINDERS_SECONDS = _int("SCHEDULER_REMINDERS_SECONDS", 60)
     SCHEDULER_RULES_SECONDS = _int("SCHEDULER_RULES_SECONDS", 300)
     SCHEDULER_DIGEST_SECONDS = _int("SCHEDULER_DIGEST_SECONDS", 900)
+    SCHEDULER_EXPORTS_SECONDS = _int("SCHEDULER_EXPORTS_SECONDS", 10)
+    # Excel exports of more rows than this run in the background ("My exports"); their
+    # files are deleted this many days after they were written.
+    EXPORT_BACKGROUND_ROWS = _int("EXPORT_BACKGROUND_ROWS", 50000)
+    EXPORT_KEEP_DAYS = _int("EXPORT_KEEP_DAYS", 3)
 
 
 class DevelopmentConfig(Config):

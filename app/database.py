@@ -30,7 +30,10 @@ def _sqlite_on_connect(dbapi_connection, _record):
 @event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A long read (an export) on a connection marked read_only takes no write lock:
+        # WAL gives it a consistent snapshot while others keep writing.
+        deferred = connection.get_execution_options().get("read_only")
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
 
 def is_sqlite(session_or_engine) -> bool:

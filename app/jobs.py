@@ -61,6 +61,35 @@ def send_digests(app=None) -> dict:
             db.session.remove()
 
 
+def run_exports(app=None) -> dict:
+    """Write the pending background Excel exports (one at a time), and delete those kept
+    past EXPORT_KEEP_DAYS."""
+    from pathlib import Path
+
+    from werkzeug.datastructures import MultiDict
+
+    from app.services import export_jobs
+    from app.services.clock import utcnow
+    from app.services.settings import get_setting
+    from app.views.exports import complaint_list_view, list_statement
+
+    with (app or current_app).app_context():
+        cfg = current_app.config
+        try:
+            removed = export_jobs.remove_expired(db.session, utcnow(), cfg["EXPORT_KEEP_DAYS"])
+            view = complaint_list_view()
+            done = []
+            while (job_id := export_jobs.run_next(
+                    db.session, db.engine,
+                    lambda params: list_statement(view, MultiDict(params.get("args", {}))),
+                    Path(cfg["FILE_STORAGE_PATH"]) / "exports",
+                    get_setting(db.session, "time_zone"))) is not None:
+                done.append(job_id)
+            return {"exports": len(done), "removed": removed}
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Alerts first: the emails they queue leave in the same run-once.
@@ -68,6 +97,7 @@ JOBS = {
     "rules": (scan_rules, "SCHEDULER_RULES_SECONDS"),
     "digest": (send_digests, "SCHEDULER_DIGEST_SECONDS"),
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
+    "exports": (run_exports, "SCHEDULER_EXPORTS_SECONDS"),
 }
 
 

@@ -70,6 +70,8 @@ def _reject_unstorable_input():
 
 
 def _reject_malformed_list_args():
+    if request.method not in ("GET", "HEAD"):
+        return None  # a redirect would turn a POST (the list's export) into a GET
     view = getattr(current_app.view_functions.get(request.endpoint), "__self__", None)
     bad_pages = [k for k, v in request.args.items() if _INT_ARGS.search(k) and not (
         v.isascii() and v.isdigit() and len(v) <= _MAX_PAGE_DIGITS)]

@@ -23,13 +23,18 @@ READ = {"can_list", "can_show"}
 WRITE = READ | {"can_add", "can_edit"}
 EVERYTHING = WRITE | {"can_delete"}
 
-STAFF_MENUS = {"Dashboard", "Complaints", "All complaints", "My reminders", "Clients", "Contracts"}
+STAFF_MENUS = {"Dashboard", "Complaints", "All complaints", "My reminders", "Clients", "Contracts",
+               "Reports", "My exports"}
+# Reports and exports: every staff role, each on its own visibility scope.
+REPORTING = {"ReportView": {"can_index", "can_export"},
+             "MyExportView": {"can_index", "can_download"}}
 
 ROLE_DEFAULTS = {
     ADMIN: {
         SCOPE_VIEW: {SEE_ALL, SEE_CONFIDENTIAL},
     },
     SUPERVISOR: {
+        **REPORTING,
         # Supervisors handle the sensitive cases and read who consulted them; an admin
         # can take this permission away from the role in Security.
         SCOPE_VIEW: {SEE_ALL, SEE_CONFIDENTIAL},
@@ -46,6 +51,7 @@ ROLE_DEFAULTS = {
         "StaffUserView": {"can_userinfo"},
     },
     AGENT: {
+        **REPORTING,
         "ComplaintView": WRITE,
         "ClientView": WRITE,
         "ContractView": WRITE,
@@ -57,6 +63,7 @@ ROLE_DEFAULTS = {
         "StaffUserView": {"can_userinfo"},
     },
     VIEWER: {
+        **REPORTING,
         SCOPE_VIEW: {SEE_ALL},
         "ComplaintView": READ,
         "ClientView": READ,

@@ -13,6 +13,7 @@ from app.models.complaints import (
     Setting,
     TrackingSequence,
 )
+from app.models.exports import ExportJob
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.notifications import Notification, NotificationRule, RuleAlert
 from app.models.outbox import OutboundEmail
@@ -36,7 +37,7 @@ __all__ = [
     "Attachment", "StoredFile",
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
     "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
-    "OutboundEmail", "DocumentTemplate", "GeneratedDocument",
+    "OutboundEmail", "DocumentTemplate", "GeneratedDocument", "ExportJob",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
     "State", "StateTransition", "DeadlineRule", "Holiday",

@@ -37,6 +37,18 @@ def visible_condition(reader: Reader):
     return scope & Complaint.confidential.is_(False)
 
 
+def reader_for(user) -> Reader:
+    """The visibility of ``user`` read from their roles' permissions, for work done
+    outside a request (a background export)."""
+    if user is None or not user.active:
+        return NOBODY
+    granted = {(pv.permission.name, pv.view_menu.name) for role in user.roles
+               for pv in role.permissions if pv.permission and pv.view_menu}
+    return Reader(user_id=user.id, team_id=getattr(user, "team_id", None),
+                  sees_all=(SEE_ALL, SCOPE_VIEW) in granted,
+                  sees_confidential=(SEE_CONFIDENTIAL, SCOPE_VIEW) in granted)
+
+
 def can_see(reader: Reader, complaint: Complaint, portfolio_owner_id=None) -> bool:
     """The same rule for one loaded complaint (without a query)."""
     if reader.user_id is None:

@@ -14,12 +14,14 @@ from app.views.configuration import (
 )
 from app.views.dashboard import DashboardView
 from app.views.deadlines import DeadlineRuleView, HolidayView
+from app.views.exports import MyExportView
 from app.views.letterhead import LetterheadView
 from app.views.letters import DocumentTemplateView
 from app.views.notification_rules import NotificationRuleView
 from app.views.notifications import NotificationView
 from app.views.outbox import OutboundEmailView
 from app.views.reminders import MyReminderView
+from app.views.reports import ReportView
 from app.views.search import SearchView
 
 COMPLAINTS, CLIENTS, CONFIGURATION, AUDIT = "Complaints", "Clients", "Configuration", "Audit"
@@ -32,6 +34,9 @@ def register_views(appbuilder):
         category=COMPLAINTS, category_label=_l("Complaints"), category_icon="fa-inbox")
     add(MyReminderView, "My reminders", icon="fa-bell", label=_l("My reminders"),
         category=COMPLAINTS)
+    add(MyExportView, "My exports", icon="fa-file-excel", label=_l("My exports"),
+        category=COMPLAINTS)
+    add(ReportView, "Reports", icon="fa-chart-bar", label=_l("Reports"))
     add(ClientView, "Clients", icon="fa-address-book", label=_l("Clients"),
         category=CLIENTS, category_label=_l("Clients"), category_icon="fa-address-book")
     add(ContractView, "Contracts", icon="fa-file-contract", label=_l("Contracts"),

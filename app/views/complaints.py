@@ -1,6 +1,7 @@
 """Réclamations: the global list, the complaint page and its actions."""
 
 import logging
+import os
 
 from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose, has_access
@@ -13,6 +14,7 @@ from wtforms import DateTimeField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from app.extensions import db
+from app.i18n import current_language
 from app.models import (
     AppUser,
     Attachment,
@@ -25,15 +27,28 @@ from app.models import (
     State,
     Team,
 )
-from app.services import access_log, deadlines, deletion, followup, letters, outbox, pdf
+from app.services import (
+    access_log,
+    deadlines,
+    deletion,
+    export_jobs,
+    exports,
+    followup,
+    letters,
+    outbox,
+    pdf,
+)
 from app.services import attachments as attachment_service
 from app.services import complaints as complaint_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
+from app.services.settings import get_setting
 from app.views.access import VisibleComplaints, current_reader, visible_condition
-from app.views.base import AppModelView, parse_id
+from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
+from app.views.base import _is_malformed as is_malformed
 from app.views.datamodel import ListInterface
 from app.views.durations import duration
+from app.views.exports import list_statement, send_workbook, temporary_workbook
 from app.views.filters import URGENCY_CHOICES, UrgencyFilter
 from app.views.formatting import (
     local_datetime,
@@ -137,6 +152,7 @@ class ComplaintView(AppModelView):
     }
     edit_form_query_rel_fields = add_form_query_rel_fields
     show_template = "complaints/show.html"
+    list_template = "complaints/list.html"
     # Every read and FAB's own show/edit/delete lookups: only what the reader may see.
     base_filters = [["id", VisibleComplaints, None]]
     method_permission_name = {
@@ -144,7 +160,7 @@ class ComplaintView(AppModelView):
         "change_state": "edit", "assign": "assign", "add_note": "edit",
         "add_reminder": "edit", "complete_reminder": "edit",
         "lookup_clients": "show", "lookup_contracts": "show",
-        "generate_letter": "edit", "download_letter": "show",
+        "generate_letter": "edit", "download_letter": "show", "export": "list",
         "add_attachments": "edit", "download_attachment": "show",
         "remove_attachment": "edit",
     }
@@ -354,6 +370,44 @@ class ComplaintView(AppModelView):
         if attachment is None or attachment.complaint_id != complaint.id:
             abort(404)
         return attachment
+
+    # --- Excel export of the list, with the list's own filters and sort -----------------
+
+    @expose("/export", methods=["POST"])
+    @has_access
+    def export(self):
+        """Every row of the filtered list (the URL's query string) as a workbook; above
+        EXPORT_BACKGROUND_ROWS rows the export is queued and lands in "My exports"."""
+        language = current_language()
+        time_zone = get_setting(db.session, "time_zone")
+        try:
+            stmt = exports.complaints_statement(list_statement(self, request.args),
+                                                visible_condition(), language)
+            db.session.commit()  # hold no write lock while the workbook is written
+            with exports.read_only(db.engine) as connection:
+                total = exports.count_rows(connection, stmt)
+                if total <= current_app.config["EXPORT_BACKGROUND_ROWS"]:
+                    path = temporary_workbook()
+                    try:
+                        exports.write_complaints(connection, stmt, path, utcnow(), language,
+                                                 time_zone)
+                    except BaseException:
+                        os.unlink(path)
+                        raise
+                    return send_workbook(path, exports.complaints_filename(utcnow()))
+        except MALFORMED_ARGS as exc:
+            if not is_malformed(exc):
+                raise  # the database is down: an error page, not "invalid filters"
+            db.session.rollback()
+            flash(_("Some filters of this address were invalid and have been removed."),
+                  "warning")
+            return redirect(url_for("ComplaintView.list"))
+        export_jobs.request_export(db.session, g.user, "complaints",
+                                   {"args": request.args.to_dict(flat=False)}, language,
+                                   total=total)
+        flash(_("This export has %(n)s rows: it is being prepared in the background. "
+                "Download it from “My exports” when it is ready.", n=total), "info")
+        return redirect(url_for("MyExportView.index"))
 
     # --- ajax lookups for the form -------------------------------------------------------
 

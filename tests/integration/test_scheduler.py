@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 import pytest
 
@@ -16,8 +17,10 @@ from tests.integration.conftest import free_port
 
 
 def queue(session, recipient):
-    outbox.queue_email(session, recipient, "Votre réclamation – accusé de réception",
-                       "Bonjour,\nvotre réclamation est enregistrée.")
+    email = outbox.queue_email(session, recipient, "Votre réclamation – accusé de réception",
+                               "Bonjour,\nvotre réclamation est enregistrée.")
+    # First in line: other tests may have left more due emails than one pass takes.
+    email.next_attempt_at = datetime(2000, 1, 1)
     session.commit()
 
 

@@ -1,0 +1,46 @@
+"""Excel exports run in the background (too large to build while the browser waits)."""
+
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import relationship
+
+from app.models.base import Model, utcnow
+
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+
+
+class ExportJob(Model):
+    """One requested export: what (``kind`` and its ``params`` as JSON), for whom, how far
+    it got, and the file once written (only its owner may download it)."""
+
+    __tablename__ = "export_job"
+    __table_args__ = (
+        Index("ix_export_job_status_created", "status", "created_at"),
+        Index("ix_export_job_user_created", "user_id", "created_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False)
+    kind = Column(String(20), nullable=False)  # complaints | report
+    params = Column(Text, nullable=False)
+    language = Column(String(5), nullable=False, default="fr")
+    status = Column(String(10), nullable=False, default=PENDING)
+    total_rows = Column(Integer)
+    rows_done = Column(Integer, nullable=False, default=0)
+    file_path = Column(String(500))
+    file_name = Column(String(200))
+    error = Column(Text)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    # The lease: set when a scheduler claims the job; a job whose lease expired (its
+    # process died) is claimed again.
+    started_at = Column(DateTime)
+    finished_at = Column(DateTime)
+
+    user = relationship("AppUser")
+
+    @property
+    def progress_pct(self) -> int:
+        if self.status == DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(100 * (self.rows_done or 0) / self.total_rows))
