@@ -25,7 +25,7 @@ def setup_command(no_admin):
     from app.extensions import db
 
     appbuilder = current_app.appbuilder
-    from app.services import setup
+    from app.services import month_stats, setup
 
     upgrade(directory=str(ROOT / "migrations"))
     setup.sync_roles_and_permissions(appbuilder)
@@ -35,6 +35,7 @@ def setup_command(no_admin):
     setup.seed_deadline_rules(db.session)
     setup.seed_document_templates(db.session)
     setup.seed_notification_rules(db.session, labels)
+    month_stats.ensure_time_zone(db.session)  # counted in local months of the time zone
     setup.refresh_planner_statistics(db.session)
     click.echo(f"Database ready ({added} reference items and {states} states added).")
     if no_admin:

@@ -79,7 +79,7 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> 
     _record_answer_if_done(complaint)
     session.add(complaint)
     session.flush()
-    month_stats.add(session, month_stats.key_of(complaint), 1)
+    month_stats.add(session, month_stats.key_of(session, complaint), 1)
     _log(session, complaint, actor, events.CREATED, now=now)
     initial = {f: (None, id_of(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
     _log_assignment(session, complaint, actor, now, {f: v for f, v in initial.items() if v[1]})
@@ -260,9 +260,9 @@ def _move_month_bucket(session, complaint, changes):
     """Keep the monthly counts right when the reception date, category or flag changed."""
     if not {"received_at", "category", "confidential"} & set(changes):
         return
-    new_key = month_stats.key_of(complaint)
+    new_key = month_stats.key_of(session, complaint)
     old = {f: changes[f][0] for f in ("received_at", "category", "confidential") if f in changes}
-    old_key = month_stats.bucket(old.get("received_at", complaint.received_at),
+    old_key = month_stats.bucket(session, old.get("received_at", complaint.received_at),
                                  old["category"] if "category" in old else new_key[1],
                                  old.get("confidential", complaint.confidential))
     month_stats.move(session, old_key, new_key)

@@ -14,6 +14,7 @@ from app.domain.deadlines import CLOCK_RUNNING
 from app.domain.periods import last_months
 from app.models import Category, Complaint, ComplaintMonthStat, Reminder, State
 from app.models.complaints import clock_is
+from app.services.buckets import local_bucket
 from app.services.clock import to_utc
 
 URGENT_LIMIT = 25
@@ -97,15 +98,17 @@ def kpis(session, start: date, end: date, scope=None, time_zone: str = "UTC") ->
 
 
 def trend_by_category(session, today: date, months: int = 12, scope=None,
-                      rollup_confidential: bool | None = None) -> dict:
-    """Complaints received per category per month over the last ``months`` months.
+                      rollup_confidential: bool | None = None,
+                      time_zone: str = "UTC") -> dict:
+    """Complaints received per category per local month over the last ``months`` months
+    (``today`` is the local date).
 
     Readers who see every complaint read the monthly counts (``rollup_confidential``
     says whether confidential ones count for them); others count their scope directly.
     """
     firsts = last_months(today, months)
     if rollup_confidential is None:
-        rows = _trend_rows(session, firsts[0], scope)
+        rows = _trend_rows(session, firsts, scope, time_zone)
     else:
         rows = _trend_rows_from_counts(session, firsts[0], rollup_confidential)
     keys = [f"{d:%Y-%m}" for d in firsts]
@@ -120,12 +123,13 @@ def trend_by_category(session, today: date, months: int = 12, scope=None,
                 series.items(), key=lambda item: -sum(item[1]))]}
 
 
-def _trend_rows(session, first: date, scope):
-    bucket = _month_bucket(session, Complaint.received_at)
+def _trend_rows(session, firsts: list[date], scope, time_zone):
+    bucket = local_bucket(Complaint.received_at, firsts, time_zone)
+    since = to_utc(datetime.combine(firsts[0], time()), time_zone)
     stmt = (select(Complaint.category_id, bucket, func.count())
-            .where(_scope(scope), Complaint.received_at >= datetime.combine(first, time()))
+            .where(_scope(scope), Complaint.received_at >= since)
             .group_by(Complaint.category_id, bucket))
-    return session.execute(stmt).all()
+    return [(category_id, day[:7], count) for category_id, day, count in session.execute(stmt)]
 
 
 def _trend_rows_from_counts(session, first: date, include_confidential: bool):
@@ -139,12 +143,6 @@ def _trend_rows_from_counts(session, first: date, include_confidential: bool):
 
 def _scope(scope):
     return scope if scope is not None else true()
-
-
-def _month_bucket(session, column):
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
 
 
 def _median(session, column, condition):

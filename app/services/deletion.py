@@ -69,7 +69,7 @@ def stage_deletion(session, complaint, actor, now=None, config=None) -> DeletedC
                                                          ensure_ascii=False, indent=1),
     )
     session.add(record)
-    month_stats.add(session, month_stats.key_of(complaint), -1)
+    month_stats.add(session, month_stats.key_of(session, complaint), -1)
     logger.info("complaint %s deleted by %s", complaint.tracking_number, actor)
     return record
 

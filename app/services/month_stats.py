@@ -3,20 +3,33 @@
 Every write that adds, removes or moves a complaint between buckets (creation, deletion,
 a change of reception date, category or confidential flag) adjusts the counts in the
 same transaction, with an atomic upsert, so concurrent writers never lose an update.
+
+Months are those of the configured time zone (a complaint received on the 1st at 00:30
+in Paris counts in that month, not in the previous UTC one). The counts remember the
+time zone they were made in (the ``month_stats_time_zone`` setting row); a change of
+time zone recounts them.
 """
 
 from datetime import date
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from app.models import Complaint, ComplaintMonthStat
+from app.domain.periods import add_months
+from app.models import Complaint, ComplaintMonthStat, Setting
+from app.services.buckets import local_bucket
+from app.services.clock import to_local
+from app.services.settings import get_setting
+
+# Not an admin setting: which time zone the counts were made in.
+TIME_ZONE_MARK = "month_stats_time_zone"
 
 
-def bucket(received_at, category_id, confidential) -> tuple[date, int, bool]:
-    """The (month, category key, confidential) bucket a complaint counts in."""
-    return (received_at.date().replace(day=1), category_id or 0, bool(confidential))
+def bucket(session, received_at, category_id, confidential) -> tuple[date, int, bool]:
+    """The (local month, category key, confidential) bucket a complaint counts in."""
+    local = to_local(received_at, get_setting(session, "time_zone"))
+    return (local.date().replace(day=1), category_id or 0, bool(confidential))
 
 
 def add(session, key, delta: int) -> None:
@@ -42,22 +55,52 @@ def move(session, old_key, new_key) -> None:
         add(session, new_key, 1)
 
 
-def key_of(complaint):
-    return bucket(complaint.received_at, _category_id(complaint), complaint.confidential)
+def key_of(session, complaint):
+    return bucket(session, complaint.received_at, _category_id(complaint),
+                  complaint.confidential)
 
 
 def rebuild(session) -> int:
-    """Recount every bucket from the complaints (after a bulk load); returns the rows."""
-    dialect = session.get_bind().dialect.name
-    month = (func.date(Complaint.received_at, "start of month") if dialect == "sqlite"
-             else func.cast(func.date_trunc("month", Complaint.received_at), _date()))
-    category = func.coalesce(Complaint.category_id, 0)
-    grouped = (select(month, category, Complaint.confidential, func.count())
-               .group_by(month, category, Complaint.confidential))
+    """Recount every bucket from the complaints (after a bulk load, or in another time
+    zone), in the caller's transaction; returns the rows."""
+    time_zone = get_setting(session, "time_zone")
     session.execute(delete(ComplaintMonthStat))
-    session.execute(insert(ComplaintMonthStat).from_select(
-        ["month", "category_key", "confidential", "received"], grouped))
+    first, last = session.execute(select(func.min(Complaint.received_at),
+                                         func.max(Complaint.received_at))).one()
+    if first is not None:
+        months = [to_local(first, time_zone).date().replace(day=1)]
+        while months[-1] <= to_local(last, time_zone).date():
+            months.append(add_months(months[-1], 1))
+        month = local_bucket(Complaint.received_at, months, time_zone)
+        category = func.coalesce(Complaint.category_id, 0)
+        grouped = (select(month, category, Complaint.confidential, func.count())
+                   .group_by(month, category, Complaint.confidential))
+        for day, category_key, confidential, received in session.execute(grouped).all():
+            session.add(ComplaintMonthStat(month=date.fromisoformat(day),
+                                           category_key=category_key,
+                                           confidential=confidential, received=received))
+    _mark(session, time_zone)
+    session.flush()
     return session.scalar(select(func.count()).select_from(ComplaintMonthStat))
+
+
+def ensure_time_zone(session) -> bool:
+    """Recount (and commit) when the counts were made in another time zone than the
+    configured one; True if they were. For the release step and a change of setting."""
+    row = session.get(Setting, TIME_ZONE_MARK)
+    if row is not None and row.value == get_setting(session, "time_zone"):
+        return False
+    rebuild(session)
+    session.commit()
+    return True
+
+
+def _mark(session, time_zone):
+    row = session.get(Setting, TIME_ZONE_MARK)
+    if row is None:
+        session.add(Setting(key=TIME_ZONE_MARK, value=time_zone))
+    else:
+        row.value = time_zone
 
 
 def _category_id(complaint):
@@ -65,7 +108,3 @@ def _category_id(complaint):
     return category.id if category is not None else complaint.category_id
 
 
-def _date():
-    from sqlalchemy import Date
-
-    return Date

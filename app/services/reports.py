@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Integer, and_, case, cast, func, literal, select, true
+from sqlalchemy import Integer, and_, cast, func, literal, select, true
 
 from app.domain.deadlines import CLOCK_RUNNING, CLOCK_STOPPED
 from app.domain.reports import DIMENSIONS, GROUPINGS, TIME_BUCKETS, ReportRow, bucket_starts, totals
@@ -28,6 +28,7 @@ from app.models import (
     Team,
 )
 from app.models.complaints import clock_is
+from app.services.buckets import local_bucket
 from app.services.clock import to_utc
 from app.services.exceptions import ServiceError
 
@@ -74,9 +75,8 @@ def build_report(session, grouping: str, start: date, end: date, now: datetime, 
         except ValueError:
             raise ServiceError(_l("This period has too many time buckets: choose a "
                                   "shorter period or a larger unit.")) from None
-        bounds = [to_utc(datetime.combine(d, time()), time_zone) for d in starts[1:]]
-        rows = _merge(session, _bucket(Complaint.received_at, bounds, starts),
-                      _bucket(Complaint.answered_at, bounds, starts), received_in,
+        rows = _merge(session, local_bucket(Complaint.received_at, starts, time_zone),
+                      local_bucket(Complaint.answered_at, starts, time_zone), received_in,
                       answered_in, now)
         by_key = {date.fromisoformat(row.key): row for row in rows}
         rows = [by_key.get(day) or ReportRow(key=day.isoformat()) for day in starts]
@@ -136,19 +136,6 @@ def _medians(session, key, condition) -> dict:
     middle = ranked.c.rn.in_([(ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2])
     stmt = select(ranked.c.g, func.avg(ranked.c.v)).where(middle).group_by(ranked.c.g)
     return {k: float(m) for k, m in session.execute(stmt) if m is not None}
-
-
-def _bucket(column, bounds, starts):
-    """The local day/week/month a UTC time falls in, as the bucket's first day; the
-    bucket limits are computed in Python for the configured time zone (daylight saving
-    included), so SQLite and PostgreSQL bucket identically. ``bounds[i]`` is where
-    bucket ``i + 1`` starts. A balanced tree of CASEs: ~9 comparisons a row for a year
-    of days, not ~180."""
-    if not bounds:
-        return literal(starts[0].isoformat())
-    middle = len(bounds) // 2
-    return case((column < bounds[middle], _bucket(column, bounds[:middle], starts[:middle + 1])),
-                else_=_bucket(column, bounds[middle + 1:], starts[middle + 1:]))
 
 
 def _label(session, rows, model, language):

@@ -21,7 +21,7 @@ from app.models import (
     StateTransition,
     Team,
 )
-from app.services import deadlines
+from app.services import deadlines, month_stats
 from app.services.clock import utcnow
 from app.services.letterhead import LOGO_KEY
 from app.services.settings import validate_setting
@@ -121,8 +121,10 @@ class SettingView(AppModelView):
     edit_columns = ["value"]
     show_columns = ["key", "value"]
     validators_columns = {"key": required()}
-    # The logo is an image with a page of its own (Configuration → Letterhead logo).
-    base_filters = [["key", FilterNotEqual, LOGO_KEY]]
+    # Not settings an admin types: the logo is an image with a page of its own
+    # (Configuration → Letterhead logo); the other is the product's own bookkeeping.
+    base_filters = [["key", FilterNotEqual, LOGO_KEY],
+                    ["key", FilterNotEqual, month_stats.TIME_ZONE_MARK]]
 
     def pre_add(self, item):
         validate_setting(item.key, item.value)
@@ -138,6 +140,7 @@ class SettingView(AppModelView):
 
     def _after_change(self, item):
         if item.key == "time_zone":
+            month_stats.ensure_time_zone(db.session)  # the dashboard's months move too
             moved = deadlines.recompute_open_deadlines(db.session, deadlines.REASON_TIME_ZONE,
                                                        utcnow())
             flash(_("Deadlines recomputed: %(n)s open complaints moved.", n=moved), "info")

@@ -42,7 +42,8 @@ class DashboardView(BaseView):
         overdue, due_soon = dashboard.count_urgent(session, now, scope)
         trend = dashboard.trend_by_category(
             session, today, 12, scope,
-            rollup_confidential=reader.sees_confidential if reader.sees_all else None)
+            rollup_confidential=reader.sees_confidential if reader.sees_all else None,
+            time_zone=get_setting(session, "time_zone"))
         return self.render_template(
             "dashboard.html",
             title=_l("Dashboard"),

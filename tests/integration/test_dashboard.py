@@ -129,3 +129,61 @@ def test_kpi_period_follows_local_days(session):
     november = dashboard.kpis(session, date(2026, 11, 1), date(2026, 12, 1), scope,
                               "Europe/Paris")
     assert (december.received, november.received) == (1, 0)
+
+
+# --- months of the configured time zone ---------------------------------------------------
+
+def test_the_trend_counts_local_months(session):
+    """Received on 1 December at 00:30 in Paris (23:30 UTC on 30 November): December,
+    in the monthly counts and when a scope is counted directly."""
+    from datetime import date as day
+    from datetime import datetime as moment
+
+    from app.models import Complaint
+    from app.services import dashboard, month_stats
+    from tests import factories as f
+
+    category = f.make_complaint(session).category  # any category of the reference lists
+    complaint = f.make_complaint(session, received_at=moment(2041, 11, 30, 23, 30),
+                                 category=category)
+    assert month_stats.key_of(session, complaint)[0] == day(2041, 12, 1)
+    for rollup in (True, None):
+        trend = dashboard.trend_by_category(
+            session, day(2041, 12, 15), 2, scope=Complaint.id == complaint.id,
+            rollup_confidential=rollup, time_zone="Europe/Paris")
+        assert trend["months"] == [day(2041, 11, 1), day(2041, 12, 1)]
+        counts = dict(trend["series"])
+        assert counts[category][1] >= 1  # December
+        if rollup is None:  # counted for this complaint only
+            assert counts[category] == [0, 1]
+
+
+def test_a_new_time_zone_recounts_the_months(session):
+    from datetime import date as day
+    from datetime import datetime as moment
+
+    from sqlalchemy import select
+
+    from app.models import ComplaintMonthStat
+    from app.services import month_stats
+    from app.services.settings import set_setting
+    from tests import factories as f
+
+    f.make_complaint(session, received_at=moment(2042, 1, 31, 23, 30))  # Paris: 1 February
+    month_stats.ensure_time_zone(session)
+
+    def months():
+        return set(session.scalars(select(ComplaintMonthStat.month).where(
+            ComplaintMonthStat.month >= day(2042, 1, 1))))
+
+    assert months() == {day(2042, 2, 1)}
+    set_setting(session, "time_zone", "America/New_York")
+    session.commit()
+    try:
+        assert month_stats.ensure_time_zone(session) is True
+        assert months() == {day(2042, 1, 1)}
+        assert month_stats.ensure_time_zone(session) is False
+    finally:
+        set_setting(session, "time_zone", "Europe/Paris")
+        session.commit()
+        month_stats.ensure_time_zone(session)
