@@ -142,6 +142,16 @@ class Config:
     SCHEDULER_RULES_SECONDS = _int("SCHEDULER_RULES_SECONDS", 300)
     SCHEDULER_DIGEST_SECONDS = _int("SCHEDULER_DIGEST_SECONDS", 900)
 
+    # Public portal: where complainants reach it (absolute links in emails; default: the
+    # request's address, else http://HOST:PORT), how long a signed link stays valid, and
+    # the per-address limit of submissions, replies and look-ups (form and JSON API).
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = _int("PORT", 5000)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip() or None
+    PUBLIC_LINK_MAX_AGE_DAYS = _int("PUBLIC_LINK_MAX_AGE_DAYS", 90)
+    PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "10 per minute")
+    PUBLIC_MAX_FILES = _int("PUBLIC_MAX_FILES", 5)
+
 
 class DevelopmentConfig(Config):
     pass
