@@ -86,3 +86,25 @@ def test_admins_manage_response_templates_and_agents_insert_them(app, dbs, admin
     pk = new_complaint(dbs)
     page = agent_client.get(f"/complaints/show/{pk}").get_data(as_text=True)
     assert name in page and 'data-body="Nous avons bien reçu votre demande."' in page
+
+
+def test_staff_messages_are_delivered_as_written_by_a_person(app, dbs, agent_client,
+                                                             smtp_server):
+    from email import message_from_bytes, policy
+
+    from app.mailer import SmtpMailer
+    from app.services import outbox
+
+    pk = new_complaint(dbs)
+    agent_client.post(f"/complaints/{pk}/messages", data={"body": "Réponse humaine"})
+    with dbs() as s:
+        outbox.deliver_pending(s, SmtpMailer("127.0.0.1", smtp_server.port), batch=500)
+        recipient = s.get(Complaint, pk).complainant_email
+    mails = [message_from_bytes(e.content, policy=policy.default)
+             for e in smtp_server.handler.envelopes if recipient in e.rcpt_tos]
+    by_subject = {str(m["Subject"]): m for m in mails}
+    message = next(m for subject, m in by_subject.items() if "Nouveau message" in subject)
+    confirmation = next(m for subject, m in by_subject.items() if "reçue" in subject)
+    assert message["Auto-Submitted"] is None
+    assert "Réponse humaine" in message.get_body(("plain",)).get_content()
+    assert confirmation["Auto-Submitted"] == "auto-generated"  # no autoresponder answers
