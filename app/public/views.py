@@ -64,12 +64,12 @@ def complaint_form():
             else:
                 token = links.track_token(current_app.config["SECRET_KEY"], complaint)
                 return redirect(url_for("public.confirmation", token=token))
-    status = 400 if problem else 200
+    # Refused: the form again (200, as any form page), with the reasons.
     return render_template("public/complaint_form.html", choices=offered, values=values,
                            errors=errors, problem=problem,
                            max_files=public_config()["ATTACHMENT_MAX_FILES"],
                            max_size=attachments.human_size(
-                               current_app.config["ATTACHMENT_MAX_BYTES"])), status
+                               current_app.config["ATTACHMENT_MAX_BYTES"]))
 
 
 @bp.get("/confirmation/<token>")
@@ -109,7 +109,7 @@ def reply(token):
                                  sender=complaint.complainant_email, source="portal")
     except ServiceError as exc:
         return _render_track(token, complaint, problem=str(exc),
-                             body=request.form.get("body", "")), 400
+                             body=request.form.get("body", ""))
     return redirect(url_for("public.track_page", token=token, sent=1) + "#thread")
 
 

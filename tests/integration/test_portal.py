@@ -98,7 +98,8 @@ def test_invalid_submissions_are_refused_with_a_message_and_store_nothing(app, d
     with dbs() as s:
         before = s.query(Complaint).count()
     response = submit(app.test_client(), **overrides)
-    assert response.status_code == 400
+    assert response.status_code == 200 and 'id="form-problem"' in response.get_data(
+        as_text=True)
     html = response.get_data(as_text=True)
     assert f'data-field="{field}"' in html
     assert "Veuillez corriger les champs signalés" in html
@@ -110,11 +111,11 @@ def test_the_honeypot_and_a_refused_file_store_nothing(app, dbs):
     with dbs() as s:
         before = s.query(Complaint).count()
     client = app.test_client()
-    assert submit(client, website="http://spam.example").status_code == 400
+    assert 'id="form-problem"' in submit(client, website="http://spam.example").get_data(
+        as_text=True)
     data = form()
     data["files"] = [(__import__("io").BytesIO(b"\x7fELF\x02\x01"), "facture.pdf")]
     refused = client.post("/public/complaint", data=data, content_type="multipart/form-data")
-    assert refused.status_code == 400
     assert "programme" in refused.get_data(as_text=True)
     with dbs() as s:
         assert s.query(Complaint).count() == before
@@ -138,7 +139,7 @@ def test_the_json_api_needs_no_csrf_token_but_the_form_does(make_app):
     strict = make_app(WTF_CSRF_ENABLED=True)
     client = strict.test_client()
     assert client.post("/api/v1/public/complaints", json=form()).status_code == 201
-    assert client.post("/public/complaint", data=form()).status_code == 400
+    assert client.post("/public/complaint", data=form()).status_code == 400  # CSRF
 
 
 def test_tracking_by_number_and_email_shows_the_public_history_only(app, dbs):
