@@ -141,6 +141,8 @@ class Config:
     SCHEDULER_REMINDERS_SECONDS = _int("SCHEDULER_REMINDERS_SECONDS", 60)
     SCHEDULER_RULES_SECONDS = _int("SCHEDULER_RULES_SECONDS", 300)
     SCHEDULER_DIGEST_SECONDS = _int("SCHEDULER_DIGEST_SECONDS", 900)
+    # Complaints accepted by the public JSON API wait at most this long to be registered.
+    SCHEDULER_INTAKE_SECONDS = _int("SCHEDULER_INTAKE_SECONDS", 5)
 
     # Public portal: where complainants reach it (absolute links in emails; default: the
     # request's address, else http://HOST:PORT), how long a signed link stays valid, and

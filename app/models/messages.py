@@ -1,7 +1,7 @@
 """Two-way messages between staff and the complainant, response templates, and the
 emails taken in (so that a mail delivered twice is taken in once)."""
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import relationship
 
 from app.models.base import Model, utcnow
@@ -69,3 +69,24 @@ class InboundEmail(Model):
     complaint_id = Column(Integer, ForeignKey("complaint.id", ondelete="SET NULL"),
                           index=True)
     received_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class PublicSubmission(Model):
+    """A complaint sent through the public JSON API, accepted with its tracking number and
+    registered as a complaint by the scheduler moments later (``registered_at``): the API
+    answers in a couple of milliseconds, whatever the load on the complaint register."""
+
+    __tablename__ = "public_submission"
+    __table_args__ = (
+        Index("ix_public_submission_waiting", "id",
+              sqlite_where=text("registered_at IS NULL"),
+              postgresql_where=text("registered_at IS NULL")),
+    )
+
+    id = Column(Integer, primary_key=True)
+    tracking_number = Column(String(32), nullable=False, unique=True)
+    payload = Column(Text, nullable=False)  # the checked fields, as JSON
+    language = Column(String(5), nullable=False, default="fr")
+    received_at = Column(DateTime, nullable=False, default=utcnow)
+    registered_at = Column(DateTime)
+    complaint_id = Column(Integer, ForeignKey("complaint.id", ondelete="SET NULL"))

@@ -1,7 +1,10 @@
 """``POST /api/v1/public/complaints``: the portal's form as JSON, for a website to embed.
 
 No account and no CSRF token (a cross-site form post creates nothing a visitor could not
-create themselves), the same validation and the same per-address limit as the form.
+create themselves), the same validation and the same per-address limit as the form. The
+answer comes as soon as the submission is kept with its tracking number; the scheduler
+registers it as a complaint (and sends the confirmation email) within seconds
+(app/services/submissions.py).
 """
 
 from flask import Blueprint, jsonify, request
@@ -10,7 +13,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.i18n import current_language
 from app.public import forms
-from app.services import portal
+from app.services import portal, submissions
 from app.services.exceptions import ServiceError
 
 bp = Blueprint("public_api", __name__, url_prefix="/api/v1/public")
@@ -18,8 +21,6 @@ bp = Blueprint("public_api", __name__, url_prefix="/api/v1/public")
 
 @bp.post("/complaints")
 def create_complaint():
-    from app.public.views import public_config
-
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         return jsonify(message=_("Send a JSON object.")), 400
@@ -29,10 +30,9 @@ def create_complaint():
         else current_language()
     fields = {name: data.get(name) for name in forms.FIELDS}
     try:
-        complaint = portal.submit_complaint(db.session, fields, [], public_config(),
-                                            language=language)
+        number = submissions.accept_submission(db.session, fields, language=language)
     except portal.SubmissionInvalid as exc:
         return jsonify(message=str(exc), errors=exc.errors), 400
     except ServiceError as exc:
         return jsonify(message=str(exc)), 400
-    return jsonify(tracking_number=complaint.tracking_number), 201
+    return jsonify(tracking_number=number), 201

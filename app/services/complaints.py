@@ -70,9 +70,10 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
     state = complaint.state or session.get(State, complaint.state_id)
     _check_contract(complaint)
     _copy_organisation_fields(complaint)
-    prefix = get_setting(session, "tracking_prefix")
-    complaint.tracking_number = allocate_tracking_number(
-        session, prefix, complaint.received_at.year)
+    if not complaint.tracking_number:  # else allocated when the public API accepted it
+        prefix = get_setting(session, "tracking_prefix")
+        complaint.tracking_number = allocate_tracking_number(
+            session, prefix, complaint.received_at.year)
     complaint.created_by_id = getattr(actor, "id", None)
     complaint.paused_seconds = complaint.paused_seconds or 0
     complaint.last_action_at = now

@@ -101,7 +101,7 @@ def _new_complaint(session, name, sender, subject, body, files, config, now):
     if checked.errors:  # nothing a person could fix by mail: logged, not taken in
         logger.warning("email from %s not taken in: %s", sender, checked.errors)
         return None
-    complaint = portal._new_complaint(session, checked, config.get("BABEL_DEFAULT_LOCALE")
+    complaint = portal.stage_public_complaint(session, checked, config.get("BABEL_DEFAULT_LOCALE")
                                       or "fr", "email", now)
     if files:
         attachments.stage_files(session, complaint, files, None, config, now,

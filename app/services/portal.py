@@ -73,7 +73,7 @@ def submit_complaint(session, data: dict, uploads, config, language="fr", channe
     checked = attachments.check_uploads(uploads, config)
     now = now or utcnow()
     try:
-        complaint = _new_complaint(session, checked_data, language, channel, now)
+        complaint = stage_public_complaint(session, checked_data, language, channel, now)
         if checked:
             attachments.stage_files(session, complaint, checked, None, config, now,
                                     actor_kind=events.ACTOR_COMPLAINANT)
@@ -85,7 +85,10 @@ def submit_complaint(session, data: dict, uploads, config, language="fr", channe
     return complaint
 
 
-def _new_complaint(session, data: rules.Submission, language, channel, now) -> Complaint:
+def stage_public_complaint(session, data: rules.Submission, language, channel, now,
+                           tracking_number=None) -> Complaint:
+    """A complaint from checked complainant data, registered as the complainant's own
+    action (no commit); ``tracking_number`` when one was allocated already."""
     category = _by_code(session, Category, data.category)
     complaint = Complaint(
         complainant_name=data.name, complainant_email=data.email,
@@ -96,7 +99,8 @@ def _new_complaint(session, data: rules.Submission, language, channel, now) -> C
         category=category, channel=_by_code(session, Channel, channel),
         complexity=_default_complexity(session), language=language,
         client=match_client(session, data.customer_number, data.email),
-        confidential=bool(category and category.code in CONFIDENTIAL_CATEGORIES))
+        confidential=bool(category and category.code in CONFIDENTIAL_CATEGORIES),
+        tracking_number=tracking_number)
     return stage_new_complaint(session, complaint, actor=None, now=now, by_complainant=True)
 
 

@@ -1,4 +1,5 @@
-"""public portal: messages, response templates, emails taken in, message attachments
+"""public portal: messages, response templates, emails taken in, message attachments,
+submissions of the public API
 
 Revision ID: 0011
 Revises: 0009
@@ -55,6 +56,22 @@ def upgrade():
     with op.batch_alter_table('inbound_email', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inbound_email_complaint_id'), ['complaint_id'],
                               unique=False)
+    op.create_table('public_submission',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('tracking_number', sa.String(length=32), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('registered_at', sa.DateTime(), nullable=True),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('tracking_number')
+    )
+    with op.batch_alter_table('public_submission', schema=None) as batch_op:
+        batch_op.create_index('ix_public_submission_waiting', ['id'], unique=False,
+                              sqlite_where=sa.text('registered_at IS NULL'),
+                              postgresql_where=sa.text('registered_at IS NULL'))
     with op.batch_alter_table('attachment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('message_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_attachment_message_id'), ['message_id'],
@@ -68,6 +85,9 @@ def downgrade():
         batch_op.drop_constraint('fk_attachment_message_id_message', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_attachment_message_id'))
         batch_op.drop_column('message_id')
+    with op.batch_alter_table('public_submission', schema=None) as batch_op:
+        batch_op.drop_index('ix_public_submission_waiting')
+    op.drop_table('public_submission')
     with op.batch_alter_table('inbound_email', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_email_complaint_id'))
     op.drop_table('inbound_email')

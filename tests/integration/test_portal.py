@@ -121,18 +121,33 @@ def test_the_honeypot_and_a_refused_file_store_nothing(app, dbs):
         assert s.query(Complaint).count() == before
 
 
-def test_the_json_api_creates_a_complaint_and_validates(app, dbs):
+def test_the_json_api_accepts_a_complaint_registered_by_the_scheduler(app, dbs):
+    from app.jobs import register_submissions
+
     client = app.test_client()
-    values = form()
-    created = client.post("/api/v1/public/complaints", json=values)
+    values = form(customer_number="")
+    created = client.post("/api/v1/public/complaints", json={**values, "language": "en"})
     assert created.status_code == 201
     number = created.get_json()["tracking_number"]
     assert re.fullmatch(r"REC-\d{4}-\d{6}", number)
     bad = client.post("/api/v1/public/complaints", json={**values, "email": "nope"})
     assert bad.status_code == 400 and "email" in bad.get_json()["errors"]
+    assert "message" in bad.get_json()
     assert client.post("/api/v1/public/complaints", data="x").status_code == 400
+
+    assert register_submissions(app)["registered"] >= 1
+    assert register_submissions(app) == {"registered": 0}  # each one once
     with dbs() as s:
-        assert s.scalars(select(Complaint).where(Complaint.tracking_number == number)).one()
+        complaint = s.scalars(select(Complaint).where(Complaint.tracking_number == number)).one()
+        assert complaint.complainant_email == values["email"]
+        assert complaint.language == "en" and complaint.channel.code == "web"
+        created = s.scalars(select(Event).where(Event.complaint_id == complaint.id,
+                                                Event.kind == events.CREATED)).one()
+        assert created.actor_kind == events.ACTOR_COMPLAINANT
+        email = s.scalars(select(OutboundEmail).where(
+            OutboundEmail.complaint_id == complaint.id)).one()
+        assert number in email.subject and "/public/track/" in email.body_text
+        assert "Your complaint has been received" in email.subject  # in its language
 
 
 def test_the_json_api_needs_no_csrf_token_but_the_form_does(make_app):
