@@ -2,7 +2,7 @@
 emails taken in (so that a mail delivered twice is taken in once)."""
 
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import backref, relationship
 
 from app.models.base import Model, utcnow
 
@@ -32,7 +32,10 @@ class Message(Model):
     # Incoming messages stay unread until the assignee opens the Messages tab.
     unread = Column(Boolean, nullable=False, default=False)
 
-    complaint = relationship("Complaint")
+    complaint = relationship(
+        "Complaint",
+        backref=backref("messages", order_by="Message.id", passive_deletes=True,
+                        cascade="all, delete-orphan"))
     author = relationship("AppUser")
     attachments = relationship("Attachment", back_populates="message",
                                order_by="Attachment.id")

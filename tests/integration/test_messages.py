@@ -108,3 +108,33 @@ def test_staff_messages_are_delivered_as_written_by_a_person(app, dbs, agent_cli
     assert message["Auto-Submitted"] is None
     assert "Réponse humaine" in message.get_body(("plain",)).get_content()
     assert confirmation["Auto-Submitted"] == "auto-generated"  # no autoresponder answers
+
+
+def test_a_complaint_with_incoming_messages_only_is_deleted_with_them_in_its_audit(
+        app, dbs, supervisor_client):
+    import json
+
+    from app.models import DeletedComplaint
+    from app.services import messages
+
+    pk = new_complaint(dbs)
+    with dbs() as s:
+        messages.receive_message(s, s.get(Complaint, pk), "Je relance ma demande.",
+                                 [attachment(PDF, "relance.pdf")], app.config)
+        number = s.get(Complaint, pk).tracking_number
+    response = supervisor_client.post(f"/complaints/delete/{pk}")
+    assert response.status_code == 302
+    with dbs() as s:
+        assert s.get(Complaint, pk) is None
+        assert not s.scalars(select(Message).where(Message.complaint_id == pk)).all()
+        record = s.scalars(select(DeletedComplaint).where(
+            DeletedComplaint.tracking_number == number)).one()
+        snapshot = json.loads(record.snapshot)
+        assert [m["body"] for m in snapshot["messages"]] == ["Je relance ma demande."]
+        assert [a["original_name"] for a in snapshot["attachments"]] == ["relance.pdf"]
+
+
+def attachment(data, name):
+    from app.services.attachments import Upload
+
+    return Upload(name, data)
