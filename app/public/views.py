@@ -132,11 +132,13 @@ def download(token, file_id):
 def requests_form():
     sent = False
     if request.method == "POST":
-        email = (request.form.get("email") or "").strip().lower()
-        # Sent only when the address has requests; the page says the same either way.
-        if email and portal.complaints_of_email(db.session, email):
+        email = (request.form.get("email") or "").strip().lower()[:320]
+        # Sent only when the address has requests; the page (and the work) the same
+        # either way, so the form tells nobody whether an address has requests.
+        if email:
+            known = bool(portal.complaints_of_email(db.session, email))
             notifications.notify_requests_link(db.session, email, current_language(),
-                                               utcnow())
+                                               utcnow(), known=known)
             db.session.commit()
         sent = True
     return render_template("public/requests_form.html", sent=sent)

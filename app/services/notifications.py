@@ -38,9 +38,10 @@ def notify_message(session, complaint, message, now) -> bool:
                   link=_track_link(complaint)) is not None
 
 
-def notify_requests_link(session, address, language, now) -> None:
+def notify_requests_link(session, address, language, now, known=True) -> None:
     """Email the signed link to the list of ``address``'s complaints (no dedupe: the
-    complainant may ask again)."""
+    complainant may ask again). The email is composed even for an address with no
+    complaint (``known`` False) and then dropped: both answers take the same time."""
     language = language if language in LANGUAGES else "fr"
     context = {"link": links.requests_url(current_app.config, address),
                "organisation": get_setting(session, "organisation_name")}
@@ -48,7 +49,9 @@ def notify_requests_link(session, address, language, now) -> None:
         subject = _("Your requests")
         text = render_template("emails/requests_link.txt", **context)
         html = render_template("emails/requests_link.html", **context)
-    outbox.queue_email(session, address, subject, text, html=html, language=language, now=now)
+    if known:
+        outbox.queue_email(session, address, subject, text, html=html, language=language,
+                           now=now)
 
 
 def notify_state_changed(session, complaint, state, now) -> None:
