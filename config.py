@@ -146,6 +146,18 @@ class Config:
     # files are deleted this many days after they were written.
     EXPORT_BACKGROUND_ROWS = _int("EXPORT_BACKGROUND_ROWS", 50000)
     EXPORT_KEEP_DAYS = _int("EXPORT_KEEP_DAYS", 3)
+    # Complaints accepted by the public JSON API wait at most this long to be registered.
+    SCHEDULER_INTAKE_SECONDS = _int("SCHEDULER_INTAKE_SECONDS", 5)
+
+    # Public portal: where complainants reach it (absolute links in emails; default: the
+    # request's address, else http://HOST:PORT), how long a signed link stays valid, and
+    # the per-address limit of submissions, replies and look-ups (form and JSON API).
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = _int("PORT", 5000)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip() or None
+    PUBLIC_LINK_MAX_AGE_DAYS = _int("PUBLIC_LINK_MAX_AGE_DAYS", 90)
+    PUBLIC_RATE_LIMIT = os.environ.get("PUBLIC_RATE_LIMIT", "10 per minute")
+    PUBLIC_MAX_FILES = _int("PUBLIC_MAX_FILES", 5)
 
 
 class DevelopmentConfig(Config):

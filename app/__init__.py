@@ -47,12 +47,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.errors import register_error_pages
     from app.health import bp as health_bp
     from app.language import bp as language_bp
+    from app.public import register_public
     from app.route_guards import register_route_guards
     from app.security_headers import register_security_headers
     from app.web import register_web
 
     app.register_blueprint(health_bp)
     app.register_blueprint(language_bp)
+    register_public(app)
     register_route_guards(app)
     register_security_headers(app)
     register_error_pages(app)

@@ -15,6 +15,7 @@ def register_cli(app):
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(intake_cli)
 
 
 @click.command("setup")
@@ -127,3 +128,39 @@ def scheduler_run_once():
 
     for name, result in run_all_once(current_app._get_current_object()).items():
         click.echo(f"{name}: {result}")
+
+
+intake_cli = AppGroup("intake", help="Mail taken in (complaints and replies by email).")
+
+# sysexits.h EX_TEMPFAIL: a mail server keeps the message and tries again later.
+EX_TEMPFAIL = 75
+
+
+@intake_cli.command("email")
+@click.option("--dir", "folder", type=click.Path(exists=True, file_okay=False),
+              help="Take in every .eml file of this folder instead of one mail on stdin.")
+@with_appcontext
+def intake_email(folder):
+    """Take in one RFC 822 mail from stdin (a mail-server pipe) or a folder of .eml files."""
+    from pathlib import Path
+
+    from app.extensions import db
+    from app.services import intake
+
+    cfg = current_app.config
+    if folder is None:
+        raw = click.get_binary_stream("stdin").read(cfg["MAX_CONTENT_LENGTH"] * 2)
+        try:
+            outcome, number = intake.take_in(db.session, raw, cfg)
+        except Exception as exc:  # noqa: BLE001 - the mail server retries on EX_TEMPFAIL
+            click.echo(f"not taken in: {exc}", err=True)
+            raise SystemExit(EX_TEMPFAIL) from None
+        click.echo(f"{outcome} {number or ''}".strip())
+        return
+    counts = {}
+    for path in sorted(Path(folder).glob("*.eml")):
+        outcome, number = intake.take_in(db.session, path.read_bytes(), cfg)
+        counts[outcome] = counts.get(outcome, 0) + 1
+        click.echo(f"{path.name}: {outcome} {number or ''}".strip())
+    summary = ", ".join(f"{n} {name}" for name, n in sorted(counts.items())) or "no .eml file"
+    click.echo(f"Done: {summary}.")

@@ -25,7 +25,17 @@ def register_error_pages(app):
 
 
 def too_many_requests(error):
-    # The only limits of the product are FAB's login limits (see config.py).
+    if request.path.startswith(("/public", "/api/v1/public")):
+        logger.warning("public portal throttled for %s: %s", request.remote_addr,
+                       getattr(error, "description", ""))
+        message = _("Too many requests from your address. Please wait a moment and try "
+                    "again.")
+        if request.path.startswith("/api/"):
+            return jsonify(message=message), 429
+        page = render_template("public/message.html", title=_("Too many requests"),
+                               text=message)
+        return page, 429
+    # The other limits are FAB's login limits (see config.py).
     logger.warning("login attempts throttled for %s: %s", request.remote_addr,
                    getattr(error, "description", ""))
     return _error(429, _("Too many attempts"),

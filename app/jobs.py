@@ -90,9 +90,21 @@ def run_exports(app=None) -> dict:
             db.session.remove()
 
 
+def register_submissions(app=None) -> dict:
+    """Register the complaints accepted by the public API as complaints."""
+    from app.services import submissions
+
+    with (app or current_app).app_context():
+        try:
+            return submissions.register_submissions(db.session)
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
-    # Alerts first: the emails they queue leave in the same run-once.
+    # Submissions and alerts first: the emails they queue leave in the same run-once.
+    "submissions": (register_submissions, "SCHEDULER_INTAKE_SECONDS"),
     "reminders": (scan_reminders, "SCHEDULER_REMINDERS_SECONDS"),
     "rules": (scan_rules, "SCHEDULER_RULES_SECONDS"),
     "digest": (send_digests, "SCHEDULER_DIGEST_SECONDS"),

@@ -26,14 +26,19 @@ class SmtpMailer:
         self.use_tls, self.use_ssl = use_tls, use_ssl
         self.username, self.password, self.timeout = username, password, timeout
 
-    def message(self, recipient, subject, text, html=None) -> EmailMessage:
-        """A message whose subject and bodies may hold any character (RFC 2047 / UTF-8)."""
+    def message(self, recipient, subject, text, html=None, automatic=True) -> EmailMessage:
+        """A message whose subject and bodies may hold any character (RFC 2047 / UTF-8).
+
+        ``automatic`` ones (confirmations, alerts) say so (RFC 3834 Auto-Submitted), so
+        that the recipient's autoresponder does not answer them: no mail loops."""
         message = EmailMessage(policy=HEADER_POLICY)
         message["From"] = self.sender
         message["To"] = recipient
         message["Subject"] = subject
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = make_msgid(domain=self.sender.rpartition("@")[2] or None)
+        if automatic:
+            message["Auto-Submitted"] = "auto-generated"
         message.set_content(text, charset="utf-8")
         if html:
             message.add_alternative(html, subtype="html", charset="utf-8")

@@ -15,6 +15,7 @@ from app.models.complaints import (
 )
 from app.models.exports import ExportJob
 from app.models.letters import DocumentTemplate, GeneratedDocument
+from app.models.messages import InboundEmail, Message, PublicSubmission, ResponseTemplate
 from app.models.notifications import Notification, NotificationRule, RuleAlert
 from app.models.outbox import OutboundEmail
 from app.models.reference import (
@@ -34,7 +35,8 @@ from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 User = AppUser
 
 __all__ = [
-    "Attachment", "StoredFile",
+    "Attachment", "StoredFile", "InboundEmail", "Message", "PublicSubmission",
+    "ResponseTemplate",
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
     "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
     "OutboundEmail", "DocumentTemplate", "GeneratedDocument", "ExportJob",

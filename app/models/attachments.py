@@ -26,12 +26,15 @@ class Attachment(Model):
     sha256 = Column(String(64), nullable=False)
     uploaded_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
     uploaded_at = Column(DateTime, nullable=False, default=utcnow)
+    # A file sent with a message (portal, email, staff): the complainant sees those only.
+    message_id = Column(Integer, ForeignKey("message.id", ondelete="CASCADE"), index=True)
 
     complaint = relationship(
         "Complaint",
         backref=backref("attachments", order_by="Attachment.id.desc()", passive_deletes=True,
                         cascade="all, delete-orphan"))
     uploaded_by = relationship("AppUser")
+    message = relationship("Message", back_populates="attachments")
 
     def __str__(self) -> str:
         return self.original_name or ""

@@ -19,6 +19,8 @@ from sqlalchemy.orm import relationship
 from app.models.base import Model, utcnow
 
 ASSIGNED, REMINDER_DUE = "assigned", "reminder_due"
+# The complainant wrote (portal or email): for the assignee.
+MESSAGE_RECEIVED = "message_received"
 # Raised by notification rules (app/domain/alert_rules.py): "rule_<condition>".
 RULE_NO_ACTION, RULE_DUE_WITHIN, RULE_OVERDUE, RULE_REMINDER_DUE = (
     "rule_no_action", "rule_due_within", "rule_overdue", "rule_reminder_due")

@@ -109,17 +109,35 @@ def add_attachments(session, complaint, uploads: list[Upload], actor, config,
     return added
 
 
-def _store(session, store, complaint, item: Checked, actor, now) -> Attachment:
+def check_uploads(uploads: list[Upload], config) -> list[Checked]:
+    """Every upload checked (count, size, type); raises on the first refused one. No
+    upload at all is fine (a message may have no file)."""
+    if len(uploads) > config["ATTACHMENT_MAX_FILES"]:
+        raise TooManyFiles(config["ATTACHMENT_MAX_FILES"])
+    return [check_upload(upload, config["ATTACHMENT_MAX_BYTES"]) for upload in uploads]
+
+
+def stage_files(session, complaint, checked: list[Checked], actor, config, now,
+                message=None, actor_kind=ev.ACTOR_USER) -> list[Attachment]:
+    """Store checked files on the complaint (and ``message``), one Event each, without
+    committing: the caller commits, and a rollback removes the files written."""
+    store = storage.default_storage(config)
+    return [_store(session, store, complaint, item, actor, now, message, actor_kind)
+            for item in checked]
+
+
+def _store(session, store, complaint, item: Checked, actor, now, message=None,
+           actor_kind=ev.ACTOR_USER) -> Attachment:
     name = storage.new_name()
     store.save(session, name, item.data)
     attachment = Attachment(
         complaint_id=complaint.id, original_name=item.name, storage=store.kind,
         stored_name=name, content_type=item.content_type, size=len(item.data),
         sha256=hashlib.sha256(item.data).hexdigest(), uploaded_by_id=getattr(actor, "id", None),
-        uploaded_at=now)
+        uploaded_at=now, message=message)
     session.add(attachment)
     session.add(Event(complaint_id=complaint.id, kind=ev.ATTACHMENT_ADDED,
-                      actor_kind=ev.ACTOR_USER, user_id=attachment.uploaded_by_id,
+                      actor_kind=actor_kind, user_id=attachment.uploaded_by_id,
                       created_at=now, new_value=item.name, detail=human_size(len(item.data))))
     return attachment
 

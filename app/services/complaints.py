@@ -59,8 +59,10 @@ def initial_state(session) -> State:
     return state
 
 
-def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> Complaint:
-    """Complete a new complaint (tracking number, defaults, deadline) and log its creation."""
+def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
+                        by_complainant=False) -> Complaint:
+    """Complete a new complaint (tracking number, defaults, deadline) and log its creation
+    (by the complainant themselves for the portal and the email intake)."""
     now = now or utcnow()
     complaint.received_at = complaint.received_at or now
     if complaint.state is None and complaint.state_id is None:
@@ -68,9 +70,10 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> 
     state = complaint.state or session.get(State, complaint.state_id)
     _check_contract(complaint)
     _copy_organisation_fields(complaint)
-    prefix = get_setting(session, "tracking_prefix")
-    complaint.tracking_number = allocate_tracking_number(
-        session, prefix, complaint.received_at.year)
+    if not complaint.tracking_number:  # else allocated when the public API accepted it
+        prefix = get_setting(session, "tracking_prefix")
+        complaint.tracking_number = allocate_tracking_number(
+            session, prefix, complaint.received_at.year)
     complaint.created_by_id = getattr(actor, "id", None)
     complaint.paused_seconds = complaint.paused_seconds or 0
     complaint.last_action_at = now
@@ -80,7 +83,8 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None) -> 
     session.add(complaint)
     session.flush()
     month_stats.add(session, month_stats.key_of(session, complaint), 1)
-    _log(session, complaint, actor, events.CREATED, now=now)
+    _log(session, complaint, actor, events.CREATED, now=now,
+         actor_kind=events.ACTOR_COMPLAINANT if by_complainant else None)
     initial = {f: (None, id_of(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
     _log_assignment(session, complaint, actor, now, {f: v for f, v in initial.items() if v[1]})
     notifications.notify_created(session, complaint, now)
@@ -279,13 +283,15 @@ def _log_assignment(session, complaint, actor, now, changed):
 
 
 def _log(session, complaint, actor, kind, now=None, field=None, old_value=None,
-         new_value=None, detail=None):
+         new_value=None, detail=None, actor_kind=None):
     now = now or utcnow()
-    if actor is not None:  # a person acted: the "no action for N days" clock restarts
-        complaint.last_action_at = now
+    if actor is not None or actor_kind == events.ACTOR_COMPLAINANT:
+        complaint.last_action_at = now  # a person acted: "no action for N days" restarts
+    if actor_kind is None:
+        actor_kind = events.ACTOR_USER if actor is not None else events.ACTOR_SYSTEM
     session.add(Event(
         complaint_id=complaint.id, complaint=complaint, created_at=now,
-        actor_kind=events.ACTOR_USER if actor is not None else events.ACTOR_SYSTEM,
+        actor_kind=actor_kind,
         user_id=id_of(actor), kind=kind, field=field, old_value=_str(old_value),
         new_value=_str(new_value), detail=_str(detail),
     ))

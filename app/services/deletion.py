@@ -84,13 +84,14 @@ def delete_complaint(session, complaint, actor, now=None, config=None) -> Delete
 
 def snapshot(complaint) -> dict:
     """The complaint's columns and its children (history, notes, reminders, the
-    attachments' names and checksums) as plain data."""
+    attachments' names and checksums, the complainant's messages) as plain data."""
     return {
         "complaint": _columns(complaint),
         "events": [_columns(e) for e in complaint.events],
         "notes": [_columns(n) for n in complaint.notes],
         "reminders": [_columns(r) for r in complaint.reminders],
         "attachments": [_columns(a) for a in complaint.attachments],
+        "messages": [_columns(m) for m in complaint.messages],
     }
 
 

@@ -5,13 +5,13 @@ A confidential complaint's emails carry its tracking number and state only: no s
 description, names or contact details, whoever receives them (DESIGN.md §2).
 """
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.domain import alert_rules
 from app.models.notifications import ASSIGNED
-from app.services import onscreen, outbox
+from app.services import links, onscreen, outbox
 from app.services.settings import get_setting
 
 LANGUAGES = ("fr", "en")
@@ -22,7 +22,36 @@ def notify_created(session, complaint, now) -> None:
     address = complainant_address(complaint)
     if address:
         _queue(session, complaint, address, complaint.language, "complaint_received",
-               f"created:{complaint.id}", now)
+               f"created:{complaint.id}", now, link=_track_link(complaint))
+
+
+def notify_message(session, complaint, message, now) -> bool:
+    """Email a staff message to the complainant, once per message, with the signed link
+    to answer on the portal. A confidential complaint's email says a message is waiting
+    and gives the link only."""
+    address = complainant_address(complaint)
+    if not address:
+        return False
+    body = None if complaint.confidential else message.body
+    return _queue(session, complaint, address, complaint.language, "message",
+                  f"message:{message.id}", now, body=body,
+                  link=_track_link(complaint)) is not None
+
+
+def notify_requests_link(session, address, language, now, known=True) -> None:
+    """Email the signed link to the list of ``address``'s complaints (no dedupe: the
+    complainant may ask again). The email is composed even for an address with no
+    complaint (``known`` False) and then dropped: both answers take the same time."""
+    language = language if language in LANGUAGES else "fr"
+    context = {"link": links.requests_url(current_app.config, address),
+               "organisation": get_setting(session, "organisation_name")}
+    with force_locale(language):
+        subject = _("Your requests")
+        text = render_template("emails/requests_link.txt", **context)
+        html = render_template("emails/requests_link.html", **context)
+    if known:
+        outbox.queue_email(session, address, subject, text, html=html, language=language,
+                           now=now)
 
 
 def notify_state_changed(session, complaint, state, now) -> None:
@@ -66,6 +95,12 @@ def notify_rule_alert(session, complaint, address, language, dedupe_key, now, *,
     return _queue(session, complaint, address, language, "rule_alert", dedupe_key, now,
                   user=user, condition=condition, rule_name=rule_name, days=days,
                   occurrence_at=occurrence_at, note=note) is not None
+
+
+def _track_link(complaint) -> str | None:
+    if complaint.id is None or not complaint.complainant_email:
+        return None  # the tracking page opens for the complainant's own address only
+    return links.track_url(current_app.config, complaint)
 
 
 def complainant_address(complaint) -> str | None:
@@ -114,6 +149,8 @@ def _subject(kind, context) -> str:
     if kind == "state_changed":
         return _("[%(number)s] Your complaint is now: %(state)s", number=number,
                  state=context["state"])
+    if kind == "message":
+        return _("[%(number)s] New message about your complaint", number=number)
     if kind == "reminder_due":
         return _("[%(number)s] Reminder due", number=number)
     if kind == "rule_alert":

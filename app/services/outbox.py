@@ -130,7 +130,10 @@ def _connection_lost(error) -> bool:
 def _send_one(session, mailer, smtp, email_id):
     """Send one email; return the exception it raised, or None once the server took it."""
     email = session.get(OutboundEmail, email_id)
-    message = mailer.message(email.recipient, email.subject, email.body_text, email.body_html)
+    # A staff message is written by a person; every other email is automatic.
+    automatic = not (email.dedupe_key or "").startswith("message:")
+    message = mailer.message(email.recipient, email.subject, email.body_text, email.body_html,
+                             automatic=automatic)
     try:
         smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:

@@ -48,3 +48,28 @@ $(function () {
         $('a[data-toggle="tab"][href="' + location.hash + '"]').tab("show");
     }
 });
+
+/* Messages tab: insert the chosen response template into the message; the assignee
+   opening the tab marks the complainant's messages read (a POST with the CSRF token). */
+$(function () {
+    $("#insert-template").on("click", function () {
+        var body = $("#response-template option:selected").data("body") || "";
+        var area = $("#" + $(this).data("target"));
+        var current = area.val();
+        area.val(current ? current + "\n\n" + body : body).focus();
+    });
+    var tab = $("#tab-messages");
+    function markRead() {
+        var url = tab.data("mark-read");
+        if (!url) { return; }
+        tab.removeData("mark-read").removeAttr("data-mark-read");
+        var token = $("#mark-messages-read input[name=csrf_token]").val();
+        fetch(url, {method: "POST", credentials: "same-origin",
+                    headers: {"X-CSRFToken": token, "X-Requested-With": "fetch"}})
+            .then(function (response) {
+                if (response.ok) { $("#messages-unread, #mark-messages-read").remove(); }
+            });
+    }
+    tab.on("shown.bs.tab", markRead);
+    if (location.hash === "#messages") { markRead(); }
+});

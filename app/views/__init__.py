@@ -22,6 +22,7 @@ from app.views.notifications import NotificationView
 from app.views.outbox import OutboundEmailView
 from app.views.reminders import MyReminderView
 from app.views.reports import ReportView
+from app.views.response_templates import ResponseTemplateView
 from app.views.search import SearchView
 
 COMPLAINTS, CLIENTS, CONFIGURATION, AUDIT = "Complaints", "Clients", "Configuration", "Audit"
@@ -60,6 +61,8 @@ def register_views(appbuilder):
         category=CONFIGURATION)
     add(DocumentTemplateView, "Letter templates", icon="fa-file-word",
         label=_l("Letter templates"), category=CONFIGURATION)
+    add(ResponseTemplateView, "Response templates", icon="fa-comment-dots",
+        label=_l("Response templates"), category=CONFIGURATION)
     add(LetterheadView, "Letterhead logo", icon="fa-image", label=_l("Letterhead logo"),
         category=CONFIGURATION)
     add(ConfidentialAccessLogView, "Confidential access log", icon="fa-user-secret",

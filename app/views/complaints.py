@@ -35,6 +35,7 @@ from app.services import (
     exports,
     followup,
     letters,
+    messages,
     outbox,
     pdf,
 )
@@ -162,7 +163,7 @@ class ComplaintView(AppModelView):
         "lookup_clients": "show", "lookup_contracts": "show",
         "generate_letter": "edit", "download_letter": "show", "export": "list",
         "add_attachments": "edit", "download_attachment": "show",
-        "remove_attachment": "edit",
+        "remove_attachment": "edit", "send_message": "edit", "mark_messages_read": "show",
     }
 
     def _init_properties(self):
@@ -238,6 +239,10 @@ class ComplaintView(AppModelView):
             can_remove_any=self._can("delete"),
             letter_templates=letters.active_templates(session) if self._can("edit") else [],
             letters_pdf=pdf.soffice_path(current_app.config) is not None,
+            thread=messages.thread_of(session, complaint),
+            unread_messages=messages.count_unread(session, complaint),
+            response_templates=messages.response_templates(session) if self._can("edit")
+            else [],
             title=complaint.tracking_number,
         )
 
@@ -363,6 +368,30 @@ class ComplaintView(AppModelView):
                   current_app.config, removes_any=self._can("delete"),
                   success=_("“%(name)s” removed.", name=name))
         return self._back(pk, "documents")
+
+    @expose("/<int:pk>/messages", methods=["POST"])
+    @has_access
+    def send_message(self, pk):
+        complaint = self._get_or_404(pk)
+        limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+        uploads = [attachment_service.Upload(f.filename, f.read(limit + 1))
+                   for f in request.files.getlist("files") if f and f.filename]
+        if not (complaint.complainant_email or (complaint.client and complaint.client.email)):
+            flash(_("This complaint has no email address to write to."), "danger")
+            return self._back(pk, "messages")
+        self._run(messages.send_message, db.session, complaint, g.user,
+                  request.form.get("body", ""), uploads, current_app.config,
+                  success=_("Message sent to the complainant."))
+        return self._back(pk, "messages")
+
+    @expose("/<int:pk>/messages/read", methods=["POST"])
+    @has_access
+    def mark_messages_read(self, pk):
+        complaint = self._get_or_404(pk)
+        messages.mark_thread_read(db.session, complaint, g.user)
+        if request.headers.get("X-Requested-With") == "fetch":
+            return "", 204
+        return self._back(pk, "messages")
 
     def _attachment_or_404(self, pk, att_id):
         complaint = self._get_or_404(pk)  # out of the reader's scope: 404

@@ -97,6 +97,10 @@ def _describe(event, labels):
         return _("Reminder set for %(date)s", date=new)
     if kind == ev.REMINDER_DONE:
         return _("Reminder of %(date)s done", date=old)
+    if kind == ev.MESSAGE_IN:
+        return _("Message from the complainant")
+    if kind == ev.MESSAGE_OUT:
+        return _("Message sent to the complainant")
     if kind == ev.CONSULTED:
         return _("Consulted (confidential complaint)")
     if kind == ev.EMAIL_SENT:

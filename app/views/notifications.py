@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models.notifications import (
     ASSIGNED,
+    MESSAGE_RECEIVED,
     REMINDER_DUE,
     RULE_DUE_WITHIN,
     RULE_NO_ACTION,
@@ -26,6 +27,9 @@ def notification_text(kind, number) -> str:
     if kind == ASSIGNED:
         return (_("The complaint %(number)s was assigned to you.", number=number) if number
                 else _("A complaint was assigned to you."))
+    if kind == MESSAGE_RECEIVED:
+        return (_("The complainant of %(number)s wrote a new message.", number=number)
+                if number else _("A complainant wrote a new message."))
     if kind == REMINDER_DUE:
         return (_("Your reminder on the complaint %(number)s is due.", number=number)
                 if number else _("One of your reminders is due."))
