@@ -51,6 +51,12 @@ class Complaint(Model):
               sqlite_where=text("clock = 'running'"), postgresql_where=text("clock = 'running'")),
         Index("ix_complaint_open_assignee_due", "assignee_id", "due_at",
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        # The list's filters, newest first: a state or a category is read in date order
+        # from its own index; "overdue" walks the running clocks by date.
+        Index("ix_complaint_state_received", "state_id", "received_at"),
+        Index("ix_complaint_category_received", "category_id", "received_at"),
+        Index("ix_complaint_running_received", "received_at",
+              sqlite_where=text("clock = 'running'"), postgresql_where=text("clock = 'running'")),
         # The rule scan reads the complaints changed since its last pass.
         Index("ix_complaint_updated_at", "updated_at"),
         Index("ix_complaint_open_last_action", "last_action_at",
