@@ -1,13 +1,22 @@
 """FAB security manager: our user model, the user form with team and language, and the
 login limit extended to the REST login."""
 
+from flask import current_app, jsonify, request
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
 from app.models import AppUser
+
+
+def _token_refused(_reason):
+    from app.api.base import MESSAGES, translated
+
+    return jsonify(message=translated(MESSAGES[401])), 401
+
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 
@@ -43,6 +52,36 @@ class ReclamationsSecurityManager(SecurityManager):
     def register_views(self):
         super().register_views()
         self._limit_api_login()
+        self._api_keys_by_token_only()
+
+    @staticmethod
+    def extract_api_key_from_request():
+        """FAB reads ``Authorization: Bearer sst_…``; scripts may also send ``X-API-Key``."""
+        key = SecurityManager.extract_api_key_from_request()
+        if key is None:
+            header = request.headers.get("X-API-Key", "").strip()
+            prefixes = current_app.config.get("FAB_API_KEY_PREFIXES", ["sst_"])
+            key = header if header and header.startswith(tuple(prefixes)) else None
+        return key
+
+    def create_jwt_manager(self, app):
+        """Token errors answer like every API error: 401 with a ``message``."""
+        manager = super().create_jwt_manager(app)
+        for loader in (manager.unauthorized_loader, manager.invalid_token_loader):
+            loader(_token_refused)
+        for loader in (manager.expired_token_loader, manager.revoked_token_loader,
+                       manager.needs_fresh_token_loader):
+            loader(lambda _header, _payload: _token_refused(""))
+        manager.user_lookup_error_loader(lambda _header, _payload: _token_refused(""))
+        return manager
+
+    def _api_keys_by_token_only(self):
+        """FAB's API-key resource accepts the browser's session cookie, and the API is
+        exempt from CSRF: a page of another site could then create a key. Only a token
+        (JWT or key) may manage keys."""
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, ApiKeyApi):
+                view.allow_browser_login = False
 
     def _limit_api_login(self):
         """FAB throttles its login form only (AUTH_RATE_LIMITED); POST

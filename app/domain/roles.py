@@ -23,6 +23,9 @@ READ = {"can_list", "can_show"}
 WRITE = READ | {"can_add", "can_edit"}
 EVERYTHING = WRITE | {"can_delete"}
 
+# FAB's API keys (issue [08]): every staff member may manage their own.
+API_KEYS = {"ApiKey": {"can_list", "can_create", "can_get", "can_revoke"}}
+
 STAFF_MENUS = {"Dashboard", "Complaints", "All complaints", "My reminders", "Clients", "Contracts"}
 
 ROLE_DEFAULTS = {
@@ -44,6 +47,7 @@ ROLE_DEFAULTS = {
         "UserInfoEditView": {"can_this_form_get", "can_this_form_post"},
         "UserDBModelView": {"can_userinfo"},
         "StaffUserView": {"can_userinfo"},
+        **API_KEYS,
     },
     AGENT: {
         "ComplaintView": WRITE,
@@ -55,6 +59,7 @@ ROLE_DEFAULTS = {
         "DashboardView": {"can_index"},
         "UserInfoEditView": {"can_this_form_get", "can_this_form_post"},
         "StaffUserView": {"can_userinfo"},
+        **API_KEYS,
     },
     VIEWER: {
         SCOPE_VIEW: {SEE_ALL},
@@ -65,6 +70,7 @@ ROLE_DEFAULTS = {
         "SearchView": {"can_search"},
         "DashboardView": {"can_index"},
         "StaffUserView": {"can_userinfo"},
+        **API_KEYS,
     },
 }
 ROLE_DEFAULTS[CONFIDENTIAL_ACCESS] = {SCOPE_VIEW: {SEE_CONFIDENTIAL}}
