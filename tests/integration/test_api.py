@@ -340,3 +340,14 @@ def test_reference_lists_are_read_only(api):
     assert states.status_code == 200
     assert {"new", "closed"} <= {row["code"] for row in states.json["result"]}
     assert api["admin"].post("/state/", json={"code": "x"}).status_code == 405
+
+
+def test_the_readme_list_query(api, dbs):
+    with dbs() as s:
+        f.make_complaint(s, subject="Compteur du README", actor=f.user(s, "admin"))
+    q = ("(filters:!((col:subject,opr:sw,value:Compteur)),order_column:received_at,"
+         "order_direction:desc)")
+    response = api["admin"].get(f"/complaint/?q={q}")
+    assert response.status_code == 200, response.json
+    assert all(row["subject"].startswith("Compteur") for row in response.json["result"])
+    assert response.json["count"] >= 1
