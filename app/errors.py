@@ -33,10 +33,16 @@ def _json_for_the_api(error):
         return error
     from app.api.base import translated
 
+    code = error.code
+    if code == 405 and request.method in ("GET", "HEAD") and "GET" not in (
+            error.valid_methods or []):
+        # GET /api/v1/complaint/abc: FAB reads items at /<int:pk> only, and edits at
+        # /<pk>; there is no such item, whatever the method that happened to match.
+        code = 404
     messages = {404: _l("Not found."), 405: _l("This method is not allowed here.")}
-    response = jsonify(message=translated(messages[error.code]))
-    response.status_code = error.code
-    if error.code == 405:
+    response = jsonify(message=translated(messages[code]))
+    response.status_code = code
+    if code == 405:
         response.headers["Allow"] = ", ".join(error.valid_methods or [])
     return response
 

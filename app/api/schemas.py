@@ -19,6 +19,9 @@ class UtcDateTime(fields.DateTime):
     """ISO 8601 date and time; with an offset it is converted to UTC, without one it is
     UTC already. Stored naive, as every date of the product."""
 
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
     def _deserialize(self, value, attr, data, **kwargs):
         when = super()._deserialize(value, attr, data, **kwargs)
         if when.tzinfo is not None:

@@ -9,6 +9,8 @@ other tests rely on."""
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
@@ -22,7 +24,7 @@ from tests.conftest import PASSWORD
 # part of the product's contract.
 PRODUCT_TAGS = ["Complaints", "Notes", "Reminders", "Clients", "Contracts",
                 "Reference lists"]
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
@@ -83,13 +85,15 @@ def api_schema(fuzz_app, tokens):
 
 
 def fuzz(api_schema, bearer) -> dict[str, str]:
-    """Run every operation with a few generated requests; the failures by operation."""
+    """Run every operation with a few generated requests, valid ones and invalid ones
+(wrong types, missing or unknown fields…); the failures by operation."""
     failures, operations = {}, 0
     for result in api_schema.get_all_operations():
         operation = result.ok()
         operations += 1
 
-        @given(case=operation.as_strategy())
+        @given(case=st.one_of(operation.as_strategy(),
+                              operation.as_strategy(GenerationMode.NEGATIVE)))
         @settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None,
                   database=None, suppress_health_check=list(HealthCheck))
         def run(case):
