@@ -1,15 +1,21 @@
 """FAB security manager: our user model, the user form with team and language, and the
 login limit extended to the REST login."""
 
-from flask import current_app, jsonify, request
+import logging
+from datetime import datetime
+
+from flask import current_app, g, jsonify, request
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash
 from wtforms import SelectField
 
 from app.models import AppUser
+
+logger = logging.getLogger(__name__)
 
 
 def _token_refused(_reason):
@@ -63,6 +69,26 @@ class ReclamationsSecurityManager(SecurityManager):
             prefixes = current_app.config.get("FAB_API_KEY_PREFIXES", ["sst_"])
             key = header if header and header.startswith(tuple(prefixes)) else None
         return key
+
+    def validate_api_key(self, api_key_string):
+        """FAB's check, with the key's owner loaded as the product's ``AppUser`` (team,
+        language) as for a JWT or a session; FAB's ``api_key.user`` is its base ``User``,
+        which the services cannot store as an author or actor."""
+        api_key = self.session.query(self.api_key_model).filter(
+            self.api_key_model.lookup_hash == self._compute_lookup_hash(api_key_string),
+        ).one_or_none()
+        if api_key is None or not check_password_hash(api_key.key_hash, api_key_string):
+            return None
+        user = self.session.get(AppUser, api_key.user_id)
+        if not api_key.is_active or user is None or not user.is_active:
+            logger.info("API key %r refused: revoked, expired or its user inactive",
+                        api_key.name)
+            return None
+        api_key.last_used_on = datetime.now()  # noqa: DTZ005 - FAB's column, local time
+        self.session.commit()
+        g.user = user
+        g._api_key_user = True
+        return user
 
     def create_jwt_manager(self, app):
         """Token errors answer like every API error: 401 with a ``message``."""

@@ -88,16 +88,24 @@ def test_a_csrf_protected_app_takes_tokens_and_refuses_cookies(make_app, dbs, co
 
 
 @pytest.mark.parametrize("header", ["Authorization", "X-API-Key"])
-def test_an_api_key_authenticates_and_a_revoked_one_does_not(app, api, header):
+def test_an_api_key_acts_as_its_owner_until_revoked(app, api, dbs, header, complaint_id):
     created = api["agent"].post("/security/api_keys/", json={"name": f"script {header}"})
     assert created.status_code == 201, created.json
     key, uuid = created.json["result"]["key"], created.json["result"]["uuid"]
     assert key.startswith("sst_")
     script = Api(app, key, header=header)
-    assert script.get("/complaint/").status_code == 200
-    assert script.get("/complaint/").json["count"] >= 0
+    # The agent's scope (their portfolio's complaint) and the agent's permissions.
+    assert script.get(f"/complaint/{complaint_id}").status_code == 200
+    with dbs() as s:
+        elsewhere = f.make_complaint(s).id
+    assert script.get(f"/complaint/{elsewhere}").status_code == 404
+    assert script.post(f"/complaint/{complaint_id}/assign", json={}).status_code == 403
+    noted = script.post("/note/", json={"complaint_id": complaint_id, "body": "by key"})
+    assert noted.status_code == 201
+    with dbs() as s:
+        assert s.get(Note, int(noted.json["id"])).author.username == "agent"
     assert api["agent"].delete(f"/security/api_keys/{uuid}").status_code == 200
-    assert script.get("/complaint/").status_code == 401
+    assert script.get(f"/complaint/{complaint_id}").status_code == 401
 
 
 def test_a_wrong_api_key_or_jwt_is_401(app):
@@ -264,10 +272,11 @@ def ui_journey(app, dbs, reference_ids, agent_id, state_ids):
 
 def history(dbs, pk):
     with dbs() as s:
-        rows = s.execute(select(Event.kind, Event.field, Event.new_value).where(
-            Event.complaint_id == pk, Event.kind != "consulted").order_by(Event.id)).all()
-    return [(kind, field, value if kind in ("state_changed", "assigned") else None)
-            for kind, field, value in rows]
+        rows = s.execute(select(Event.kind, Event.field, Event.new_value, Event.user_id)
+                         .where(Event.complaint_id == pk, Event.kind != "consulted")
+                         .order_by(Event.id)).all()
+    return [(kind, field, value if kind in ("state_changed", "assigned") else None, user)
+            for kind, field, value, user in rows]
 
 
 def test_a_script_and_a_person_leave_the_same_history(app, api, dbs):
@@ -283,7 +292,7 @@ def test_a_script_and_a_person_leave_the_same_history(app, api, dbs):
     by_api = api_journey(api, reference_ids, agent_id)
     by_ui = ui_journey(app, dbs, reference_ids, agent_id, state_ids)
     assert history(dbs, by_api) == history(dbs, by_ui)
-    kinds = [kind for kind, _, _ in history(dbs, by_api)]
+    kinds = [kind for kind, *_ in history(dbs, by_api)]
     assert kinds.count("state_changed") == 4 and "note_added" in kinds
     with dbs() as s:
         closed = s.get(Complaint, by_api)
