@@ -33,8 +33,8 @@ from app.models import (
     State,
     Team,
 )
+from app.services import access_log, deletion, followup
 from app.services import complaints as complaint_service
-from app.services import deletion, followup
 from app.services.exceptions import ServiceError
 from app.services.records import resolve
 from app.views.access import OfVisibleComplaints, VisibleComplaints, visible_condition
@@ -114,6 +114,14 @@ class ComplaintApi(ScopedModelApi):
     put_schema = schemas.ComplaintPutSchema()
     openapi_spec_component_schemas = (schemas.TransitionSchema, schemas.AssignSchema,
                                       schemas.EventSchema)
+
+    def get_headless(self, pk, **kwargs):
+        """As the complaint page: opening a confidential complaint is logged."""
+        complaint = self._item_or_none(pk)
+        if complaint is None:
+            return self.response_404()
+        access_log.record_consultation(db.session, complaint, g.user)
+        return super().get_headless(pk, **kwargs)
 
     def create(self, values):
         complaint = Complaint(satisfaction="unknown", confidential=False)
@@ -252,6 +260,7 @@ class ComplaintApi(ScopedModelApi):
         complaint = self._item_or_none(pk)
         if complaint is None:
             return self.response_404()
+        access_log.record_consultation(db.session, complaint, g.user)
         events = db.session.scalars(select(Event).where(Event.complaint_id == complaint.id)
                                     .order_by(Event.id.desc())).all()
         return self.response(200, result=schemas.EventSchema(many=True).dump(events))

@@ -71,3 +71,27 @@ def test_transition(readers, world, reader, kind):  # noqa: F811
         assert response.status_code == 403
     else:
         assert response.status_code == (200 if kind in VISIBLE[reader] else 404)
+
+
+def test_reading_a_confidential_complaint_is_logged(app, readers, world):  # noqa: F811
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Event
+    from tests import factories as f
+
+    pk = world.ids["confidential"]
+
+    def consultations():
+        with app.app_context():
+            return db.session.execute(select(Event.user_id).where(
+                Event.complaint_id == pk, Event.kind == "consulted")).scalars().all()
+
+    before = len(consultations())
+    assert readers["agent_confidential"].get(f"/complaint/{pk}").status_code == 200
+    assert readers["agent"].get(f"/complaint/{pk}").status_code == 404  # not logged
+    logged = consultations()
+    assert len(logged) == before + 1
+    with app.app_context():
+        reader = f.user(db.session, world.usernames["agent_confidential"])
+        assert logged[-1] == reader.id
