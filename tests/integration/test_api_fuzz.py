@@ -3,8 +3,8 @@ operation of the product's API, as an admin and as an agent, with a bounded numb
 generated requests. No 5xx, and every response conforms to the document (status code
 documented, body matching its schema).
 
-It runs on a database of its own: generated DELETEs and PUTs must not touch the rows the
-other tests rely on."""
+It runs on a database of its own (SQLite, or ``<name>_fuzz`` beside TEST_DATABASE_URL):
+generated DELETEs and PUTs must not touch the rows the other tests rely on."""
 
 import pytest
 import schemathesis
@@ -28,6 +28,34 @@ MAX_EXAMPLES = 25
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 
+def fuzz_database_url(instance) -> str:
+    """SQLite in the test's folder; with TEST_DATABASE_URL (PostgreSQL), a sibling
+    database ``<name>_fuzz`` on the same server, emptied first."""
+    import os
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import _reset_database
+
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{instance}/fuzz.db"
+    target = make_url(url)
+    target = target.set(database=f"{target.database}_fuzz")
+    server = create_engine(make_url(url).set(database="postgres"),
+                           isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                             {"n": target.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    server.dispose()
+    rendered = target.render_as_string(hide_password=False)
+    _reset_database(rendered)
+    return rendered
+
+
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory):
     from flask_migrate import upgrade
@@ -38,7 +66,7 @@ def fuzz_app(tmp_path_factory):
     from config import ROOT
 
     instance = tmp_path_factory.mktemp("fuzz")
-    application = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance}/f.db",
+    application = create_app("testing", SQLALCHEMY_DATABASE_URI=fuzz_database_url(instance),
                              INSTANCE_PATH=str(instance),
                              FILE_STORAGE_PATH=str(instance / "files"))
     with application.app_context():
