@@ -24,7 +24,9 @@ WRITE = READ | {"can_add", "can_edit"}
 EVERYTHING = WRITE | {"can_delete"}
 
 # FAB's API keys (issue [08]): every staff member may manage their own.
-API_KEYS = {"ApiKey": {"can_list", "can_create", "can_get", "can_revoke"}}
+# and read the API's document (OpenAPI) and Swagger UI.
+API_KEYS = {"ApiKey": {"can_list", "can_create", "can_get", "can_revoke"},
+            "OpenApi": {"can_get"}, "SwaggerView": {"can_show"}}
 
 STAFF_MENUS = {"Dashboard", "Complaints", "All complaints", "My reminders", "Clients", "Contracts"}
 

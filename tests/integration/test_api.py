@@ -359,3 +359,14 @@ def test_the_readme_list_query(api, dbs):
     assert response.status_code == 200, response.json
     assert all(row["subject"].startswith("Compteur") for row in response.json["result"])
     assert response.json["count"] >= 1
+
+
+@pytest.mark.parametrize("who", ["supervisor", "agent", "viewer"])
+def test_every_staff_member_reads_the_api_document(app, api, who):
+    document = api[who].get("/_openapi")
+    assert document.status_code == 200
+    paths = document.json["paths"]
+    assert "/api/v1/complaint/{pk}/transition" in paths
+    assert {"400", "401", "403", "404"} <= set(
+        map(str, paths["/api/v1/complaint/{pk}/transition"]["post"]["responses"]))
+    assert login(app.test_client(), who).get("/swagger/v1").status_code == 200
