@@ -1,6 +1,8 @@
 """The REST API (issue [08]): tokens only, the UI's permissions and services, JSON errors
 that are never a 500, and the same history as the complaint page."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -84,7 +86,17 @@ def test_a_csrf_protected_app_takes_tokens_and_refuses_cookies(make_app, dbs, co
     browser.post("/login/", data={"username": "agent", "password": PASSWORD})  # no token
     assert browser.post(f"{API}/note/", json={"complaint_id": complaint_id,
                                               "body": "cross-site"}).status_code == 401
-    assert len(ids_of(dbs, Note, "complaint_id", complaint_id)) == 1
+    # A signed-in browser that sends a token (Swagger's "Try it out"): the token decides.
+    swagger = strict.test_client()
+    form = swagger.get("/login/").get_data(as_text=True)
+    csrf_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    swagger.post("/login/", data={"username": "agent", "password": PASSWORD,
+                                  "csrf_token": csrf_token})
+    assert swagger.get("/swagger/v1").status_code == 200
+    tried = swagger.post(f"{API}/note/", json={"complaint_id": complaint_id, "body": "try"},
+                         headers={"Authorization": f"Bearer {jwt(strict, 'agent')}"})
+    assert tried.status_code == 201, tried.json
+    assert len(ids_of(dbs, Note, "complaint_id", complaint_id)) == 2
 
 
 @pytest.mark.parametrize("header", ["Authorization", "X-API-Key"])
