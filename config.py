@@ -79,6 +79,9 @@ class Config:
     # ("Authorization: Bearer sst_…" or "X-API-Key: sst_…"); never with a cookie session.
     FAB_API_KEY_ENABLED = True
     FAB_API_MAX_PAGE_SIZE = 100
+    # FAB's menu API serves its React front-ends, which the product does not use (and
+    # its answers contradict its own OpenAPI document).
+    FAB_ADD_MENU_API = False
     AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"

@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 from wtforms import SelectField
 
+from app.api.base import plain_messages
+from app.api.keys import true_to_its_document
 from app.models import AppUser
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,9 @@ class ReclamationsSecurityManager(SecurityManager):
         super().register_views()
         self._limit_api_login()
         self._api_keys_by_token_only()
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, SecurityApi):
+                plain_messages(view)  # the login's 400s, as its document says
 
     @staticmethod
     def extract_api_key_from_request():
@@ -108,6 +113,7 @@ class ReclamationsSecurityManager(SecurityManager):
         for view in self.appbuilder.baseviews:
             if isinstance(view, ApiKeyApi):
                 view.allow_browser_login = False
+                true_to_its_document(view)
 
     def _limit_api_login(self):
         """FAB throttles its login form only (AUTH_RATE_LIMITED); POST

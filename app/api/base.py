@@ -40,6 +40,14 @@ MESSAGES = {
 }
 
 
+def plain_messages(view) -> None:
+    """FAB's own APIs answer a 400 with marshmallow's ``{"field": [errors]}`` where their
+    document (and ours) says the message is a string: flatten it on ``view``."""
+    fab_400 = view.response_400
+    view.response_400 = lambda message=None: fab_400(
+        field_errors(message) if message is not None else None)
+
+
 class NotFound(Exception):
     """A row that does not exist or is out of the reader's scope: answered 404."""
 

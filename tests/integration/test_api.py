@@ -382,3 +382,20 @@ def test_every_staff_member_reads_the_api_document(app, api, who):
     assert {"400", "401", "403", "404"} <= set(
         map(str, paths["/api/v1/complaint/{pk}/transition"]["post"]["responses"]))
     assert login(app.test_client(), who).get("/swagger/v1").status_code == 200
+
+
+@pytest.mark.parametrize(("expires_on", "status"), [
+    ("2099-01-01T00:00:00Z", 200), ("2001-06-01T12:00:00+02:00", 401)])
+def test_an_api_key_with_an_expiry(app, api, expires_on, status):
+    created = api["agent"].post("/security/api_keys/", json={"name": "expiring",
+                                                            "expires_on": expires_on})
+    assert created.status_code == 201, created.json
+    assert created.json["result"]["expires_on"][:4] == expires_on[:4]
+    assert Api(app, created.json["result"]["key"]).get("/state/").status_code == status
+
+
+def test_the_login_and_key_errors_are_plain_messages(app, api):
+    login_error = app.test_client().post(f"{API}/security/login", json={})
+    assert login_error.status_code == 400 and isinstance(login_error.json["message"], str)
+    key_error = api["agent"].post("/security/api_keys/", json={"nom": "x"})
+    assert key_error.status_code == 400 and "name" in key_error.json["message"]
