@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from app.api.clients import ClientApi, ContractApi
 from app.api.complaints import ComplaintApi, NoteApi, ReminderApi
+from app.api.fab import tidy_fab_apis
 from app.api.reference import reference_apis
 
 
@@ -12,6 +13,7 @@ def register_apis(appbuilder):
                 *reference_apis()):
         appbuilder.add_api(api)
     _share_permissions(appbuilder)
+    tidy_fab_apis(appbuilder)
 
 
 def _share_permissions(appbuilder):

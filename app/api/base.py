@@ -40,6 +40,30 @@ MESSAGES = {
 }
 
 
+def document_errors(operations) -> None:
+    """Add to each OpenAPI operation the error answers it lacks (400, 401, 403, 404)."""
+    for operation in (operations or {}).values():
+        responses = operation.setdefault("responses", {})
+        known = {str(code) for code in responses}
+        for code in ("400", "401", "403", "404"):
+            if code not in known:
+                responses[code] = {"$ref": f"#/components/responses/{code}"}
+
+
+def integer_ids(operations, func) -> None:
+    """FAB documents the ids of a list and of a created row as strings and answers
+    integers (every key here is an integer): document what is answered."""
+    name = getattr(func, "__name__", "")
+    for operation in (operations or {}).values():
+        for code, response in operation.get("responses", {}).items():
+            schema = response.get("content", {}).get("application/json", {}).get("schema")
+            properties = (schema or {}).get("properties", {})
+            if name == "get_list" and str(code) == "200" and "ids" in properties:
+                properties["ids"] = {"type": "array", "items": {"type": "integer"}}
+            if name == "post" and str(code) == "201" and "id" in properties:
+                properties["id"] = {"type": "integer"}
+
+
 def plain_messages(view) -> None:
     """FAB's own APIs answer a 400 with marshmallow's ``{"field": [errors]}`` where their
     document (and ours) says the message is a string: flatten it on ``view``."""
@@ -151,12 +175,8 @@ class ScopedModelApi(ModelRestApi):
         omit 403 and 404 on some)."""
         super().operation_helper(path=path, operations=operations, methods=methods,
                                  func=func, **kwargs)
-        for operation in (operations or {}).values():
-            responses = operation.setdefault("responses", {})
-            known = {str(code) for code in responses}
-            for code in ("400", "401", "403", "404"):
-                if code not in known:
-                    responses[code] = {"$ref": f"#/components/responses/{code}"}
+        document_errors(operations)
+        integer_ids(operations, func)
 
     # --- error responses: {"message": …}, translated -----------------------------------
 
@@ -195,9 +215,6 @@ class ScopedModelApi(ModelRestApi):
             return self.response_400(_l("The page size must be a number."))
         return self._guarded(super().get_list_headless, **kwargs)
 
-    def pre_get_list(self, data):
-        data["ids"] = [str(pk) for pk in data.get("ids", [])]  # as FAB's document says
-
     # --- writes, through the services --------------------------------------------------
 
     def post_headless(self):
@@ -217,7 +234,7 @@ class ScopedModelApi(ModelRestApi):
             db.session.rollback()
             return self.response_400(exc)
         # As FAB documents it: the fields that were sent, and the new id (GET it for the rest).
-        return self.response(201, id=str(item.id), result=self.add_model_schema.dump(item))
+        return self.response(201, id=item.id, result=self.add_model_schema.dump(item))
 
     def put_headless(self, pk):
         item = self._item_or_none(pk)

@@ -399,3 +399,13 @@ def test_the_login_and_key_errors_are_plain_messages(app, api):
     assert login_error.status_code == 400 and isinstance(login_error.json["message"], str)
     key_error = api["agent"].post("/security/api_keys/", json={"nom": "x"})
     assert key_error.status_code == 400 and "name" in key_error.json["message"]
+
+
+def test_fab_admin_apis_answer_bad_input_with_a_400(api):
+    huge = api["admin"].post("/security/groups/", json={
+        "name": f.unique("group"), "users": [-18544954249929527296]})
+    assert huge.status_code == 400 and isinstance(huge.json["message"], str)
+    missing = api["admin"].post("/security/permissions-resources/", json={})
+    assert missing.status_code == 400
+    document = api["admin"].get("/_openapi").json["paths"]
+    assert "403" in map(str, document["/api/v1/security/users/"]["get"]["responses"])
