@@ -4,6 +4,7 @@ they say "date-time". Same schema names, so FAB's own $refs keep pointing at the
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields
 
 from app.api.base import plain_messages
@@ -24,7 +25,7 @@ class LocalDateTime(fields.DateTime):
         if when.tzinfo is not None:  # FAB compares it with datetime.now()
             when = when.astimezone().replace(tzinfo=None)
         if not datetime(1990, 1, 1) <= when < datetime(2100, 1, 1):
-            raise ValidationError("The date must be between 1990 and 2100.")
+            raise ValidationError(str(_l("The date must be between 1990 and 2100.")))
         return when
 
 
