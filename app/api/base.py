@@ -18,6 +18,7 @@ from flask_appbuilder.api import ModelRestApi
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
+from prison.decoder import ParserException
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from app.extensions import db
@@ -27,6 +28,7 @@ from app.views.base import parse_id
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
+MAX_NESTING, MAX_QUERY_LENGTH = 50, 10000  # of ?q=: parentheses, characters
 LANGUAGES = ("fr", "en")
 
 # Errors of a request's own values (a filter of "abc" on a date, an out-of-range number…)
@@ -93,17 +95,20 @@ def translated(message) -> str:
 
 def check_rison():
     """Before FAB parses ``?q=``: a deeply nested value makes its rison parser recurse
-    until Python gives up (a 500); refuse it as bad input."""
+    until Python gives up (a 500); refuse it as bad input. Other malformed values are
+    left to FAB, which answers them with a 400 (or reads them as JSON)."""
     raw = request.args.get("q")
-    if raw and (raw.count("(") + raw.count("!(") > 50 or len(raw) > 10000):
-        return jsonify(message=translated(_l("The query argument q is not valid."))), 400
-    if raw:
-        try:
-            prison.loads(raw)
-        except RecursionError:
-            return jsonify(message=translated(_l("The query argument q is not valid."))), 400
-        except Exception:  # noqa: BLE001, S110 - FAB answers its own 400 for these
-            pass
+    if not raw:
+        return None
+    refused = jsonify(message=translated(_l("The query argument q is not valid."))), 400
+    if raw.count("(") > MAX_NESTING or len(raw) > MAX_QUERY_LENGTH:
+        return refused
+    try:
+        prison.loads(raw)
+    except RecursionError:
+        return refused
+    except (ParserException, ValueError, IndexError, KeyError, TypeError):
+        return None
     return None
 
 
