@@ -75,6 +75,13 @@ class Config:
     FAB_INDEX_VIEW = "app.views.home.HomeView"
     FAB_ADD_SECURITY_API = True
     FAB_API_SWAGGER_UI = True
+    # Scripts authenticate with a JWT (POST /api/v1/security/login) or an API key
+    # ("Authorization: Bearer sst_…" or "X-API-Key: sst_…"); never with a cookie session.
+    FAB_API_KEY_ENABLED = True
+    FAB_API_MAX_PAGE_SIZE = 100
+    # FAB's menu API serves its React front-ends, which the product does not use (and
+    # its answers contradict its own OpenAPI document).
+    FAB_ADD_MENU_API = False
     AUTH_TYPE = AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"

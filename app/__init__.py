@@ -42,6 +42,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         from app.views import register_views
 
         register_views(appbuilder)
+        from app.api import register_apis
+
+        register_apis(appbuilder)
 
     from app.cli import register_cli
     from app.errors import register_error_pages

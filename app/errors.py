@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -22,6 +23,28 @@ def register_error_pages(app):
     app.register_error_handler(429, too_many_requests)
     app.register_error_handler(CSRFError, form_refused)
     app.register_error_handler(413, too_large)
+    for status in (404, 405):
+        app.register_error_handler(status, _json_for_the_api)
+
+
+def _json_for_the_api(error):
+    """Under /api/ a wrong address or method answers JSON like every API error."""
+    if not request.path.startswith("/api/"):
+        return error
+    from app.api.base import translated
+
+    code = error.code
+    if code == 405 and request.method in ("GET", "HEAD") and "GET" not in (
+            error.valid_methods or []):
+        # GET /api/v1/complaint/abc: FAB reads items at /<int:pk> only, and edits at
+        # /<pk>; there is no such item, whatever the method that happened to match.
+        code = 404
+    messages = {404: _l("Not found."), 405: _l("This method is not allowed here.")}
+    response = jsonify(message=translated(messages[code]))
+    response.status_code = code
+    if code == 405:
+        response.headers["Allow"] = ", ".join(error.valid_methods or [])
+    return response
 
 
 def too_many_requests(error):

@@ -9,7 +9,8 @@
 - FAB's security REST APIs (users, roles, …) accept the browser's session cookie
   (``allow_browser_login``) yet are exempt from CSRFProtect: a write they receive with a
   signed-in session must carry the CSRF token (``X-CSRFToken`` header), like a form.
-  Token-authenticated clients send no session cookie and are unaffected.
+  Token-authenticated clients send no session cookie and are unaffected. The product's
+  API (app/api) and API keys accept tokens only, so a cookie alone gets a 401 there.
 """
 
 from flask import abort, current_app, request, session
@@ -47,5 +48,9 @@ def _refuse_fab_routes():
 def _protect_cookie_api_writes():
     if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED"):
         return
-    if "_user_id" in session and isinstance(_view(), BaseApi):  # Flask-Login's session key
+    view = _view()
+    # Flask-Login's session key. The product's own API never reads the cookie (tokens
+    # only), so a token sent from a signed-in browser (Swagger's "Try it out") needs no
+    # CSRF token there.
+    if "_user_id" in session and isinstance(view, BaseApi) and view.allow_browser_login:
         csrf.protect()

@@ -1,16 +1,32 @@
 """FAB security manager: our user model, the user form with team and language, and the
 login limit extended to the REST login."""
 
-from flask import g
+import logging
+from datetime import datetime
+
+from flask import current_app, g, jsonify, request
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 from wtforms import SelectField
 
+from app.api.base import plain_messages
+from app.api.keys import true_to_its_document
 from app.models import AppUser
+
+logger = logging.getLogger(__name__)
+
+
+def _token_refused(_reason):
+    from app.api.base import MESSAGES, translated
+
+    return jsonify(message=translated(MESSAGES[401])), 401
+
 
 LANGUAGE_CHOICES = [("fr", "Français"), ("en", "English")]
 
@@ -64,6 +80,60 @@ class ReclamationsSecurityManager(SecurityManager):
     def register_views(self):
         super().register_views()
         self._limit_api_login()
+        self._api_keys_by_token_only()
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, SecurityApi):
+                plain_messages(view)  # the login's 400s, as its document says
+
+    @staticmethod
+    def extract_api_key_from_request():
+        """FAB reads ``Authorization: Bearer sst_…``; scripts may also send ``X-API-Key``."""
+        key = SecurityManager.extract_api_key_from_request()
+        if key is None:
+            header = request.headers.get("X-API-Key", "").strip()
+            prefixes = current_app.config.get("FAB_API_KEY_PREFIXES", ["sst_"])
+            key = header if header and header.startswith(tuple(prefixes)) else None
+        return key
+
+    def validate_api_key(self, api_key_string):
+        """FAB's check, with the key's owner loaded as the product's ``AppUser`` (team,
+        language) as for a JWT or a session; FAB's ``api_key.user`` is its base ``User``,
+        which the services cannot store as an author or actor."""
+        api_key = self.session.query(self.api_key_model).filter(
+            self.api_key_model.lookup_hash == self._compute_lookup_hash(api_key_string),
+        ).one_or_none()
+        if api_key is None or not check_password_hash(api_key.key_hash, api_key_string):
+            return None
+        user = self.session.get(AppUser, api_key.user_id)
+        if not api_key.is_active or user is None or not user.is_active:
+            logger.info("API key %r refused: revoked, expired or its user inactive",
+                        api_key.name)
+            return None
+        api_key.last_used_on = datetime.now()  # noqa: DTZ005 - FAB's column, local time
+        self.session.commit()
+        g.user = user
+        g._api_key_user = True
+        return user
+
+    def create_jwt_manager(self, app):
+        """Token errors answer like every API error: 401 with a ``message``."""
+        manager = super().create_jwt_manager(app)
+        for loader in (manager.unauthorized_loader, manager.invalid_token_loader):
+            loader(_token_refused)
+        for loader in (manager.expired_token_loader, manager.revoked_token_loader,
+                       manager.needs_fresh_token_loader):
+            loader(lambda _header, _payload: _token_refused(""))
+        manager.user_lookup_error_loader(lambda _header, _payload: _token_refused(""))
+        return manager
+
+    def _api_keys_by_token_only(self):
+        """FAB's API-key resource accepts the browser's session cookie, and the API is
+        exempt from CSRF: a page of another site could then create a key. Only a token
+        (JWT or key) may manage keys."""
+        for view in self.appbuilder.baseviews:
+            if isinstance(view, ApiKeyApi):
+                view.allow_browser_login = False
+                true_to_its_document(view)
 
     def _limit_api_login(self):
         """FAB throttles its login form only (AUTH_RATE_LIMITED); POST

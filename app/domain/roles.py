@@ -23,6 +23,11 @@ READ = {"can_list", "can_show"}
 WRITE = READ | {"can_add", "can_edit"}
 EVERYTHING = WRITE | {"can_delete"}
 
+# FAB's API keys (issue [08]): every staff member may manage their own.
+# and read the API's document (OpenAPI) and Swagger UI.
+API_KEYS = {"ApiKey": {"can_list", "can_create", "can_get", "can_revoke"},
+            "OpenApi": {"can_get"}, "SwaggerView": {"can_show"}}
+
 STAFF_MENUS = {"Dashboard", "Complaints", "All complaints", "My reminders", "Clients", "Contracts",
                "Reports", "My exports"}
 # Reports and exports: every staff role, each on its own visibility scope.
@@ -49,6 +54,7 @@ ROLE_DEFAULTS = {
         "UserInfoEditView": {"can_this_form_get", "can_this_form_post"},
         "UserDBModelView": {"can_userinfo"},
         "StaffUserView": {"can_userinfo"},
+        **API_KEYS,
     },
     AGENT: {
         **REPORTING,
@@ -61,6 +67,7 @@ ROLE_DEFAULTS = {
         "DashboardView": {"can_index"},
         "UserInfoEditView": {"can_this_form_get", "can_this_form_post"},
         "StaffUserView": {"can_userinfo"},
+        **API_KEYS,
     },
     VIEWER: {
         **REPORTING,
@@ -72,6 +79,7 @@ ROLE_DEFAULTS = {
         "SearchView": {"can_search"},
         "DashboardView": {"can_index"},
         "StaffUserView": {"can_userinfo"},
+        **API_KEYS,
     },
 }
 ROLE_DEFAULTS[CONFIDENTIAL_ACCESS] = {SCOPE_VIEW: {SEE_CONFIDENTIAL}}

@@ -50,7 +50,8 @@ def recorded_writes(app):
 def get_urls(app, rows) -> list[str]:
     values = {"locale": "en", "version": "v1", "filename": "x.txt", "group_by": "username",
               "name": "muldelete", "reminder_id": 1, "role_id": 1, "doc_id": 1,
-              "att_id": 1, "token": "not-a-valid-token", "file_id": 1}
+              "att_id": 1, "token": "not-a-valid-token", "file_id": 1,
+              "key_uuid": "no-such-key"}
     urls = []
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint in SKIPPED:

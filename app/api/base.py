@@ -1,0 +1,315 @@
+"""What every REST resource of the product shares (issue [08]).
+
+- Token-only: a JWT (``POST /api/v1/security/login``) or a FAB API key; a browser's cookie
+  session is refused, so the CSRF-exempt API cannot be driven cross-site.
+- The permissions of the UI: a resource checks the same ``(permission, view)`` pairs as
+  the matching page (``class_permission_name``), so nothing the UI forbids is possible.
+- Errors are JSON ``{"message": …}``, translated (Accept-Language, else the user's
+  language): 400 for bad input, 401/403, 404 for a missing or out-of-scope row, never 500.
+- Writes go through the services with their own small marshmallow schemas (they are the
+  OpenAPI request bodies); reads use FAB's generated list/show.
+"""
+
+import logging
+
+import prison
+from flask import g, jsonify, request
+from flask_appbuilder.api import ModelRestApi
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields
+from prison.decoder import ParserException
+from sqlalchemy.exc import DBAPIError, StatementError
+
+from app.extensions import db
+from app.services.exceptions import ServiceError
+from app.views.base import parse_id
+
+logger = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 100
+MAX_NESTING, MAX_QUERY_LENGTH = 50, 10000  # of ?q=: parentheses, characters
+LANGUAGES = ("fr", "en")
+
+# Errors of a request's own values (a filter of "abc" on a date, an out-of-range number…)
+BAD_QUERY = (ValueError, TypeError, KeyError, IndexError, OverflowError, StatementError)
+
+MESSAGES = {
+    400: _l("The request is not valid."),
+    401: _l("Authentication required: send a token (Authorization: Bearer …)."),
+    403: _l("You are not allowed to do this."),
+    404: _l("Not found."),
+}
+
+
+def document_errors(operations) -> None:
+    """Add to each OpenAPI operation the error answers it lacks (400, 401, 403, 404)."""
+    for operation in (operations or {}).values():
+        responses = operation.setdefault("responses", {})
+        known = {str(code) for code in responses}
+        for code in ("400", "401", "403", "404"):
+            if code not in known:
+                responses[code] = {"$ref": f"#/components/responses/{code}"}
+
+
+def integer_ids(operations, func) -> None:
+    """FAB documents the ids of a list and of a created row as strings and answers
+    integers (every key here is an integer): document what is answered."""
+    name = getattr(func, "__name__", "")
+    for operation in (operations or {}).values():
+        for code, response in operation.get("responses", {}).items():
+            schema = response.get("content", {}).get("application/json", {}).get("schema")
+            properties = (schema or {}).get("properties", {})
+            if name == "get_list" and str(code) == "200" and "ids" in properties:
+                properties["ids"] = {"type": "array", "items": {"type": "integer"}}
+            if name == "post" and str(code) == "201" and "id" in properties:
+                properties["id"] = {"type": "integer"}
+
+
+def plain_messages(view) -> None:
+    """FAB's own APIs answer a 400 with marshmallow's ``{"field": [errors]}`` where their
+    document (and ours) says the message is a string: flatten it on ``view``."""
+    fab_400 = view.response_400
+    view.response_400 = lambda message=None: fab_400(
+        field_errors(message) if message is not None else None)
+
+
+class NotFound(Exception):
+    """A row that does not exist or is out of the reader's scope: answered 404."""
+
+
+def language() -> str:
+    """Accept-Language first, else the signed-in user's language, else French."""
+    best = request.accept_languages.best_match(LANGUAGES) if request else None
+    if best:
+        return best
+    user_language = getattr(getattr(g, "user", None), "language", None)
+    return user_language if user_language in LANGUAGES else "fr"
+
+
+def translated(message) -> str:
+    """``message`` (a lazy string or a ServiceError) in the request's language."""
+    with force_locale(language()):
+        return str(message)
+
+
+def check_rison():
+    """Before FAB parses ``?q=``: a deeply nested value makes its rison parser recurse
+    until Python gives up (a 500); refuse it as bad input. Other malformed values are
+    left to FAB, which answers them with a 400 (or reads them as JSON)."""
+    raw = request.args.get("q")
+    if not raw:
+        return None
+    refused = jsonify(message=translated(_l("The query argument q is not valid."))), 400
+    if raw.count("(") > MAX_NESTING or len(raw) > MAX_QUERY_LENGTH:
+        return refused
+    try:
+        prison.loads(raw)
+    except RecursionError:
+        return refused
+    except (ParserException, ValueError, IndexError, KeyError, TypeError):
+        return None
+    return None
+
+
+def field_errors(messages) -> str:
+    """marshmallow's ``{"field": ["error"]}`` as one readable line."""
+    if isinstance(messages, dict):
+        parts = []
+        for field, errors in messages.items():
+            text = field_errors(errors)
+            parts.append(text if field == "_schema" else f"{field}: {text}")
+        return "; ".join(parts)
+    if isinstance(messages, list | tuple):
+        return " ".join(field_errors(m) for m in messages)
+    return str(messages)
+
+
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # times are stored in UTC, without an offset
+
+
+def utc_datetimes(schema):
+    """Write the stored (naive, UTC) times as RFC 3339 with their "Z", as the document
+    says ("date-time")."""
+    for field in getattr(schema, "fields", {}).values():
+        if isinstance(field, fields.DateTime) and not isinstance(field, fields.Date):
+            field._serialize = _utc_text
+    return schema
+
+
+def _utc_text(value, attr=None, obj=None, **kwargs):
+    return None if value is None else value.strftime(UTC_FORMAT)
+
+
+class ScopedModelApi(ModelRestApi):
+    """A ModelRestApi that is token-only, answers JSON errors and never a 500 for bad
+    input. Subclasses implement ``create(data)``/``update(item, data)``/``remove(item)``
+    with one service call each."""
+
+    allow_browser_login = False
+    max_page_size = MAX_PAGE_SIZE
+    page_size = 25
+    # Write schemas (plain marshmallow; None: the operation does not exist).
+    post_schema = None
+    put_schema = None
+    # Only the documented operations: no _info (it would list every related row).
+    include_route_methods = {"get", "get_list"}
+    method_permission_name = {"get": "show", "get_list": "list", "post": "add",
+                              "put": "edit", "delete": "delete"}
+
+    def __init__(self):
+        if self.post_schema is not None:
+            self.add_model_schema = self.post_schema
+        if self.put_schema is not None:
+            self.edit_model_schema = self.put_schema
+        super().__init__()
+        convert = self.model2schemaconverter.convert
+        self.model2schemaconverter.convert = lambda *a, **k: utc_datetimes(convert(*a, **k))
+        for schema in (self.list_model_schema, self.show_model_schema):
+            if schema is not None:
+                utc_datetimes(schema)
+
+    def create_blueprint(self, appbuilder, *args, **kwargs):
+        blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
+        blueprint.before_request(check_rison)
+        return blueprint
+
+    def operation_helper(self, path=None, operations=None, methods=None, func=None,
+                         **kwargs):
+        """Document on every operation the errors it may answer (FAB's own documents
+        omit 403 and 404 on some)."""
+        super().operation_helper(path=path, operations=operations, methods=methods,
+                                 func=func, **kwargs)
+        document_errors(operations)
+        integer_ids(operations, func)
+
+    # --- error responses: {"message": …}, translated -----------------------------------
+
+    def response_400(self, message=None):
+        text = translated(message) if message else translated(MESSAGES[400])
+        return self.response(400, message=text)
+
+    def response_422(self, message=None):  # FAB's validation errors are bad input: 400
+        return self.response_400(field_errors(message) if message else None)
+
+    def response_401(self):
+        return self.response(401, message=translated(MESSAGES[401]))
+
+    def response_403(self):
+        return self.response(403, message=translated(MESSAGES[403]))
+
+    def response_404(self):
+        return self.response(404, message=translated(MESSAGES[404]))
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def get_headless(self, pk, **kwargs):
+        if parse_id(pk) is None:
+            return self.response_404()
+        return self._guarded(super().get_headless, pk, **kwargs)
+
+    def get_list_headless(self, **kwargs):
+        args = kwargs.get("rison") or {}
+        if not isinstance(args, dict):
+            return self.response_400()
+        page = args.get("page", 0)
+        if isinstance(page, bool) or not isinstance(page, int) or page < 0:
+            return self.response_400(_l("The page must be a number from 0."))
+        size = args.get("page_size", self.page_size)
+        if isinstance(size, bool) or not isinstance(size, int):
+            return self.response_400(_l("The page size must be a number."))
+        return self._guarded(super().get_list_headless, **kwargs)
+
+    # --- writes, through the services --------------------------------------------------
+
+    def post_headless(self):
+        data, error = self._json_body()
+        if error:
+            return error
+        try:
+            values = self.add_model_schema.load(data)
+            item = self.create(values)
+        except ValidationError as exc:
+            db.session.rollback()
+            return self.response_400(field_errors(exc.messages))
+        except NotFound:
+            db.session.rollback()
+            return self.response_404()
+        except ServiceError as exc:
+            db.session.rollback()
+            return self.response_400(exc)
+        # As FAB documents it: the fields that were sent, and the new id (GET it for the rest).
+        return self.response(201, id=item.id, result=self.add_model_schema.dump(item))
+
+    def put_headless(self, pk):
+        item = self._item_or_none(pk)
+        if item is None:
+            return self.response_404()
+        data, error = self._json_body()
+        if error:
+            return error
+        try:
+            values = self.edit_model_schema.load(data)
+            self.update(item, values)
+        except ValidationError as exc:
+            db.session.rollback()
+            return self.response_400(field_errors(exc.messages))
+        except NotFound:
+            db.session.rollback()
+            return self.response_404()
+        except ServiceError as exc:
+            db.session.rollback()
+            return self.response_400(exc)
+        return self.response(200, result=self.edit_model_schema.dump(item))
+
+    def delete_headless(self, pk):
+        item = self._item_or_none(pk)
+        if item is None:
+            return self.response_404()
+        try:
+            self.remove(item)
+        except ServiceError as exc:
+            db.session.rollback()
+            return self.response_400(exc)
+        return self.response(200, message="OK")
+
+    def create(self, values):  # pragma: no cover - subclasses with post_schema define it
+        raise NotImplementedError
+
+    def update(self, item, values):  # pragma: no cover
+        raise NotImplementedError
+
+    def remove(self, item):  # pragma: no cover
+        raise NotImplementedError
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _item_or_none(self, pk):
+        """The row by id within the resource's base filters (the reader's scope)."""
+        if parse_id(pk) is None:
+            return None
+        try:
+            return self.datamodel.get(parse_id(pk), self._base_filters)
+        except BAD_QUERY:
+            db.session.rollback()
+            return None
+
+    def _json_body(self):
+        if not request.is_json:
+            return None, self.response_400(_l("The request body must be JSON."))
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            return None, self.response_400(_l("The request body must be a JSON object."))
+        return data, None
+
+    def _guarded(self, handler, *args, **kwargs):
+        """Run FAB's read; a value the database cannot take (a filter of "abc" on a date,
+        a number out of range) is the client's mistake, not a server error."""
+        try:
+            return handler(*args, **kwargs)
+        except BAD_QUERY as exc:
+            if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                raise
+            db.session.rollback()
+            logger.info("bad API query %s: %r", request.query_string, exc)
+            return self.response_400()

@@ -1,0 +1,74 @@
+"""FAB's own REST APIs (security: users, roles, groups, permissions; API keys; the login)
+answering as their OpenAPI document says, like the product's: every operation documents
+the errors it may answer, and an error's message is a string."""
+
+import logging
+import sys
+
+from flask_appbuilder.api import BaseApi
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+
+from app.api.base import (
+    BAD_QUERY,
+    ScopedModelApi,
+    document_errors,
+    field_errors,
+    integer_ids,
+    plain_messages,
+)
+from app.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+def tidy_fab_apis(appbuilder) -> None:
+    for view in appbuilder.baseviews:
+        if not isinstance(view, BaseApi) or isinstance(view, ScopedModelApi):
+            continue
+        plain_messages(view)
+        fab_422 = view.response_422
+        view.response_422 = lambda message=None, _fab=fab_422: _fab(
+            field_errors(message) if message is not None else None)
+        fab_helper = view.operation_helper
+
+        def helper(path=None, operations=None, methods=None, func=None, _fab=fab_helper,
+                   **kwargs):
+            _fab(path=path, operations=operations, methods=methods, func=func, **kwargs)
+            document_errors(operations)
+            integer_ids(operations, func)
+            if getattr(func, "__name__", "") == "info":
+                _info_lists_its_columns(operations)
+
+        view.operation_helper = helper
+        view.response_500 = _bad_input_or(view.response_500, view)
+
+
+def _info_lists_its_columns(operations):
+    """FAB documents ``_info``'s add_columns and edit_columns as objects; they are lists
+    of field descriptions."""
+    for operation in operations.values():
+        for code, response in operation.get("responses", {}).items():
+            if str(code) != "200":
+                continue
+            schema = response.get("content", {}).get("application/json", {}).get("schema")
+            for name in ("add_columns", "edit_columns"):
+                if schema and name in schema.get("properties", {}):
+                    schema["properties"][name] = {"type": "array",
+                                                  "items": {"type": "object"}}
+
+
+def _bad_input_or(fab_500, view):
+    """FAB's ``@safe`` answers 500 to any exception; one raised by a value of the request
+    (an id beyond 64 bits, a string where the database wants a number, a required field
+    missing, a name already taken) is bad input."""
+
+    def response_500(message=None):
+        error = sys.exc_info()[1]
+        if isinstance(error, BAD_QUERY) and not isinstance(error, DBAPIError) or (
+                isinstance(error, DataError | IntegrityError)):
+            db.session.rollback()
+            logger.info("bad input to %s: %r", type(view).__name__, error)
+            return view.response_400()
+        return fab_500(message)
+
+    return response_500
