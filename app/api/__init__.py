@@ -3,13 +3,13 @@
 from collections import defaultdict
 
 from app.api.clients import ClientApi, ContractApi
-from app.api.complaints import ComplaintApi, NoteApi, ReminderApi
+from app.api.complaints import ComplaintApi, MessageApi, NoteApi, ReminderApi
 from app.api.fab import tidy_fab_apis
 from app.api.reference import reference_apis
 
 
 def register_apis(appbuilder):
-    for api in (ComplaintApi, NoteApi, ReminderApi, ClientApi, ContractApi,
+    for api in (ComplaintApi, NoteApi, MessageApi, ReminderApi, ClientApi, ContractApi,
                 *reference_apis()):
         appbuilder.add_api(api)
     _share_permissions(appbuilder)

@@ -53,8 +53,8 @@ def document_errors(operations) -> None:
 
 
 def integer_ids(operations, func) -> None:
-    """FAB documents the ids of a list and of a created row as strings and answers
-    integers (every key here is an integer): document what is answered."""
+    """FAB documents the ids of a list, of a shown row and of a created row as strings and
+    answers integers (every key here is an integer): document what is answered."""
     name = getattr(func, "__name__", "")
     for operation in (operations or {}).values():
         for code, response in operation.get("responses", {}).items():
@@ -62,7 +62,7 @@ def integer_ids(operations, func) -> None:
             properties = (schema or {}).get("properties", {})
             if name == "get_list" and str(code) == "200" and "ids" in properties:
                 properties["ids"] = {"type": "array", "items": {"type": "integer"}}
-            if name == "post" and str(code) == "201" and "id" in properties:
+            if name in ("post", "get") and str(code) in ("200", "201") and "id" in properties:
                 properties["id"] = {"type": "integer"}
 
 

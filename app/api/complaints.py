@@ -25,6 +25,7 @@ from app.models import (
     Complexity,
     Contract,
     Event,
+    Message,
     Note,
     Reminder,
     RequestType,
@@ -33,7 +34,7 @@ from app.models import (
     State,
     Team,
 )
-from app.services import access_log, deletion, followup
+from app.services import access_log, deletion, followup, messages
 from app.services import complaints as complaint_service
 from app.services.exceptions import ServiceError
 from app.services.records import resolve
@@ -324,6 +325,26 @@ class NoteApi(ComplaintChildApi):
     def create(self, values):
         complaint = visible_complaint(values["complaint_id"])
         return followup.add_note(db.session, complaint, g.user, values["body"])
+
+
+class MessageApi(ComplaintChildApi):
+    """The thread with the complainant: read it, and write to them (emailed through the
+    outbox, as from the Messages tab). Their own messages arrive through the portal or
+    by email, never through this API."""
+
+    resource_name = "message"
+    datamodel = SQLAInterface(Message)
+    openapi_spec_tag = "Messages"
+    list_columns = show_columns = ["id", "complaint_id", "direction", "body", "author_id",
+                                   "sender_email", "source", "unread", "created_at"]
+    order_columns = ["id", "created_at"]
+    search_columns = ["complaint_id", "direction", "unread"]
+    post_schema = schemas.MessagePostSchema()
+
+    def create(self, values):
+        complaint = visible_complaint(values["complaint_id"])
+        return messages.send_message(db.session, complaint, g.user, values["body"], [],
+                                     current_app.config)
 
 
 class ReminderApi(ComplaintChildApi):

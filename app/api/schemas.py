@@ -94,6 +94,11 @@ class NotePostSchema(Schema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
 
 
+class MessagePostSchema(Schema):
+    complaint_id = Id(required=True)
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
 class ReminderPostSchema(Schema):
     complaint_id = Id(required=True)
     user_id = Id(required=True)

@@ -330,6 +330,34 @@ def test_reminders_through_the_api(api, dbs, complaint_id):
     assert {"reminder_set", "reminder_done"} <= set(kinds)
 
 
+def test_messages_to_the_complainant_through_the_api(api, dbs, complaint_id):
+    from app.models import OutboundEmail
+
+    created = api["agent"].post("/message/", json={
+        "complaint_id": complaint_id, "body": "Nous avons relancé le fournisseur."})
+    assert created.status_code == 201, created.json
+    thread = api["agent"].get(f"/message/?q=(filters:!((col:complaint_id,opr:eq,"
+                              f"value:{complaint_id})))")
+    assert thread.status_code == 200
+    assert [(m["direction"], m["body"]) for m in thread.json["result"]] == [
+        ("out", "Nous avons relancé le fournisseur.")]
+    with dbs() as s:
+        kinds = s.scalars(select(Event.kind).where(Event.complaint_id == complaint_id)).all()
+        emails = s.scalars(select(OutboundEmail.body_text).where(
+            OutboundEmail.complaint_id == complaint_id)).all()
+    assert "message_out" in kinds
+    assert any("Nous avons relancé le fournisseur." in body for body in emails)
+    # Another scope's complaint: as if it did not exist; a viewer may not write.
+    with dbs() as s:
+        hidden = f.make_complaint(s).id
+    assert api["agent"].post("/message/", json={
+        "complaint_id": hidden, "body": "Bonjour"}).status_code == 404
+    assert api["viewer"].post("/message/", json={
+        "complaint_id": complaint_id, "body": "Bonjour"}).status_code == 403
+    assert api["agent"].post("/message/", json={
+        "complaint_id": complaint_id, "body": ""}).status_code == 400
+
+
 def test_clients_and_contracts(api):
     number = f.unique("API")
     created = api["agent"].post("/client/", json={"customer_number": number, "name": "ACME"})
