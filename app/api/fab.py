@@ -5,7 +5,9 @@ the errors it may answer, and an error's message is a string."""
 import logging
 import sys
 
+from flask import current_app, jsonify, request
 from flask_appbuilder.api import BaseApi
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from app.api.base import (
@@ -15,6 +17,7 @@ from app.api.base import (
     field_errors,
     integer_ids,
     plain_messages,
+    translated,
 )
 from app.extensions import db
 
@@ -41,6 +44,27 @@ def tidy_fab_apis(appbuilder) -> None:
 
         view.operation_helper = helper
         view.response_500 = _bad_input_or(view.response_500, view)
+    refuse_non_integer_ids(current_app._get_current_object())  # called in create_app
+
+
+def refuse_non_integer_ids(app) -> None:
+    """FAB's permission-resource API hands its ids to the database unchecked (a list for
+    ``permission_id`` was a 500): a value that is not an integer is bad input."""
+
+    @app.before_request
+    def integer_ids_only():
+        if request.method not in ("POST", "PUT") or not request.path.startswith(
+                "/api/v1/security/permissions-resources"):
+            return None
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and any(
+                name in body and (isinstance(body[name], bool)
+                                  or not isinstance(body[name], int))
+                for name in ("permission_id", "view_menu_id")):
+            return jsonify(message=translated(_l("%(field)s must be an integer.")
+                                              % {"field": "permission_id / view_menu_id"})
+                           ), 400
+        return None
 
 
 def _info_lists_its_columns(operations):

@@ -435,5 +435,10 @@ def test_fab_admin_apis_answer_bad_input_with_a_400(api):
     assert huge.status_code == 400 and isinstance(huge.json["message"], str)
     missing = api["admin"].post("/security/permissions-resources/", json={})
     assert missing.status_code == 400
+    for body in ({"permission_id": [1], "view_menu_id": 1},
+                 {"permission_id": 1, "view_menu_id": {"id": 1}},
+                 {"permission_id": True, "view_menu_id": 1}):
+        refused = api["admin"].post("/security/permissions-resources/", json=body)
+        assert refused.status_code == 400 and isinstance(refused.json["message"], str)
     document = api["admin"].get("/_openapi").json["paths"]
     assert "403" in map(str, document["/api/v1/security/users/"]["get"]["responses"])
