@@ -11,12 +11,16 @@
   signed-in session must carry the CSRF token (``X-CSRFToken`` header), like a form.
   Token-authenticated clients send no session cookie and are unaffected. The product's
   API (app/api) and API keys accept tokens only, so a cookie alone gets a 401 there.
+- A NUL character in any argument, form field or JSON value is refused with a 400:
+  PostgreSQL cannot store one in text, and no person types it.
 """
 
 from flask import abort, current_app, request, session
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.baseviews import BaseCRUDView
+from flask_babel import gettext as _
 
+from app.errors import _error
 from app.extensions import csrf
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -24,8 +28,35 @@ MUTATING_ON_GET = frozenset({"delete", "action"})
 
 
 def register_route_guards(app):
+    app.before_request(_refuse_nul_characters)
     app.before_request(_refuse_fab_routes)
     app.before_request(_protect_cookie_api_writes)
+
+
+def _refuse_nul_characters():
+    values = list(request.args.items(multi=True))
+    if request.method not in SAFE_METHODS:
+        values += list(request.form.items(multi=True))
+        if request.is_json:
+            values.append(("", request.get_json(silent=True)))
+    if not any(_holds_nul(key) or _holds_nul(value) for key, value in values):
+        return None
+    # JSON for the API, a page for people (app/errors.py decides by the path).
+    return _error(400, _("Form not accepted"),
+                  _("The request holds a character that is not allowed (NUL)."))
+
+
+def _holds_nul(value, depth=0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 50:  # deeper than any real request: not ours to walk
+        return False
+    if isinstance(value, dict):
+        return any(_holds_nul(k, depth + 1) or _holds_nul(v, depth + 1)
+                   for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v, depth + 1) for v in value)
+    return False
 
 
 def _view():
