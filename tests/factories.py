@@ -1,8 +1,10 @@
 """Factories for integration tests: each call makes rows with unique values, through the
 same services as the application, so tests never depend on one another's data."""
 
+import io
 import itertools
 import re
+import zipfile
 from datetime import datetime
 from html import unescape
 
@@ -99,3 +101,18 @@ def user_display(app, username: str) -> str:
         from app.extensions import db
 
         return str(user(db.session, username))
+
+
+# --- files ------------------------------------------------------------------------------
+
+def zip_bomb_docx() -> bytes:
+    """A small DOCX-looking zip whose member declares 2 GB once inflated."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (1024 * 1024))
+    data = bytearray(out.getvalue())
+    # Patch the declared uncompressed size (central directory) to 2 GB.
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 24:central + 28] = (2 * 1024**3).to_bytes(4, "little")
+    return bytes(data)

@@ -4,7 +4,6 @@ in the local folder and in the database."""
 
 import hashlib
 import io
-import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,16 +28,6 @@ def docx_bytes(text="Bonjour") -> bytes:
     return out.getvalue()
 
 
-def zip_bomb_docx() -> bytes:
-    """A small DOCX-looking zip whose member declares 2 GB once inflated."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", b"\0" * (1024 * 1024))
-    data = bytearray(out.getvalue())
-    central = data.rfind(b"PK\x01\x02")
-    data[central + 24:central + 28] = (2 * 1024**3).to_bytes(4, "little")
-    return bytes(data)
 
 
 def complaint_of(app, username="agent"):
@@ -105,7 +94,7 @@ def test_several_files_at_once_stored_with_checksum_and_events(app, agent_client
     ("facture.pdf", EXE, "is a program or a script"),
     ("photo.jpg", b"\x7fELF\x02\x01\x01" + b"\0" * 100, "is a program or a script"),
     ("lisez-moi.txt", b"#!/bin/sh\nrm -rf /\n", "is a program or a script"),
-    ("rapport.docx", zip_bomb_docx(), "inflates to an unreasonable size"),
+    ("rapport.docx", f.zip_bomb_docx(), "inflates to an unreasonable size"),
     ("data.bin", bytes(range(256)), "is not an accepted kind of file"),
 ])
 def test_refused_by_content_whatever_the_name(app, agent_client, name, content, expected):

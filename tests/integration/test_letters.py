@@ -34,17 +34,6 @@ def text_of(data: bytes) -> str:
     return "\n".join(parts)
 
 
-def zip_bomb() -> bytes:
-    """A small DOCX-looking zip whose member declares 2 GB once inflated."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", b"\0" * (1024 * 1024))
-    data = bytearray(out.getvalue())
-    # Patch the declared uncompressed size (central directory) to 2 GB.
-    central = data.rfind(b"PK\x01\x02")
-    data[central + 24:central + 28] = (2 * 1024**3).to_bytes(4, "little")
-    return bytes(data)
 
 
 @pytest.fixture
@@ -195,7 +184,7 @@ def test_zip_bomb_is_refused_before_parsing(app_ctx, monkeypatch):
 
     monkeypatch.setattr(letters, "DocxTemplate", never)
     with pytest.raises(letters.ZipBomb):
-        letters.validate_template(zip_bomb())
+        letters.validate_template(f.zip_bomb_docx())
 
 
 def test_template_reaching_python_internals_is_refused(app_ctx):
@@ -244,7 +233,7 @@ def test_admin_uploads_a_template_with_a_warning(app, admin_client):
 
 @pytest.mark.parametrize(("data", "message"), [
     (b"MZ\x90\x00" + b"\0" * 100, "This file is not a Word document (.docx)."),
-    (zip_bomb(), "This file inflates to an unreasonable size once opened: it is refused."),
+    (f.zip_bomb_docx(), "This file inflates to an unreasonable size once opened: it is refused."),
     (docx_bytes("{{ ''.__class__ }}"), "The template cannot be rendered: access to "
                                        "attribute '__class__' of 'str' object is unsafe."),
 ])
