@@ -116,3 +116,13 @@ def zip_bomb_docx() -> bytes:
     central = data.rfind(b"PK\x01\x02")
     data[central + 24:central + 28] = (2 * 1024**3).to_bytes(4, "little")
     return bytes(data)
+
+
+def docx_text(data: bytes) -> str:
+    """The text of a Word file: its paragraphs, then the first section's footer."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    parts += [p.text for p in document.sections[0].footer.paragraphs]
+    return "\n".join(parts)

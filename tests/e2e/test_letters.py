@@ -2,7 +2,6 @@
 downloaded DOCX opens with python-docx and every field is filled in. On the way, the
 agent attaches a file on the same tab."""
 
-import io
 import re
 from datetime import datetime
 
@@ -14,7 +13,6 @@ if SKIP_REASON:
     pytest.skip(SKIP_REASON, allow_module_level=True)
 
 from babel.dates import format_date  # noqa: E402
-from docx import Document  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from tests.e2e.support import ADMIN, AGENT, login, set_language  # noqa: E402
@@ -24,17 +22,12 @@ from tests.e2e.test_journeys import (  # noqa: E402
     fill_complaint_form,
     open_complaint_list,
 )
+from tests.factories import docx_text  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
 ORGANISATION = "Régie des Eaux & Fils <SAS>"
 
-
-def letter_text(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    parts += [p.text for p in document.sections[0].footer.paragraphs]
-    return "\n".join(parts)
 
 
 def set_organisation(page) -> None:
@@ -94,7 +87,7 @@ def test_agent_generates_a_french_answer_letter(new_page, tmp_path):
     download = download_info.value
     assert download.suggested_filename == f"{tracking}-answer-fr.docx"
     download.save_as(tmp_path / "letter.docx")
-    text = letter_text((tmp_path / "letter.docx").read_bytes())  # opens with python-docx
+    text = docx_text((tmp_path / "letter.docx").read_bytes())  # opens with python-docx
     today = format_date(datetime.now(PARIS).date(), format="long", locale="fr")
     for expected in (ORGANISATION, tracking, "Jeanne Dupont", "3 allée des Érables",
                      "69003 Lyon", subject, resolution, f"Le {today}", "Agent Test"):

@@ -27,12 +27,6 @@ def docx_bytes(*paragraphs) -> bytes:
     return out.getvalue()
 
 
-def text_of(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    parts += [p.text for p in document.sections[0].footer.paragraphs]
-    return "\n".join(parts)
-
 
 
 
@@ -102,7 +96,7 @@ def test_generated_letter_holds_every_value_unmangled(app, organisation, agent_c
     assert download.status_code == 200
     assert download.mimetype == letters.DOCX_MIME
     assert "attachment" in download.headers["Content-Disposition"]
-    text = text_of(download.data)
+    text = f.docx_text(download.data)
     for expected in (ORGANISATION, "1 place de l'Église", "75001 Paris", tracking,
                      "Hélène Lefèvre", "3 allée des Érables", "69003 Lyon",
                      "Compteur « bloqué » & facture <erronée>", "Avoir de 42,50 € émis.",
@@ -196,7 +190,7 @@ def test_template_reaching_python_internals_is_refused(app_ctx):
 def test_template_reaching_python_internals_renders_nothing_harmful(app_ctx):
     data = docx_bytes("{{ date.__class__ }}|{{ cycler.__init__.__globals__ }}")
     try:
-        output = text_of(letters.render(data, letters.sample_context()))
+        output = f.docx_text(letters.render(data, letters.sample_context()))
     except ServiceError:
         return
     assert "class" not in output and "os" not in output
