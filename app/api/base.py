@@ -223,21 +223,9 @@ class ScopedModelApi(ModelRestApi):
     # --- writes, through the services --------------------------------------------------
 
     def post_headless(self):
-        data, error = self._json_body()
+        item, error = self.write(lambda data: self.create(self.add_model_schema.load(data)))
         if error:
             return error
-        try:
-            values = self.add_model_schema.load(data)
-            item = self.create(values)
-        except ValidationError as exc:
-            db.session.rollback()
-            return self.response_400(field_errors(exc.messages))
-        except NotFound:
-            db.session.rollback()
-            return self.response_404()
-        except ServiceError as exc:
-            db.session.rollback()
-            return self.response_400(exc)
         # As FAB documents it: the fields that were sent, and the new id (GET it for the rest).
         return self.response(201, id=item.id, result=self.add_model_schema.dump(item))
 
@@ -245,22 +233,29 @@ class ScopedModelApi(ModelRestApi):
         item = self._item_or_none(pk)
         if item is None:
             return self.response_404()
-        data, error = self._json_body()
+        _, error = self.write(lambda data: self.update(item, self.edit_model_schema.load(data)))
         if error:
             return error
+        return self.response(200, result=self.edit_model_schema.dump(item))
+
+    def write(self, run):
+        """``run(json_body)`` through a service: ``(its result, None)``, or ``(None, the
+        error response)`` — 400 for a body that is not a JSON object, a refused field or a
+        service's refusal, 404 for a reference out of scope; nothing kept on error."""
+        data, error = self._json_body()
+        if error:
+            return None, error
         try:
-            values = self.edit_model_schema.load(data)
-            self.update(item, values)
+            return run(data), None
         except ValidationError as exc:
             db.session.rollback()
-            return self.response_400(field_errors(exc.messages))
+            return None, self.response_400(field_errors(exc.messages))
         except NotFound:
             db.session.rollback()
-            return self.response_404()
+            return None, self.response_404()
         except ServiceError as exc:
             db.session.rollback()
-            return self.response_400(exc)
-        return self.response(200, result=self.edit_model_schema.dump(item))
+            return None, self.response_400(exc)
 
     def delete_headless(self, pk):
         item = self._item_or_none(pk)

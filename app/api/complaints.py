@@ -10,11 +10,10 @@ from flask_appbuilder.api import expose, safe
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import permission_name, protect
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError
 from sqlalchemy import select
 
 from app.api import schemas
-from app.api.base import NotFound, ScopedModelApi, field_errors
+from app.api.base import NotFound, ScopedModelApi
 from app.extensions import db
 from app.models import (
     AppUser,
@@ -270,17 +269,9 @@ class ComplaintApi(ScopedModelApi):
         complaint = self._item_or_none(pk)
         if complaint is None:
             return self.response_404()
-        data, error = self._json_body()
+        _, error = self.write(lambda data: run(complaint, schema.load(data)))
         if error:
             return error
-        try:
-            run(complaint, schema.load(data))
-        except ValidationError as exc:
-            db.session.rollback()
-            return self.response_400(field_errors(exc.messages))
-        except ServiceError as exc:
-            db.session.rollback()
-            return self.response_400(exc)
         return self.response(200, id=complaint.id,
                              result=self.show_model_schema.dump(complaint))
 

@@ -32,25 +32,24 @@ def resolve(session, model, field: str, pk, active_only: bool = False):
 def save_client(session, client: Client, values: dict) -> Client:
     """Apply ``values`` to ``client`` (new or existing), refuse a duplicate customer
     number, and commit."""
-    _set(client, values)
-    number = client.customer_number
-    taken = session.scalar(select(Client.id).where(Client.customer_number == number,
-                                                   Client.id != (client.id or 0)))
-    if taken is not None:
-        raise DuplicateNumber(number)
-    return _commit(session, client, number)
+    return _save_numbered(session, client, values, Client.customer_number)
 
 
 def save_contract(session, contract: Contract, values: dict) -> Contract:
     """Apply ``values`` to ``contract`` (new or existing), refuse a duplicate contract
     number, and commit."""
-    _set(contract, values)
-    number = contract.number
-    taken = session.scalar(select(Contract.id).where(Contract.number == number,
-                                                     Contract.id != (contract.id or 0)))
+    return _save_numbered(session, contract, values, Contract.number)
+
+
+def _save_numbered(session, row, values: dict, number_column):
+    _set(row, values)
+    model = type(row)
+    number = getattr(row, number_column.key)
+    taken = session.scalar(select(model.id).where(number_column == number,
+                                                  model.id != (row.id or 0)))
     if taken is not None:
         raise DuplicateNumber(number)
-    return _commit(session, contract, number)
+    return _commit(session, row, number)
 
 
 def _set(row, values):
