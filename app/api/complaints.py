@@ -170,14 +170,6 @@ class ComplaintApi(ScopedModelApi):
                         type: integer
                       result:
                         $ref: '#/components/schemas/{{self.__class__.__name__}}.get'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
         """
         return self._action(pk, schemas.TransitionSchema(), self._transition)
 
@@ -213,14 +205,6 @@ class ComplaintApi(ScopedModelApi):
                         type: integer
                       result:
                         $ref: '#/components/schemas/{{self.__class__.__name__}}.get'
-            400:
-              $ref: '#/components/responses/400'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
         """
         return self._action(pk, schemas.AssignSchema(), self._assign)
 
@@ -250,12 +234,6 @@ class ComplaintApi(ScopedModelApi):
                         type: array
                         items:
                           $ref: '#/components/schemas/EventSchema'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
         """
         complaint = self._item_or_none(pk)
         if complaint is None:
@@ -382,12 +360,6 @@ class ReminderApi(ComplaintChildApi):
                         type: integer
                       result:
                         $ref: '#/components/schemas/{{self.__class__.__name__}}.get'
-            401:
-              $ref: '#/components/responses/401'
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
         """
         reminder = self._item_or_none(pk)
         if reminder is None:
