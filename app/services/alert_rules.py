@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.domain import alert_rules as domain
 from app.domain.deadlines import CLOCK_RUNNING
-from app.models import Complaint, NotificationRule, Reminder, RuleAlert
+from app.models import AppUser, Complaint, NotificationRule, Reminder, RuleAlert
 from app.models.complaints import clock_is
 from app.services import notifications, onscreen, staff
 from app.services.exceptions import ServiceError
@@ -204,8 +204,6 @@ class Audience:
         self._readers = {}
 
     def user(self, user_id):
-        from app.models import AppUser
-
         user = self.supervisors.get(user_id) or self.session.get(AppUser, user_id)
         return user if user is not None and user.active else None
 
