@@ -52,22 +52,26 @@ def compile_select(stmt, dialect) -> dict:
 
 
 def execute(connection, plain: dict):
-    """Run a ``compile_select`` result on ``connection``; yields rows as tuples of the
+    """Run a ``compile_select`` result on ``connection``; yields rows (sequences) of the
     Python values the ORM would have returned."""
-    params = plain["params"]
-    params = ([_decode(v) for v in params] if isinstance(params, list)
-              else {k: _decode(v) for k, v in params.items()})
-    if isinstance(params, list):
-        params = connection.dialect.execute_sequence_format(params)
-    dialect = connection.dialect
-    converters = [RESULT_TYPES[kind]().dialect_impl(dialect).result_processor(dialect, None)
-                  if kind else None for kind in plain["types"]]
-    if not any(converters):
-        yield from connection.exec_driver_sql(plain["sql"], params)
+    dialect, raw = connection.dialect, plain["params"]
+    if isinstance(raw, list):  # positional (SQLite's "?")
+        params = dialect.execute_sequence_format([_decode(value) for value in raw])
+    else:
+        params = {key: _decode(value) for key, value in raw.items()}
+    converters = [(index, RESULT_TYPES[kind]().dialect_impl(dialect).result_processor(
+        dialect, None)) for index, kind in enumerate(plain["types"]) if kind]
+    converters = [(index, convert) for index, convert in converters if convert is not None]
+    result = connection.exec_driver_sql(plain["sql"], params)
+    if not converters:  # PostgreSQL: psycopg returns dates and booleans as such
+        yield from result
         return
-    for row in connection.exec_driver_sql(plain["sql"], params):
-        yield tuple(value if convert is None or value is None else convert(value)
-                    for convert, value in zip(converters, row, strict=True))
+    for row in result:
+        row = list(row)
+        for index, convert in converters:
+            if row[index] is not None:
+                row[index] = convert(row[index])
+        yield row
 
 
 def _encode(value):
