@@ -23,9 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.models import ExportJob
 from app.models.exports import DONE, FAILED, PENDING, RUNNING
-from app.services import exports, plain_sql
+from app.services import export_files, exports, plain_sql
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
+from app.services.export_files import LOCAL
 from app.services.visibility import reader_for, visible_condition
 
 logger = logging.getLogger(__name__)
@@ -80,10 +81,11 @@ def claim_next(session, now, lease_seconds: int = LEASE_SECONDS) -> int | None:
 
 
 def run_next(session, engine, build_statement, directory, time_zone: str, now=None,
-             timeout: int = WORKER_TIMEOUT) -> int | None:
+             timeout: int = WORKER_TIMEOUT, storage: str = LOCAL) -> int | None:
     """Run one pending export, if any, in a worker process; return its id.
     ``build_statement(params)`` turns the saved list arguments into a SELECT of complaints
-    (the list's filters and sort)."""
+    (the list's filters and sort); the file is written under ``directory``, and kept
+    there (``storage`` "local") or moved into the database ("database")."""
     job_id = claim_next(session, now or utcnow())
     if job_id is None:
         return None
@@ -92,7 +94,7 @@ def run_next(session, engine, build_statement, directory, time_zone: str, now=No
     path = Path(directory) / f"export-{job_id}-{secrets.token_hex(8)}.xlsx"
     try:
         spec = prepare_spec(session, engine, job, build_statement, path, time_zone)
-        result = run_worker(spec, timeout)
+        result = run_worker({**spec, "storage": storage}, timeout)
     except (ServiceError, SQLAlchemyError, OSError, ValueError, LookupError, TypeError,
             WorkerError) as exc:
         session.rollback()
@@ -107,7 +109,8 @@ def run_next(session, engine, build_statement, directory, time_zone: str, now=No
     with force_locale(language):
         name = exports.complaints_filename(utcnow())
     _set(session, job_id, status=DONE, rows_done=result["rows"], total_rows=result["rows"],
-         file_path=str(path), file_name=name, finished_at=utcnow())
+         storage=storage, file_path=str(path) if storage == LOCAL else None, file_name=name,
+         finished_at=utcnow())
     return job_id
 
 
@@ -161,9 +164,7 @@ def remove_expired(session, now, keep_days: int) -> int:
     limit = now - timedelta(days=keep_days)
     old = session.scalars(select(ExportJob).where(ExportJob.status.in_([DONE, FAILED]),
                                                   ExportJob.finished_at < limit)).all()
-    for job in old:
-        if job.file_path:
-            Path(job.file_path).unlink(missing_ok=True)
+    export_files.remove_files(session, old)
     if old:
         session.execute(delete(ExportJob).where(ExportJob.id.in_([j.id for j in old])))
     session.commit()
@@ -173,9 +174,9 @@ def remove_expired(session, now, keep_days: int) -> int:
 def owned_file(session, job_id: int, user_id: int) -> ExportJob | None:
     """The finished export ``job_id`` if it belongs to ``user_id`` and its file exists."""
     job = session.get(ExportJob, job_id)
-    if job is None or job.user_id != user_id or job.status != DONE or not job.file_path:
+    if job is None or job.user_id != user_id or job.status != DONE:
         return None
-    return job if Path(job.file_path).is_file() else None
+    return job if export_files.file_exists(session, job) else None
 
 
 def _set(session, job_id, **values):

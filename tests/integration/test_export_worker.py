@@ -202,3 +202,65 @@ def test_two_scheduler_passes_at_once_run_each_job_once(app, dbs, worker_runs):
     ran = [job_id for job_id, _ in worker_runs]
     assert sorted(ran) == sorted(queued) and sum(counts) == 3
     assert {job_of(dbs, job_id)[0] for job_id in queued} == {"done"}
+
+
+def test_with_file_storage_database_any_web_host_serves_the_export(app, dbs, make_app,
+                                                                    monkeypatch, worker_runs):
+    from app import jobs
+    from app.models import ExportChunk
+    from app.services.clock import utcnow
+
+    monkeypatch.setitem(app.config, "EXPORT_BACKGROUND_ROWS", 0)
+    monkeypatch.setitem(app.config, "FILE_STORAGE", "database")
+    token = f.unique("Stored")
+    with dbs() as s:
+        for i in range(3):
+            f.make_complaint(s, subject=f"{token} {i}", description=INJECTION)
+    assert export(login(app.test_client(), "supervisor"),
+                  f"_l_=en&_flt_2_subject={token}").status_code == 302
+    assert jobs.run_exports(app)["exports"] == 1
+    (job_id, answer), = worker_runs
+    assert answer["chunks"] == 1
+    with dbs() as s:
+        job = s.get(ExportJob, job_id)
+        assert (job.status, job.storage, job.file_path) == ("done", "database", None)
+    folder = os.path.join(app.config["FILE_STORAGE_PATH"], "exports")
+    assert not [name for name in os.listdir(folder) if name.startswith(f"export-{job_id}-")]
+
+    other_host = make_app(FILE_STORAGE="database")  # another disk, the same database
+    owner = login(other_host.test_client(), "supervisor")
+    _, rows = rows_of(workbook(owner.get(f"/exports/{job_id}/download")).active)
+    assert len(rows) == 3 and {r["Description"] for r in rows} == {INJECTION}
+    assert login(other_host.test_client(), "agent").get(
+        f"/exports/{job_id}/download").status_code == 404
+
+    with dbs() as s:
+        s.get(ExportJob, job_id).finished_at = datetime(2026, 1, 1)
+        s.commit()
+        assert export_jobs.remove_expired(s, utcnow(), 3) >= 1
+        assert s.scalars(select(ExportChunk).where(ExportChunk.job_id == job_id)).all() == []
+    assert owner.get(f"/exports/{job_id}/download").status_code == 404
+
+
+def test_a_file_in_the_database_reads_back_chunk_by_chunk(app, dbs, tmp_path):
+    from app import export_worker
+    from app.extensions import db
+    from app.services import export_files
+
+    data = os.urandom(2500)
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    first.write_bytes(data)
+    second.write_bytes(data[:1500])
+    job_id = queue(dbs)
+    with app.app_context():
+        engine = db.engine
+        assert export_worker.store_in_database(engine, job_id, str(first), 1000) == 3
+        # A job run again after an expired lease replaces the chunks of the first run.
+        assert export_worker.store_in_database(engine, job_id, str(second), 1000) == 2
+        job = db.session.get(ExportJob, job_id)
+        job.storage = "database"
+        with export_files.open_file(engine, job) as handle:
+            assert handle.read() == data[:1500]
+        db.session.delete(job)  # its chunks go with it; no pending job left behind
+        db.session.commit()
+    assert not first.exists() and not second.exists()
