@@ -97,13 +97,7 @@ def run_next(session, engine, build_statement, directory, time_zone: str, now=No
         result = run_worker({**spec, "storage": storage}, timeout)
     except (ServiceError, SQLAlchemyError, OSError, ValueError, LookupError, TypeError,
             WorkerError) as exc:
-        session.rollback()
-        logger.error("export %s failed: %s", job_id, exc, exc_info=not isinstance(
-            exc, WorkerError))
-        path.unlink(missing_ok=True)
-        with force_locale(language):  # the details are in the log, not for the user
-            message = str(TOO_LONG if isinstance(exc, WorkerTimeout) else FAILED_MESSAGE)
-        _set(session, job_id, status=FAILED, finished_at=utcnow(), error=message)
+        _fail(session, job_id, language, exc, path)
         return job_id
     logger.info("export %s: %s", job_id, result)
     with force_locale(language):
@@ -112,6 +106,17 @@ def run_next(session, engine, build_statement, directory, time_zone: str, now=No
          storage=storage, file_path=str(path) if storage == LOCAL else None, file_name=name,
          finished_at=utcnow())
     return job_id
+
+
+def _fail(session, job_id, language, exc, path):
+    """Record the failure with a message for the user (the details go to the log)."""
+    session.rollback()
+    logger.error("export %s failed: %s", job_id, exc,
+                 exc_info=not isinstance(exc, WorkerError))
+    path.unlink(missing_ok=True)
+    with force_locale(language):
+        message = str(TOO_LONG if isinstance(exc, WorkerTimeout) else FAILED_MESSAGE)
+    _set(session, job_id, status=FAILED, finished_at=utcnow(), error=message)
 
 
 def prepare_spec(session, engine, job, build_statement, path, time_zone: str) -> dict:
