@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/export.py                         # 100,000 complaints, SQLite
     .venv/bin/python bench/export.py --database-url postgresql+psycopg://postgres@127.0.0.1/bench
+    .venv/bin/python bench/export.py --file-storage database   # the file moved into the DB
 
 Each run is what the product does with a large export: an export of the complaint list
 without filters is requested for an admin (an ExportJob), and the scheduler's job
@@ -31,14 +32,18 @@ def parse_args(argv=None):
     parser.add_argument("--complaints", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    parser.add_argument("--file-storage", choices=("local", "database"), default="local",
+                        help="where the finished file goes (FILE_STORAGE)")
     return parser.parse_args(argv)
 
 
 def one_export(app) -> dict:
     """Queue one background export of every complaint and run the scheduler's job."""
+    from sqlalchemy import func, select
+
     from app import jobs
     from app.extensions import db
-    from app.models import ExportJob, User
+    from app.models import ExportChunk, ExportJob, User
     from app.services import export_jobs
 
     seen = []
@@ -63,8 +68,12 @@ def one_export(app) -> dict:
     with app.app_context():
         job = db.session.get(ExportJob, job_id)
         assert job.status == "done", job.error
-        size = os.path.getsize(job.file_path)
-        os.unlink(job.file_path)
+        if job.file_path:
+            size = os.path.getsize(job.file_path)
+            os.unlink(job.file_path)
+        else:  # FILE_STORAGE=database: the chunks go with the job
+            size = db.session.scalar(select(func.sum(func.length(ExportChunk.data)))
+                                     .where(ExportChunk.job_id == job_id))
         db.session.delete(job)
         db.session.commit()
         db.session.remove()
@@ -75,7 +84,10 @@ def main(argv=None):
     args = parse_args(argv)
     url = database_url(args)
     app = ensure_database(url, args.complaints)
+    app.config["FILE_STORAGE"] = args.file_storage
     dialect = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    if args.file_storage == "database":
+        dialect += " (file in DB)"
     rows = []
     for _ in range(args.runs):
         result = one_export(app)
