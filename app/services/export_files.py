@@ -20,13 +20,13 @@ def file_exists(session, job: ExportJob) -> bool:
     return bool(job.file_path) and Path(job.file_path).is_file()
 
 
-def open_file(engine, job: ExportJob):
-    """A binary file object of ``job``'s file, for ``send_file``. The database one reads
-    its chunks through ``engine`` as the response is sent (after the request's session
-    is gone)."""
+def file_source(engine, job: ExportJob):
+    """What ``send_file`` sends for ``job``: the path of a local file, or a binary file
+    object that reads the database's chunks through ``engine`` as the response is sent
+    (after the request's session is gone)."""
     if job.storage == DATABASE:
         return ChunkReader(engine, job.id)
-    return open(job.file_path, "rb")  # noqa: SIM115 - closed by the response once sent
+    return job.file_path
 
 
 def remove_files(session, jobs) -> None:

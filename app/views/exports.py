@@ -86,5 +86,5 @@ class MyExportView(BaseView):
         job = export_jobs.owned_file(db.session, pk, g.user.id)
         if job is None:  # someone else's export answers like a missing one
             abort(404)
-        return send_file(export_files.open_file(db.engine, job), mimetype=XLSX,
+        return send_file(export_files.file_source(db.engine, job), mimetype=XLSX,
                          as_attachment=True, download_name=job.file_name)

@@ -259,7 +259,7 @@ def test_a_file_in_the_database_reads_back_chunk_by_chunk(app, dbs, tmp_path):
         assert export_worker.store_in_database(engine, job_id, str(second), 1000) == 2
         job = db.session.get(ExportJob, job_id)
         job.storage = "database"
-        with export_files.open_file(engine, job) as handle:
+        with export_files.file_source(engine, job) as handle:
             assert handle.read() == data[:1500]
         db.session.delete(job)  # its chunks go with it; no pending job left behind
         db.session.commit()
