@@ -1,19 +1,31 @@
-"""Application factory."""
+"""Application factory.
+
+Nothing web-related is imported at the import of this package: the background export
+worker (app/export_worker.py) runs ``python -m app.export_worker`` and must stay lean
+(no Flask, no Flask-AppBuilder), so Flask and the configuration are imported by
+``create_app``.
+"""
+
+from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, session
-from flask_login import user_logged_in
-
-from config import CONFIGS, DEFAULT_SECRET, MIN_SECRET_LENGTH, ROOT
+if TYPE_CHECKING:
+    from flask import Flask
 
 logger = logging.getLogger(__name__)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     """Build the application; ``overrides`` replace configuration keys (tests use them)."""
+    from flask import Flask
+    from flask_login import user_logged_in
+
+    from config import CONFIGS, ROOT
+
     config_name = config_name or os.environ.get("APP_ENV", "development")
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=str(ROOT / "instance"), instance_relative_config=False)
@@ -70,6 +82,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _check_secret(app):
     """In production, refuse a secret anyone could know or guess: whoever has it can sign a
     session cookie, that is, sign in as anybody."""
+    from config import DEFAULT_SECRET, MIN_SECRET_LENGTH
+
     if not app.config.get("PRODUCTION"):
         return
     secret = app.config.get("SECRET_KEY")
@@ -110,6 +124,8 @@ def _trust_proxies(app):
 
 def _apply_user_language(_app, user, **_extra):
     """A user's saved language wins over the default once they sign in."""
+    from flask import session
+
     language = getattr(user, "language", None)
     if language in ("fr", "en"):
         session["locale"] = language

@@ -83,7 +83,8 @@ def run_exports(app=None) -> dict:
                     db.session, db.engine,
                     lambda params: list_statement(view, MultiDict(params.get("args", {}))),
                     Path(cfg["FILE_STORAGE_PATH"]) / "exports",
-                    get_setting(db.session, "time_zone"))) is not None:
+                    get_setting(db.session, "time_zone"),
+                    storage=cfg.get("FILE_STORAGE") or "local")) is not None:
                 done.append(job_id)
             return {"exports": len(done), "removed": removed}
         finally:

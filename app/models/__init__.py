@@ -13,7 +13,7 @@ from app.models.complaints import (
     Setting,
     TrackingSequence,
 )
-from app.models.exports import ExportJob
+from app.models.exports import ExportChunk, ExportJob
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.messages import InboundEmail, Message, PublicSubmission, ResponseTemplate
 from app.models.notifications import Notification, NotificationRule, RuleAlert
@@ -39,7 +39,7 @@ __all__ = [
     "ResponseTemplate",
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
     "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
-    "OutboundEmail", "DocumentTemplate", "GeneratedDocument", "ExportJob",
+    "OutboundEmail", "DocumentTemplate", "GeneratedDocument", "ExportJob", "ExportChunk",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
     "State", "StateTransition", "DeadlineRule", "Holiday",

@@ -1,7 +1,7 @@
 """Excel exports run in the background (too large to build while the browser waits)."""
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import relationship
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import deferred, relationship
 
 from app.models.base import Model, utcnow
 
@@ -26,6 +26,9 @@ class ExportJob(Model):
     status = Column(String(10), nullable=False, default=PENDING)
     total_rows = Column(Integer)
     rows_done = Column(Integer, nullable=False, default=0)
+    # Where the finished file is: "local" (file_path on the scheduler's disk) or
+    # "database" (ExportChunk rows, served by any web host: FILE_STORAGE=database).
+    storage = Column(String(10), nullable=False, default="local", server_default="local")
     file_path = Column(String(500))
     file_name = Column(String(200))
     error = Column(Text)
@@ -44,3 +47,16 @@ class ExportJob(Model):
         if not self.total_rows:
             return 0
         return min(99, int(100 * (self.rows_done or 0) / self.total_rows))
+
+
+class ExportChunk(Model):
+    """A slice of a finished export's file kept in the database (FILE_STORAGE=database):
+    written and read one chunk at a time, so neither the worker nor a download holds the
+    whole file in memory."""
+
+    __tablename__ = "export_chunk"
+
+    job_id = Column(Integer, ForeignKey("export_job.id", ondelete="CASCADE"),
+                    primary_key=True)
+    seq = Column(Integer, primary_key=True, autoincrement=False)
+    data = deferred(Column(LargeBinary, nullable=False))

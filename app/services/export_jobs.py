@@ -2,13 +2,17 @@
 by their owner only, and removed after a few days.
 
 A pass claims one pending job (a lease, taken atomically as the outbox does, so two
-schedulers never run the same export), writes the workbook under ``directory`` while
-recording its progress, and marks it done or failed.
+schedulers never run the same export), prepares its statement and texts as plain data,
+and has a lean worker process (app/export_worker.py, without Flask) write the workbook
+under ``directory`` while recording its progress; then it marks the job done or failed.
 """
 
 import json
 import logging
+import os
 import secrets
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,14 +23,28 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.models import ExportJob
 from app.models.exports import DONE, FAILED, PENDING, RUNNING
-from app.services import exports
+from app.services import export_files, exports, plain_sql
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
+from app.services.export_files import LOCAL
 from app.services.visibility import reader_for, visible_condition
 
 logger = logging.getLogger(__name__)
 
+ROOT = Path(__file__).resolve().parents[2]
 LEASE_SECONDS = 3600
+# A worker is stopped before its lease can expire: a job is never run by two at once.
+WORKER_TIMEOUT = LEASE_SECONDS - 60
+FAILED_MESSAGE = _l("This export failed. Try again, or export a shorter list.")
+TOO_LONG = _l("This export took too long and was stopped. Export a shorter list.")
+
+
+class WorkerError(RuntimeError):
+    """The worker process failed, was killed or answered nonsense."""
+
+
+class WorkerTimeout(WorkerError):
+    """The worker process ran past its time and was stopped."""
 
 
 def request_export(session, user, kind: str, params: dict, language: str, total=None):
@@ -62,39 +80,88 @@ def claim_next(session, now, lease_seconds: int = LEASE_SECONDS) -> int | None:
     return claimed
 
 
-def run_next(session, engine, build_statement, directory, time_zone: str,
-             now=None) -> int | None:
-    """Run one pending export, if any; return its id. ``build_statement(params)`` turns
-    the saved list arguments into a SELECT of complaints (the list's filters and sort)."""
+def run_next(session, engine, build_statement, directory, time_zone: str, now=None,
+             timeout: int = WORKER_TIMEOUT, storage: str = LOCAL) -> int | None:
+    """Run one pending export, if any, in a worker process; return its id.
+    ``build_statement(params)`` turns the saved list arguments into a SELECT of complaints
+    (the list's filters and sort); the file is written under ``directory``, and kept
+    there (``storage`` "local") or moved into the database ("database")."""
     job_id = claim_next(session, now or utcnow())
     if job_id is None:
         return None
     job = session.get(ExportJob, job_id)
-    language, params, reader = job.language, json.loads(job.params), reader_for(job.user)
+    language = job.language
     path = Path(directory) / f"export-{job_id}-{secrets.token_hex(8)}.xlsx"
     try:
-        with force_locale(language):
-            stmt = exports.complaints_statement(build_statement(params),
-                                                visible_condition(reader), language)
-            session.commit()  # no transaction (on SQLite, no write lock) while rows stream
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with exports.read_only(engine) as connection:
-                _set(session, job_id, total_rows=exports.count_rows(connection, stmt))
-                rows = exports.write_complaints(
-                    connection, stmt, path, utcnow(), language, time_zone,
-                    progress=lambda n: _set(session, job_id, rows_done=n, started_at=utcnow()))
-            name = exports.complaints_filename(utcnow())
-    except (ServiceError, SQLAlchemyError, OSError, ValueError, LookupError, TypeError):
-        session.rollback()
-        logger.exception("export %s failed", job_id)
-        path.unlink(missing_ok=True)
-        with force_locale(language):  # the details are in the log, not for the user
-            message = str(_l("This export failed. Try again, or export a shorter list."))
-        _set(session, job_id, status=FAILED, finished_at=utcnow(), error=message)
+        spec = prepare_spec(session, engine, job, build_statement, path, time_zone)
+        result = run_worker({**spec, "storage": storage}, timeout)
+    except (ServiceError, SQLAlchemyError, OSError, ValueError, LookupError, TypeError,
+            WorkerError) as exc:
+        _fail(session, job_id, language, exc, path)
         return job_id
-    _set(session, job_id, status=DONE, rows_done=rows, total_rows=rows, file_path=str(path),
-         file_name=name, finished_at=utcnow())
+    logger.info("export %s: %s", job_id, result)
+    with force_locale(language):
+        name = exports.complaints_filename(utcnow())
+    _set(session, job_id, status=DONE, rows_done=result["rows"], total_rows=result["rows"],
+         storage=storage, file_path=str(path) if storage == LOCAL else None, file_name=name,
+         finished_at=utcnow())
     return job_id
+
+
+def _fail(session, job_id, language, exc, path):
+    """Record the failure with a message for the user (the details go to the log)."""
+    session.rollback()
+    logger.error("export %s failed: %s", job_id, exc,
+                 exc_info=not isinstance(exc, WorkerError))
+    path.unlink(missing_ok=True)
+    with force_locale(language):
+        message = str(TOO_LONG if isinstance(exc, WorkerTimeout) else FAILED_MESSAGE)
+    _set(session, job_id, status=FAILED, finished_at=utcnow(), error=message)
+
+
+def prepare_spec(session, engine, job, build_statement, path, time_zone: str) -> dict:
+    """Everything the worker needs, as plain data: the job's SELECT with the list's
+    filters and its owner's visibility compiled to SQL, the translated texts of the
+    workbook, and where to write it. Records the number of rows to come."""
+    language, params = job.language, json.loads(job.params)
+    with force_locale(language):
+        stmt = exports.complaints_statement(build_statement(params),
+                                            visible_condition(reader_for(job.user)),
+                                            language)
+        sheet = exports.complaint_sheet(language, time_zone)
+    job_id = job.id
+    session.commit()  # no transaction (on SQLite, no write lock) while the worker runs
+    with exports.read_only(engine) as connection:
+        total = exports.count_rows(connection, stmt)
+    _set(session, job_id, total_rows=total)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {"job_id": job_id, "database_url": engine.url.render_as_string(hide_password=False),
+            "select": plain_sql.compile_select(stmt, engine.dialect), "path": str(path),
+            "sheet": sheet}
+
+
+def worker_command() -> list[str]:
+    """How the worker process is started (tests replace it to crash one)."""
+    return [sys.executable, "-m", "app.export_worker"]
+
+
+def run_worker(spec: dict, timeout: int = WORKER_TIMEOUT) -> dict:
+    """Run the lean worker process on ``spec`` and return its figures; raise
+    ``WorkerError`` when it fails, is killed, or outlives ``timeout`` seconds."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    try:
+        done = subprocess.run(worker_command(), input=json.dumps(spec), capture_output=True,
+                              text=True, timeout=timeout, cwd=ROOT, env=env, check=False)
+    except subprocess.TimeoutExpired:  # run() has killed it
+        raise WorkerTimeout(f"the export worker ran for more than {timeout} s") from None
+    if done.returncode != 0:
+        raise WorkerError(f"the export worker exited with {done.returncode}: "
+                          f"{done.stderr[-4000:]}")
+    try:
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        raise WorkerError(f"the export worker answered {done.stdout[-500:]!r}") from None
 
 
 def remove_expired(session, now, keep_days: int) -> int:
@@ -102,9 +169,7 @@ def remove_expired(session, now, keep_days: int) -> int:
     limit = now - timedelta(days=keep_days)
     old = session.scalars(select(ExportJob).where(ExportJob.status.in_([DONE, FAILED]),
                                                   ExportJob.finished_at < limit)).all()
-    for job in old:
-        if job.file_path:
-            Path(job.file_path).unlink(missing_ok=True)
+    export_files.remove_files(session, old)
     if old:
         session.execute(delete(ExportJob).where(ExportJob.id.in_([j.id for j in old])))
     session.commit()
@@ -114,9 +179,9 @@ def remove_expired(session, now, keep_days: int) -> int:
 def owned_file(session, job_id: int, user_id: int) -> ExportJob | None:
     """The finished export ``job_id`` if it belongs to ``user_id`` and its file exists."""
     job = session.get(ExportJob, job_id)
-    if job is None or job.user_id != user_id or job.status != DONE or not job.file_path:
+    if job is None or job.user_id != user_id or job.status != DONE:
         return None
-    return job if Path(job.file_path).is_file() else None
+    return job if export_files.file_exists(session, job) else None
 
 
 def _set(session, job_id, **values):

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from app.domain.deadlines import CLOCK_PAUSED, CLOCK_STOPPED
 from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
 from app.models import (
     Agency,
@@ -30,13 +29,14 @@ from app.models import (
     State,
     Team,
 )
-from app.services import xlsx
+from app.services import export_writer, xlsx
 from app.services.xlsx import DATE, DATETIME, INTEGER, LABEL, NUMBER, PERCENT, TEXT
 
 STREAM_BATCH = 2000
-PROGRESS_EVERY = 5000
 
-# (header, kind, width) in the order of the values ``_complaint_values`` returns.
+# (header, kind, width) in the order of the values ``export_writer.complaint_values``
+# returns; extra columns (selected after the base ones) are appended here and written as
+# they come.
 COMPLAINT_COLUMNS = [
     (_l("Tracking number"), TEXT, 17), (_l("Received at"), DATETIME, None),
     (_l("Request type"), LABEL, 14), (_l("Channel"), LABEL, 14), (_l("Client"), TEXT, 28),
@@ -103,50 +103,22 @@ def read_only(engine):
                                               yield_per=STREAM_BATCH)
 
 
+def complaint_sheet(language: str = "fr", time_zone: str = "UTC") -> dict:
+    """The translated texts of a complaint workbook as plain data (for
+    ``export_writer.write_complaint_rows``), in the current locale."""
+    labels = {code: str(text) for code, text in URGENCY.items()}
+    labels.update(yes=str(_l("Yes")), no=str(_l("No")))
+    return {"name": str(_l("Complaints")), "language": language, "time_zone": time_zone,
+            "columns": [[str(header), kind, width] for header, kind, width in COMPLAINT_COLUMNS],
+            "labels": labels}
+
+
 def write_complaints(connection, stmt, path, now: datetime, language: str = "fr",
                      time_zone: str = "UTC", progress=None) -> int:
     """Stream the rows of ``stmt`` (from ``complaints_statement``) into a workbook at
     ``path``; ``progress(rows)`` is called every few thousand rows. Returns the count."""
-    workbook = xlsx.open_workbook(path)
-    sheet = xlsx.Sheet(workbook, str(_l("Complaints"))[:31], COMPLAINT_COLUMNS, language,
-                       time_zone)
-    yes, no = str(_l("Yes")), str(_l("No"))
-    urgency = {code: str(text) for code, text in URGENCY.items()}
-    count = 0
-    for row in connection.execute(stmt):
-        sheet.append(_complaint_values(row, now, yes, no, urgency))
-        count += 1
-        if progress is not None and count % PROGRESS_EVERY == 0:
-            progress(count)
-    sheet.finish()
-    workbook.close()
-    return count
-
-
-def _complaint_values(row, now, yes, no, urgency):
-    (number, received, request_type, channel, client, customer, contract, name, email,
-     subject, description, category, severity, complexity, state, sector, agency, analytic,
-     team, first, last, due, warning, clock, answered, closed, seconds, on_time, resolution,
-     confidential) = row
-    assignee = f"{first or ''} {last or ''}".strip() or None
-    return (number, received, request_type, channel, client, customer, contract, name, email,
-            subject, description, category, severity, complexity, state, sector, agency,
-            analytic, team, assignee, due, _urgency(due, warning, clock, now, urgency),
-            answered, closed, seconds / 86400 if seconds is not None else None,
-            None if on_time is None else (yes if on_time else no), resolution,
-            yes if confidential else no)
-
-
-def _urgency(due, warning, clock, now, labels):
-    if clock == CLOCK_STOPPED or due is None:
-        return None
-    if clock == CLOCK_PAUSED:
-        return labels[PAUSED]
-    if now > due:
-        return labels[OVERDUE]
-    if warning is not None and now >= warning:
-        return labels[DUE_SOON]
-    return labels[ON_TRACK]
+    return export_writer.write_complaint_rows(
+        connection.execute(stmt), path, complaint_sheet(language, time_zone), now, progress)
 
 
 REPORT_COLUMNS = [

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import Complaint
-from app.services import export_jobs
+from app.services import export_files, export_jobs
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTER_ARG = re.compile(r"_flt_(\d)_(.*)")
@@ -86,5 +86,5 @@ class MyExportView(BaseView):
         job = export_jobs.owned_file(db.session, pk, g.user.id)
         if job is None:  # someone else's export answers like a missing one
             abort(404)
-        return send_file(job.file_path, mimetype=XLSX, as_attachment=True,
-                         download_name=job.file_name)
+        return send_file(export_files.file_source(db.engine, job), mimetype=XLSX,
+                         as_attachment=True, download_name=job.file_name)

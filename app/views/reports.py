@@ -24,6 +24,11 @@ from app.views.exports import send_workbook, temporary_workbook
 PERIODS = {"day": _l("Day"), "week": _l("Week"), "month": _l("Month"),
            "quarter": _l("Quarter"), "year": _l("Year"), "custom": _l("Custom")}
 WHICH = {"current": _l("Current period"), "previous": _l("Previous period")}
+# One-click periods above the form: (period, which, label).
+PRESETS = [("month", "current", _l("This month")), ("month", "previous", _l("Last month")),
+           ("quarter", "current", _l("This quarter")),
+           ("quarter", "previous", _l("Last quarter")),
+           ("year", "current", _l("This year")), ("year", "previous", _l("Last year"))]
 GROUPING_LABELS = {
     "sector": _l("Sector"), "agency": _l("Agency"), "analytic_code": _l("Analytic code"),
     "category": _l("Category"), "severity": _l("Severity"), "channel": _l("Channel"),
@@ -83,7 +88,7 @@ class ReportView(BaseView):
             error, params = str(exc), _defaults(request.args)
         return self.render_template(
             "reports.html", title=_l("Reports"), report=report, error=error, params=params,
-            periods=PERIODS, which_labels=WHICH, groupings=GROUPING_LABELS,
+            periods=PERIODS, which_labels=WHICH, groupings=GROUPING_LABELS, presets=PRESETS,
             duration=duration, label=_label, number=format_decimal, percent=format_percent,
             last_day=report.end - timedelta(days=1) if report else None,
             chart_json=json.dumps(_chart(report)) if report else "{}",

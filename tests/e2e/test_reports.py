@@ -20,10 +20,10 @@ def test_last_quarter_by_agency_in_a_few_clicks(page, tmp_path):
     login(page, *ADMIN)
     page.click(".navbar-nav a:has(i.fa-chart-bar)")
     expect(page.locator("h2")).to_have_text("Rapports")
-    page.select_option("#period", "quarter")
-    page.select_option("#which", "previous")
-    page.select_option("#group", "agency")
-    page.click("#report-form [type=submit]")
+    page.click("#preset-quarter-previous")  # "Le trimestre dernier", by agency by default
+    expect(page.locator("#period")).to_have_value("quarter")
+    expect(page.locator("#which")).to_have_value("previous")
+    expect(page.locator("#group")).to_have_value("agency")
     expect(page.locator("#report-table th").first).to_have_text("Agence")
     expect(page.locator("#report-table tr.rec-total td").first).to_have_text("Total")
     # The chart script ran under the page's CSP (a wait_for_function would need eval).
