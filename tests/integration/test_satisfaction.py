@@ -196,3 +196,43 @@ def test_the_complaint_page_shows_the_answer(app, session, admin_client):
     assert 'id="satisfaction-value">Non satisfait' in page
     assert "2/5" in page and "Trop long" in page
     assert "Le réclamant n&#39;est pas satisfait" in page  # the history line
+
+
+def test_results_in_the_reports_and_the_dashboard(app, session, admin_client):
+    from datetime import date
+
+    from app.models import Agency
+    from app.services import dashboard, reports
+
+    agency = Agency(code=f.unique("ag"), label_fr="Agence Satisfaction",
+                    label_en="Satisfaction agency")
+    session.add(agency)
+    session.commit()
+    client = f.make_client(session, agency_id=agency.id)
+    answers = [("yes", "4"), ("no", "2"), ("yes", ""), (None, None)]
+    for day, (choice, rating) in enumerate(answers, start=3):
+        complaint = f.make_complaint(session, client=client, received_at=datetime(2023, 5, 1),
+                                     complainant_email=f"{f.unique('sat')}@example.org")
+        MADE.append(complaint.id)
+        for code in ("in_progress", "answered", "closed"):
+            service.change_state(session, complaint, f.state(session, code),
+                                 now=datetime(2023, 5, day, 10))
+        if choice:
+            survey = satisfaction.surveys_of(session, complaint)[0]
+            satisfaction.record_answer(session, survey, choice, rating, "",
+                                       now=datetime(2023, 5, day, 12))
+    report = reports.build_report(session, "agency", date(2023, 5, 1), date(2023, 6, 1),
+                                  datetime(2023, 6, 1))
+    row = next(r for r in report.rows if r.key == agency.id)
+    assert (row.surveyed, row.satisfied, row.satisfaction_pct, row.mean_rating) == (
+        3, 2, 66.7, 3.0)
+    assert report.total.surveyed >= 3
+    kpis = dashboard.kpis(session, date(2023, 5, 1), date(2023, 6, 1),
+                          scope=Complaint.agency_id == agency.id)
+    assert (kpis.surveyed, kpis.satisfied, kpis.satisfaction_pct, kpis.mean_rating) == (
+        3, 2, 66.7, 3.0)
+    page = admin_client.get("/reports/?period=custom&from=2023-05-01&to=2023-05-31"
+                            "&group=agency").get_data(as_text=True)
+    assert "Taux de satisfaction" in page and "66,7" in page
+    board = admin_client.get("/dashboard/?period=custom&start=2023-05-01&end=2023-05-31")
+    assert 'id="kpi-satisfaction"' in board.get_data(as_text=True)
