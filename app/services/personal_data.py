@@ -15,7 +15,7 @@ import re
 import zipfile
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 
 from app.domain import portal as portal_rules
 from app.models import (
@@ -37,6 +37,9 @@ logger = logging.getLogger(__name__)
 
 EXPORTED = "personal_data_exported"
 MAX_COMPLAINTS = 5000
+# Other features add what they hold about a complaint: ``(session, complaint) -> dict``,
+# merged into the complaint's entry (e.g. ``{"custom_fields": {...}}``).
+EXPORTERS: list = []
 
 
 class InvalidEmail(ServiceError):
@@ -52,19 +55,20 @@ def normalise(email: str) -> str:
     return address
 
 
-def complaints_of(session, address: str) -> list[Complaint]:
-    """Complaints of this complainant (or of this client, when no complainant address)."""
+def complaints_of(session, address: str, scope=None) -> list[Complaint]:
+    """Complaints of this complainant (or of this client, when no complainant address)
+    among those the reader may see (``scope``, the visibility condition)."""
     no_own_address = or_(Complaint.complainant_email.is_(None), Complaint.complainant_email == "")
     of_client = select(Client.id).where(func.lower(Client.email) == address)
-    return session.scalars(select(Complaint).where(or_(
+    return session.scalars(select(Complaint).where(scope if scope is not None else true(), or_(
         func.lower(Complaint.complainant_email) == address,
         and_(no_own_address, Complaint.client_id.in_(of_client))))
         .order_by(Complaint.received_at).limit(MAX_COMPLAINTS)).all()
 
 
-def collect(session, address: str, now=None) -> dict:
+def collect(session, address: str, now=None, scope=None) -> dict:
     """The plain data held about ``address`` (see the module's docstring)."""
-    complaints = complaints_of(session, address)
+    complaints = complaints_of(session, address, scope)
     return {
         "email": address,
         "generated_at": now or utcnow(),
@@ -79,11 +83,12 @@ def collect(session, address: str, now=None) -> dict:
     }
 
 
-def export_zip(session, email: str, config, actor, now=None) -> tuple[bytes, int]:
-    """The ZIP of everything held about ``email`` and how many complaints it covers;
-    the export is written in each complaint's history; commit."""
+def export_zip(session, email: str, config, actor, now=None, scope=None) -> tuple[bytes, int]:
+    """The ZIP of everything held about ``email`` and how many complaints it covers
+    (of those ``scope`` lets the reader see); each complaint's history records the
+    export; commit."""
     address, now = normalise(email), now or utcnow()
-    data = collect(session, address, now)
+    data = collect(session, address, now, scope)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for complaint in data["complaints"]:
@@ -109,6 +114,8 @@ def _complaint(session, complaint) -> dict:
     data["letters"] = [{"id": d.id, "filename": d.filename, "created_at": d.created_at}
                        for d in session.scalars(select(GeneratedDocument).where(
                            GeneratedDocument.complaint_id == complaint.id))]
+    for exporter in EXPORTERS:
+        data.update(exporter(session, complaint))
     data["_attachments"] = complaint.attachments
     return data
 

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import RequestType
 from app.services import personal_data, retention
 from app.services.exceptions import ServiceError
+from app.views.access import visible_condition
 
 
 class RetentionView(BaseView):
@@ -76,8 +77,8 @@ class PersonalDataView(BaseView):
     def download(self):
         email = request.form.get("email", "")
         try:
-            content, count = personal_data.export_zip(db.session, email, current_app.config,
-                                                      g.user)
+            content, _count = personal_data.export_zip(
+                db.session, email, current_app.config, g.user, scope=visible_condition())
         except ServiceError as exc:
             flash(str(exc), "danger")
             return self.render_template("privacy/personal_data.html",
