@@ -7,6 +7,7 @@ rating and a comment. The answer may be changed until the link expires.
 """
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
 
 from app.domain import satisfaction as rules
 from app.extensions import db
@@ -61,8 +62,6 @@ def _render(token, survey, choice="", problems=None, saved=False, auto=False, ra
 
 
 def _invalid():
-    from flask_babel import gettext as _
-
     page = render_template("public/message.html", title=_("Link not valid"),
                            text=_("This survey link is not valid or has expired."))
     return current_app.response_class(page, status=404)

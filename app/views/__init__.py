@@ -24,6 +24,7 @@ from app.views.reminders import MyReminderView
 from app.views.reports import ReportView
 from app.views.response_templates import ResponseTemplateView
 from app.views.retention import PersonalDataView, RetentionView
+from app.views.satisfaction import SurveySettingsView
 from app.views.search import SearchView
 
 COMPLAINTS, CLIENTS, CONFIGURATION, AUDIT = "Complaints", "Clients", "Configuration", "Audit"
@@ -68,6 +69,8 @@ def register_views(appbuilder):
         category=CONFIGURATION)
     add(RetentionView, "Retention", icon="fa-user-clock", label=_l("Retention"),
         category=CONFIGURATION)
+    add(SurveySettingsView, "Satisfaction survey", icon="fa-smile",
+        label=_l("Satisfaction survey"), category=CONFIGURATION)
     add(ConfidentialAccessLogView, "Confidential access log", icon="fa-user-secret",
         label=_l("Confidential access log"), category=AUDIT, category_label=_l("Audit"),
         category_icon="fa-eye")

@@ -236,3 +236,27 @@ def test_results_in_the_reports_and_the_dashboard(app, session, admin_client):
     assert "Taux de satisfaction" in page and "66,7" in page
     board = admin_client.get("/dashboard/?period=custom&start=2023-05-01&end=2023-05-31")
     assert 'id="kpi-satisfaction"' in board.get_data(as_text=True)
+
+
+def test_admins_set_the_survey_from_its_page(dbs, admin_client, agent_client):
+    from app.services.settings import get_setting
+
+    def values():
+        with dbs() as s:
+            return [get_setting(s, k) for k in ("survey_enabled", "survey_reopen",
+                                                "survey_valid_days")]
+
+    assert admin_client.get("/config/survey/").status_code == 200
+    assert agent_client.post("/config/survey/", data={"days": "9"}).status_code == 403
+    page = admin_client.post("/config/survey/", data={"enabled": "1", "days": "0"},
+                             follow_redirects=True).get_data(as_text=True)
+    assert "nombre de jours de 1 à 365" in page
+    assert values() == ["1", "0", "30"]  # refused: nothing changed
+    try:
+        admin_client.post("/config/survey/", data={"enabled": "1", "reopen": "1", "days": "7"})
+        assert values() == ["1", "1", "7"]
+        page = admin_client.get("/config/survey/").get_data(as_text=True)
+        assert 'id="survey-reopen" value="1" checked' in page
+    finally:
+        admin_client.post("/config/survey/", data={"enabled": "1", "days": "30"})
+    assert values() == ["1", "0", "30"]
