@@ -186,6 +186,12 @@ def test_not_satisfied_reopens_when_the_setting_says_so(app, session):
         Notification.complaint_id == reopened.id,
         Notification.kind == satisfaction.REOPENED_UNSATISFIED)).all()
     assert [n.user_id for n in notes] == [agent.id]
+    from app.views.notifications import notification_text
+
+    with app.test_request_context("/"):
+        assert notification_text(notes[0].kind, reopened.tracking_number) == (
+            f"La réclamation {reopened.tracking_number} a été rouverte : son réclamant "
+            "n'est pas satisfait.")
 
 
 def test_the_complaint_page_shows_the_answer(app, session, admin_client):
