@@ -149,6 +149,10 @@ class Config:
     SCHEDULER_RULES_SECONDS = _int("SCHEDULER_RULES_SECONDS", 300)
     SCHEDULER_DIGEST_SECONDS = _int("SCHEDULER_DIGEST_SECONDS", 900)
     SCHEDULER_EXPORTS_SECONDS = _int("SCHEDULER_EXPORTS_SECONDS", 10)
+    # Retention (app/services/retention.py): once a day, at most this many complaints
+    # anonymised per batch.
+    SCHEDULER_RETENTION_SECONDS = _int("SCHEDULER_RETENTION_SECONDS", 86400)
+    RETENTION_BATCH = _int("RETENTION_BATCH", 200)
     # Excel exports of more rows than this run in the background ("My exports"); their
     # files are deleted this many days after they were written.
     EXPORT_BACKGROUND_ROWS = _int("EXPORT_BACKGROUND_ROWS", 50000)

@@ -102,6 +102,18 @@ def register_submissions(app=None) -> dict:
             db.session.remove()
 
 
+def apply_retention(app=None) -> dict:
+    """Anonymise the closed complaints past their request type's retention, in batches."""
+    from app.services import retention
+
+    with (app or current_app).app_context():
+        cfg = current_app.config
+        try:
+            return retention.run_retention(db.session, cfg, batch=cfg["RETENTION_BATCH"])
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Submissions and alerts first: the emails they queue leave in the same run-once.
@@ -111,6 +123,7 @@ JOBS = {
     "digest": (send_digests, "SCHEDULER_DIGEST_SECONDS"),
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
     "exports": (run_exports, "SCHEDULER_EXPORTS_SECONDS"),
+    "retention": (apply_retention, "SCHEDULER_RETENTION_SECONDS"),
 }
 
 

@@ -31,10 +31,19 @@ class ReportRow:
     overdue: int = 0
     median_seconds: float | None = None
     mean_seconds: float | None = None
+    # Satisfaction of the complaints closed in the period: answers "satisfied", answers
+    # (satisfied or not) and the mean rating of the rated ones.
+    satisfied: int = 0
+    surveyed: int = 0
+    mean_rating: float | None = None
 
     @property
     def on_time_pct(self) -> float | None:
         return round(100.0 * self.on_time / self.answered, 1) if self.answered else None
+
+    @property
+    def satisfaction_pct(self) -> float | None:
+        return round(100.0 * self.satisfied / self.surveyed, 1) if self.surveyed else None
 
 
 def bucket_starts(unit: str, start: date, end: date) -> list[date]:
@@ -68,4 +77,6 @@ def totals(rows: list[ReportRow]) -> ReportRow:
         total.still_open += row.still_open
         total.on_time += row.on_time
         total.overdue += row.overdue
+        total.satisfied += row.satisfied
+        total.surveyed += row.surveyed
     return total

@@ -18,6 +18,7 @@ from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.messages import InboundEmail, Message, PublicSubmission, ResponseTemplate
 from app.models.notifications import Notification, NotificationRule, RuleAlert
 from app.models.outbox import OutboundEmail
+from app.models.privacy import SatisfactionSurvey
 from app.models.reference import (
     REFERENCE_MODELS,
     Agency,
@@ -39,7 +40,8 @@ __all__ = [
     "ResponseTemplate",
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
     "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
-    "OutboundEmail", "DocumentTemplate", "GeneratedDocument", "ExportJob", "ExportChunk",
+    "OutboundEmail", "SatisfactionSurvey", "DocumentTemplate", "GeneratedDocument", "ExportJob",
+    "ExportChunk",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
     "State", "StateTransition", "DeadlineRule", "Holiday",

@@ -61,6 +61,10 @@ class Complaint(Model):
         Index("ix_complaint_updated_at", "updated_at"),
         Index("ix_complaint_open_last_action", "last_action_at",
               sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        # The retention job reads the closed complaints not yet anonymised, per request type.
+        Index("ix_complaint_retention", "request_type_id", "closed_at",
+              sqlite_where=text("anonymised_at IS NULL AND closed_at IS NOT NULL"),
+              postgresql_where=text("anonymised_at IS NULL AND closed_at IS NOT NULL")),
         # Never reuse the id of a deleted complaint: URLs and audit records stay unambiguous.
         {"sqlite_autoincrement": True},
     )
@@ -119,6 +123,8 @@ class Complaint(Model):
     # system's recomputations: "open with no action for N days" reads this.
     last_action_at = Column(DateTime, nullable=False, default=utcnow)
     created_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    # When the retention job removed its personal data (app/services/retention.py).
+    anonymised_at = Column(DateTime)
 
     request_type = relationship("RequestType")
     channel = relationship("Channel")
@@ -258,6 +264,8 @@ class DeletedComplaint(Model):
     deleted_by_name = Column(String(300))
     deleted_at = Column(DateTime, nullable=False, default=utcnow, index=True)
     snapshot = Column(Text, nullable=False)
+    # When the retention job reduced the snapshot to its non-personal columns.
+    anonymised_at = Column(DateTime)
 
     deleted_by = relationship("AppUser")
 

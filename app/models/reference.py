@@ -1,10 +1,16 @@
 """Reference lists editable by admins (DESIGN.md §1)."""
 
+from sqlalchemy import Column, Integer
+
 from app.models.base import Model, ReferenceMixin
 
 
 class RequestType(ReferenceMixin, Model):
     __tablename__ = "request_type"
+
+    # Months after closure before the personal data of its complaints is anonymised
+    # (app/services/retention.py); None keeps them forever.
+    retention_months = Column(Integer)
 
 
 class Channel(ReferenceMixin, Model):

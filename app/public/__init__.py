@@ -7,6 +7,7 @@ JSON API counts against one per-address limit (PUBLIC_RATE_LIMIT).
 
 from flask import current_app
 
+from app.public import survey  # noqa: F401 - its routes join the portal's blueprint
 from app.public.api import bp as api_bp
 from app.public.views import bp
 

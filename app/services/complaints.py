@@ -171,6 +171,10 @@ def _apply_state_change(session, complaint, old_state, new_state, actor, now, co
     _record_answer_if_done(complaint)
     if old_state is not None:  # a new complaint gets its confirmation instead
         notifications.notify_state_changed(session, complaint, new_state, now)
+    if new_state.is_final and not getattr(old_state, "is_final", False):
+        from app.services import satisfaction  # it reopens through this module
+
+        satisfaction.send_survey(session, complaint, now)
 
 
 def _clock_for(state) -> str:

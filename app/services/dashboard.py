@@ -26,10 +26,18 @@ class Kpis:
     answered: int
     on_time: int
     median_processing_seconds: float | None
+    # Satisfaction of the complaints closed in the period (survey or staff).
+    satisfied: int = 0
+    surveyed: int = 0
+    mean_rating: float | None = None
 
     @property
     def on_time_pct(self) -> float | None:
         return round(100.0 * self.on_time / self.answered, 1) if self.answered else None
+
+    @property
+    def satisfaction_pct(self) -> float | None:
+        return round(100.0 * self.satisfied / self.surveyed, 1) if self.surveyed else None
 
 
 def open_by_state(session, scope=None) -> list[tuple[State, int]]:
@@ -94,7 +102,13 @@ def kpis(session, start: date, end: date, scope=None, time_zone: str = "UTC") ->
         .where(answered_in)).one()
     median = _median(session, Complaint.processing_seconds,
                      and_(answered_in, Complaint.processing_seconds.isnot(None)))
-    return Kpis(received or 0, answered or 0, on_time or 0, median)
+    satisfied, surveyed, rating = session.execute(select(
+        func.sum(func.cast(Complaint.satisfaction == "yes", Integer)), func.count(),
+        func.avg(Complaint.satisfaction_rating)).where(
+        _scope(scope), Complaint.closed_at >= lo, Complaint.closed_at < hi,
+        Complaint.satisfaction.in_(("yes", "no")))).one()
+    return Kpis(received or 0, answered or 0, on_time or 0, median, satisfied or 0,
+                surveyed or 0, float(rating) if rating is not None else None)
 
 
 def trend_by_category(session, today: date, months: int = 12, scope=None,

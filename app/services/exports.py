@@ -126,6 +126,8 @@ REPORT_COLUMNS = [
     (_l("Still open"), INTEGER, 11), (_l("Answered on time"), INTEGER, 14),
     (_l("On-time rate"), PERCENT, 12), (_l("Median processing time (days)"), NUMBER, 16),
     (_l("Mean processing time (days)"), NUMBER, 16), (_l("Overdue now"), INTEGER, 12),
+    (_l("Satisfaction answers"), INTEGER, 13), (_l("Satisfaction rate"), PERCENT, 12),
+    (_l("Mean rating"), NUMBER, 10),
 ]
 
 
@@ -154,6 +156,7 @@ def write_report(report, path, group_header: str, language: str = "fr",
 def _report_values(label, row):
     days = [None if s is None else s / 86400 for s in (row.median_seconds, row.mean_seconds)]
     pct = None if row.on_time_pct is None else row.on_time / row.answered
+    satisfied = None if row.satisfaction_pct is None else row.satisfied / row.surveyed
     return (label, row.received, row.answered, row.still_open, row.on_time, pct, *days,
-            row.overdue)
+            row.overdue, row.surveyed, satisfied, row.mean_rating)
 

@@ -69,6 +69,7 @@ def build_report(session, grouping: str, start: date, end: date, now: datetime, 
     received_in = and_(scope, Complaint.received_at >= lo, Complaint.received_at < hi)
     answered_in = and_(scope, Complaint.answered_at >= lo, Complaint.answered_at < hi,
                        Complaint.processing_seconds.isnot(None))
+    closed_in = and_(scope, Complaint.closed_at >= lo, Complaint.closed_at < hi)
     if grouping in TIME_BUCKETS:
         try:
             starts = bucket_starts(grouping, start, end)
@@ -78,6 +79,8 @@ def build_report(session, grouping: str, start: date, end: date, now: datetime, 
         rows = _merge(session, local_bucket(Complaint.received_at, starts, time_zone),
                       local_bucket(Complaint.answered_at, starts, time_zone), received_in,
                       answered_in, now)
+        _add_satisfaction(session, rows, local_bucket(Complaint.closed_at, starts, time_zone),
+                          closed_in)
         by_key = {date.fromisoformat(row.key): row for row in rows}
         rows = [by_key.get(day) or ReportRow(key=day.isoformat()) for day in starts]
         for row in rows:
@@ -85,6 +88,7 @@ def build_report(session, grouping: str, start: date, end: date, now: datetime, 
     else:
         column, model = COLUMNS[grouping]
         rows = _merge(session, column, column, received_in, answered_in, now)
+        _add_satisfaction(session, rows, column, closed_in)
         _label(session, rows, model, language)
         rows.sort(key=lambda r: (r.key is None, str(r.label).casefold()))
     total = totals(rows)
@@ -93,6 +97,7 @@ def build_report(session, grouping: str, start: date, end: date, now: datetime, 
                                         .where(answered_in))
     if total.mean_seconds is not None:
         total.mean_seconds = float(total.mean_seconds)
+    total.mean_rating = _satisfaction_rows(session, None, closed_in).get(None, (0, 0, None))[2]
     return Report(grouping, start, end, rows, total)
 
 
@@ -117,6 +122,30 @@ def _merge(session, received_key, answered_key, received_in, answered_in, now):
     for key, median in _medians(session, answered_key, answered_in).items():
         rows[key].median_seconds = median
     return list(rows.values())
+
+
+def _satisfaction_rows(session, key, closed_in) -> dict:
+    """``{key: (satisfied, answers, mean rating)}`` of the complaints closed in the period
+    whose complainant said whether they were satisfied (the survey or staff)."""
+    figures = (func.sum(cast(Complaint.satisfaction == "yes", Integer)), func.count(),
+               func.avg(Complaint.satisfaction_rating))
+    answered = and_(closed_in, Complaint.satisfaction.in_(("yes", "no")))
+    if key is None:  # the total: one row
+        yes, n, mean = session.execute(select(*figures).where(answered)).one()
+        return {None: (yes or 0, n, float(mean) if mean is not None else None)}
+    stmt = select(key, *figures).where(answered).group_by(key)
+    return {k: (yes or 0, n, float(mean) if mean is not None else None)
+            for k, yes, n, mean in session.execute(stmt)}
+
+
+def _add_satisfaction(session, rows, key, closed_in):
+    by_key = {row.key: row for row in rows}
+    for k, (yes, n, mean) in _satisfaction_rows(session, key, closed_in).items():
+        row = by_key.get(k)
+        if row is None:
+            row = by_key[k] = ReportRow(key=k)
+            rows.append(row)
+        row.satisfied, row.surveyed, row.mean_rating = yes, n, mean
 
 
 def _medians(session, key, condition) -> dict:

@@ -15,7 +15,14 @@ DEFAULTS = {
     "time_zone": "Europe/Paris",
     # Local hour from which the supervisors' daily digest is sent.
     "digest_hour": "8",
+    # Satisfaction survey at closure (app/services/satisfaction.py): on/off, how many days
+    # its link takes answers, and whether "not satisfied" reopens the complaint.
+    "survey_enabled": "1",
+    "survey_valid_days": "30",
+    "survey_reopen": "0",
 }
+FLAGS = ("survey_enabled", "survey_reopen")
+FLAG_VALUES = {"0", "1", "true", "false", "yes", "no", "on", "off", "oui", "non"}
 PREFIX_RE = re.compile(r"^[A-Z]{2,8}$")
 
 
@@ -46,5 +53,11 @@ def validate_setting(key: str, value: str | None) -> None:
                            value=value)
     if key == "digest_hour" and value and not (value.isdigit() and 0 <= int(value) <= 23):
         raise ServiceError(_l("The digest hour must be a whole hour from 0 to 23."))
+    if key in FLAGS and value and value.lower() not in FLAG_VALUES:
+        raise ServiceError(_l("Write 1 to switch this setting on, 0 to switch it off."))
+    if key == "survey_valid_days" and value and not (value.isdigit() and
+                                                     1 <= int(value) <= 365):
+        raise ServiceError(_l("The survey link's validity is a number of days from 1 "
+                              "to 365."))
     if key == "tracking_prefix" and value and not PREFIX_RE.match(value):
         raise ServiceError(_l("The tracking prefix must be 2 to 8 capital letters."))

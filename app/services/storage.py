@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 LOCAL = "local"
 DATABASE = "database"
 KINDS = (LOCAL, DATABASE)
+# An attachment whose file the retention job deleted: the row stays, the bytes are gone.
+REMOVED = "removed"
 
 _WRITTEN = "storage_written"  # session.info keys: paths to undo on rollback
 _TO_UNLINK = "storage_to_unlink"  # paths to unlink after commit
@@ -75,8 +77,22 @@ class DatabaseStorage:
         session.execute(delete(StoredFile).where(StoredFile.name == name))
 
 
-def storage_for(kind: str, config) -> LocalStorage | DatabaseStorage:
-    """The store of ``kind`` ("local" or "database") configured by ``config``."""
+class RemovedStorage:
+    """No bytes any more: reading is a missing file, removing does nothing."""
+
+    kind = REMOVED
+
+    def load(self, session, name: str) -> bytes:
+        raise FileNotFoundError(name)
+
+    def remove(self, session, name: str) -> None:
+        return None
+
+
+def storage_for(kind: str, config) -> LocalStorage | DatabaseStorage | RemovedStorage:
+    """The store of ``kind`` ("local", "database" or "removed") configured by ``config``."""
+    if kind == REMOVED:
+        return RemovedStorage()
     if kind == DATABASE:
         return DatabaseStorage()
     if kind == LOCAL:

@@ -23,6 +23,8 @@ from app.views.outbox import OutboundEmailView
 from app.views.reminders import MyReminderView
 from app.views.reports import ReportView
 from app.views.response_templates import ResponseTemplateView
+from app.views.retention import PersonalDataView, RetentionView
+from app.views.satisfaction import SurveySettingsView
 from app.views.search import SearchView
 
 COMPLAINTS, CLIENTS, CONFIGURATION, AUDIT = "Complaints", "Clients", "Configuration", "Audit"
@@ -65,11 +67,17 @@ def register_views(appbuilder):
         label=_l("Response templates"), category=CONFIGURATION)
     add(LetterheadView, "Letterhead logo", icon="fa-image", label=_l("Letterhead logo"),
         category=CONFIGURATION)
+    add(RetentionView, "Retention", icon="fa-user-clock", label=_l("Retention"),
+        category=CONFIGURATION)
+    add(SurveySettingsView, "Satisfaction survey", icon="fa-smile",
+        label=_l("Satisfaction survey"), category=CONFIGURATION)
     add(ConfidentialAccessLogView, "Confidential access log", icon="fa-user-secret",
         label=_l("Confidential access log"), category=AUDIT, category_label=_l("Audit"),
         category_icon="fa-eye")
     add(DeletedComplaintView, "Deleted complaints", icon="fa-trash",
         label=_l("Deleted complaints"), category=AUDIT)
     add(OutboundEmailView, "Outbox", icon="fa-envelope", label=_l("Outbox"), category=AUDIT)
+    add(PersonalDataView, "Personal data export", icon="fa-file-archive",
+        label=_l("Personal data export"), category=AUDIT)
     appbuilder.add_view_no_menu(SearchView)
     appbuilder.add_view_no_menu(NotificationView)  # reached from the navbar's bell

@@ -38,6 +38,7 @@ from app.services import (
     messages,
     outbox,
     pdf,
+    satisfaction,
 )
 from app.services import attachments as attachment_service
 from app.services import complaints as complaint_service
@@ -241,6 +242,7 @@ class ComplaintView(AppModelView):
             letters_pdf=pdf.soffice_path(current_app.config) is not None,
             thread=messages.thread_of(session, complaint),
             unread_messages=messages.count_unread(session, complaint),
+            surveys=satisfaction.surveys_of(session, complaint),
             response_templates=messages.response_templates(session) if self._can("edit")
             else [],
             title=complaint.tracking_number,

@@ -120,7 +120,22 @@ def _describe(event, labels):
     if kind == ev.DEADLINE_CHANGED:
         return _("Deadline changed: %(old)s → %(new)s, because %(why)s", old=old, new=new,
                  why=_deadline_reason(event.detail))
-    return kind
+    return _privacy_event(event) or kind
+
+
+def _privacy_event(event):
+    """Lines of the satisfaction survey and of the retention job (app/services)."""
+    if event.kind == "survey_sent":
+        return _("Satisfaction survey sent to the complainant")
+    if event.kind == "survey_answered":
+        text = (_("The complainant is satisfied") if event.new_value == "yes"
+                else _("The complainant is not satisfied"))
+        return text + (_(" (rating %(n)s/5)", n=event.old_value) if event.old_value else "")
+    if event.kind == "anonymised":
+        return _("Personal data anonymised (retention: %(n)s months)", n=event.new_value)
+    if event.kind == "personal_data_exported":
+        return _("Included in a personal data export")
+    return None
 
 
 def _who(event):

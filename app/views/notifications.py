@@ -45,6 +45,10 @@ def notification_text(kind, number) -> str:
     if kind == RULE_REMINDER_DUE:
         return (_("A reminder on the complaint %(number)s is due.", number=number)
                 if number else _("A reminder on a complaint is due."))
+    if kind == "reopened_unsatisfied":  # app/services/satisfaction.py
+        return (_("The complaint %(number)s was reopened: its complainant is not satisfied.",
+                  number=number) if number else _("A complaint was reopened: its complainant "
+                                                  "is not satisfied."))
     return _("Notification")
 
 

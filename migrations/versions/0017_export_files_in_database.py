@@ -1,7 +1,7 @@
 """background export files in the database (FILE_STORAGE=database)
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-02 03:30:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0012'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

@@ -269,7 +269,8 @@ def test_report_workbook_of_a_period_by_agency(supervisor_client, dbs):
     assert header == ["Agency", "Received in the period", "Answered in the period",
                       "Still open", "Answered on time",
                       "On-time rate", "Median processing time (days)",
-                      "Mean processing time (days)", "Overdue now"]
+                      "Mean processing time (days)", "Overdue now",
+                      "Satisfaction answers", "Satisfaction rate", "Mean rating"]
     by_agency = {r["Agency"]: r for r in rows}
     assert by_agency[alpha]["Received in the period"] == 2
     assert by_agency[alpha]["Answered in the period"] == 1

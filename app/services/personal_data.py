@@ -1,0 +1,158 @@
+"""Subject-access request: everything the product holds about one email address, as a
+ZIP holding ``data.json`` and the files.
+
+It gathers the complaints whose complainant has that address (or, with no complainant
+address, whose client has it) with their history, internal notes (personal data too),
+messages, reminders, satisfaction answers and files; the clients with that address; the
+portal submissions sent from it; the emails sent to it and the mail received from it.
+Every complaint included gets an Event in its history (who exported it, when).
+"""
+
+import io
+import json
+import logging
+import re
+import zipfile
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select, true
+
+from app.domain import portal as portal_rules
+from app.models import (
+    Client,
+    Complaint,
+    Event,
+    GeneratedDocument,
+    InboundEmail,
+    OutboundEmail,
+    PublicSubmission,
+    SatisfactionSurvey,
+)
+from app.services import attachments
+from app.services.clock import utcnow
+from app.services.deletion import snapshot
+from app.services.exceptions import ServiceError
+
+logger = logging.getLogger(__name__)
+
+EXPORTED = "personal_data_exported"
+MAX_COMPLAINTS = 5000
+# Other features add what they hold about a complaint: ``(session, complaint) -> dict``,
+# merged into the complaint's entry (e.g. ``{"custom_fields": {...}}``).
+EXPORTERS: list = []
+
+
+class InvalidEmail(ServiceError):
+    def __init__(self):
+        super().__init__(_l("Enter a valid email address."))
+
+
+def normalise(email: str) -> str:
+    """The address as stored (trimmed, lower case); InvalidEmail when it is not one."""
+    address = (email or "").strip().lower()
+    if len(address) > portal_rules.MAX_EMAIL or not portal_rules.EMAIL_RE.match(address):
+        raise InvalidEmail()
+    return address
+
+
+def complaints_of(session, address: str, scope=None) -> list[Complaint]:
+    """Complaints of this complainant (or of this client, when no complainant address)
+    among those the reader may see (``scope``, the visibility condition)."""
+    no_own_address = or_(Complaint.complainant_email.is_(None), Complaint.complainant_email == "")
+    of_client = select(Client.id).where(func.lower(Client.email) == address)
+    return session.scalars(select(Complaint).where(scope if scope is not None else true(), or_(
+        func.lower(Complaint.complainant_email) == address,
+        and_(no_own_address, Complaint.client_id.in_(of_client))))
+        .order_by(Complaint.received_at).limit(MAX_COMPLAINTS)).all()
+
+
+def collect(session, address: str, now=None, scope=None) -> dict:
+    """The plain data held about ``address`` (see the module's docstring)."""
+    complaints = complaints_of(session, address, scope)
+    return {
+        "email": address,
+        "generated_at": now or utcnow(),
+        "complaints": [_complaint(session, c) for c in complaints],
+        "clients": [_columns(c) for c in session.scalars(select(Client).where(
+            func.lower(Client.email) == address))],
+        "portal_submissions": _submissions(session, address),
+        "emails_sent": [_columns(e) for e in session.scalars(select(OutboundEmail).where(
+            func.lower(OutboundEmail.recipient) == address).order_by(OutboundEmail.id))],
+        "emails_received": [_columns(e) for e in session.scalars(select(InboundEmail).where(
+            func.lower(InboundEmail.sender) == address).order_by(InboundEmail.id))],
+    }
+
+
+def export_zip(session, email: str, config, actor, now=None, scope=None) -> tuple[bytes, int]:
+    """The ZIP of everything held about ``email`` and how many complaints it covers
+    (of those ``scope`` lets the reader see); each complaint's history records the
+    export; commit."""
+    address, now = normalise(email), now or utcnow()
+    data = collect(session, address, now, scope)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for complaint in data["complaints"]:
+            _add_files(session, archive, complaint, config)
+        archive.writestr("data.json", json.dumps(data, default=str, ensure_ascii=False,
+                                                 indent=1))
+    for complaint in data["complaints"]:
+        session.add(Event(complaint_id=complaint["complaint"]["id"], created_at=now,
+                          actor_kind="user", user_id=getattr(actor, "id", None),
+                          kind=EXPORTED))
+    session.commit()
+    logger.info("personal data export by %s: %s complaints", getattr(actor, "username", "?"),
+                len(data["complaints"]))
+    return buffer.getvalue(), len(data["complaints"])
+
+
+def _complaint(session, complaint) -> dict:
+    data = snapshot(complaint)
+    data["satisfaction_surveys"] = [
+        {k: v for k, v in _columns(s).items() if k != "token_hash"}
+        for s in session.scalars(select(SatisfactionSurvey).where(
+            SatisfactionSurvey.complaint_id == complaint.id))]
+    data["letters"] = [{"id": d.id, "filename": d.filename, "created_at": d.created_at}
+                       for d in session.scalars(select(GeneratedDocument).where(
+                           GeneratedDocument.complaint_id == complaint.id))]
+    for exporter in EXPORTERS:
+        data.update(exporter(session, complaint))
+    data["_attachments"] = complaint.attachments
+    return data
+
+
+def _add_files(session, archive, complaint, config):
+    number = complaint["complaint"]["tracking_number"]
+    for attachment, listed in zip(complaint.pop("_attachments"), complaint["attachments"],
+                                  strict=True):
+        try:
+            content = attachments.content_of(session, attachment, config)
+        except FileNotFoundError:
+            listed["file_in_export"] = None
+            continue
+        name = f"files/{number}/{attachment.id}-{_safe(attachment.original_name)}"
+        archive.writestr(name, content)
+        listed["file_in_export"] = name
+
+
+def _submissions(session, address) -> list[dict]:
+    found = []
+    # The payload is JSON text: narrow with LIKE, then compare the parsed address.
+    for row in session.scalars(select(PublicSubmission).where(
+            func.lower(PublicSubmission.payload).contains(address))):
+        try:
+            payload = json.loads(row.payload)
+        except ValueError:
+            continue
+        if str(payload.get("email", "")).strip().lower() == address:
+            found.append({**_columns(row), "payload": payload})
+    return found
+
+
+def _columns(obj) -> dict:
+    from sqlalchemy import inspect
+
+    return {attr.key: getattr(obj, attr.key) for attr in inspect(obj).mapper.column_attrs}
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", name or "file")[:120] or "file"

@@ -1,0 +1,82 @@
+"""Personal data export: an admin downloads, for one email address, a ZIP of everything
+held about it (complaints with history, notes, messages and files; clients; portal
+submissions; emails), with nothing of another person's; the export is logged."""
+
+import io
+import json
+import zipfile
+
+from sqlalchemy import func, select
+
+from app.models import Event, Message, Note, OutboundEmail, PublicSubmission
+from app.models.messages import IN
+from app.services import attachments, outbox
+from app.services.personal_data import EXPORTED
+from tests import factories as f
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def person(session, app, email, name, secret):
+    complaint = f.make_complaint(session, complainant_email=email, complainant_name=name,
+                                 description=secret)
+    session.add_all([Note(complaint_id=complaint.id, body=f"Note sur {name}"),
+                     Message(complaint_id=complaint.id, direction=IN, body=f"Ici {name}",
+                             sender_email=email, source="portal"),
+                     PublicSubmission(tracking_number=f.unique("PUB-"),
+                                      payload=json.dumps({"email": email, "name": name}))])
+    outbox.queue_email(session, email, f"Bonjour {name}", f"Texte pour {name}")
+    session.commit()
+    attachments.add_attachments(session, complaint, [attachments.Upload(f"{name}.pdf", PDF)],
+                                None, app.config)
+    return complaint
+
+
+def test_the_export_holds_the_person_and_nobody_else(app, session, admin_client):
+    email = f"{f.unique('anne')}@example.org"
+    mine = person(session, app, email, "Anne Sujet", "Secret d'Anne")
+    client = f.make_client(session, email=email.upper(), name="Anne Sujet SARL")
+    by_client = f.make_complaint(session, client=client, complainant_email=None)
+    other = person(session, app, f"{f.unique('paul')}@example.org", "Paul Autre",
+                   "Secret de Paul")
+    response = admin_client.post("/audit/personal-data/", data={"email": f" {email.upper()} "})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    data = json.loads(archive.read("data.json"))
+    numbers = {c["complaint"]["tracking_number"] for c in data["complaints"]}
+    assert numbers == {mine.tracking_number, by_client.tracking_number}
+    ours = next(c for c in data["complaints"]
+                if c["complaint"]["tracking_number"] == mine.tracking_number)
+    assert ours["complaint"]["description"] == "Secret d'Anne"
+    assert [n["body"] for n in ours["notes"]] == ["Note sur Anne Sujet"]
+    assert [m["body"] for m in ours["messages"]] == ["Ici Anne Sujet"]
+    assert ours["events"] and ours["attachments"][0]["original_name"] == "Anne Sujet.pdf"
+    assert archive.read(ours["attachments"][0]["file_in_export"]) == PDF
+    assert [c["id"] for c in data["clients"]] == [client.id]
+    assert [s["payload"]["name"] for s in data["portal_submissions"]] == ["Anne Sujet"]
+    assert "Bonjour Anne Sujet" in {e["subject"] for e in data["emails_sent"]}
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    for foreign in ("Paul Autre", "Secret de Paul", other.tracking_number):
+        assert foreign.encode() not in everything
+    logged = session.scalars(select(Event).where(Event.kind == EXPORTED,
+                                                 Event.complaint_id == mine.id)).all()
+    assert [e.user_id for e in logged] == [f.user(session, "admin").id]
+    assert not session.scalar(select(func.count()).select_from(Event).where(
+        Event.kind == EXPORTED, Event.complaint_id == other.id))
+    session.query(OutboundEmail).filter(OutboundEmail.status == "pending",
+                                        OutboundEmail.subject.like("Bonjour %")).update(
+        {"status": "failed"})
+    session.commit()
+
+
+def test_a_bad_address_gets_a_message_and_exports_nothing(session, admin_client):
+    before = session.scalar(select(func.count()).select_from(Event).where(
+        Event.kind == EXPORTED))
+    for bad in ("", "not-an-address", "x" * 400 + "@example.org"):
+        page = admin_client.post("/audit/personal-data/", data={"email": bad})
+        assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
+        assert "Saisissez une adresse e-mail valide." in page.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Event).where(
+        Event.kind == EXPORTED)) == before
+    assert admin_client.get("/audit/personal-data/").status_code == 200

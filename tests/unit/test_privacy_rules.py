@@ -1,0 +1,100 @@
+"""Pure rules of the satisfaction survey and of retention."""
+
+import json
+from datetime import datetime
+
+import pytest
+
+from app.domain import retention, satisfaction
+
+
+@pytest.mark.parametrize("choice, rating, comment, satisfied, stored, errors", [
+    ("yes", "", "", True, None, []),
+    ("NO", "3", "  trop long  ", False, 3, []),
+    ("yes", 5, None, True, 5, []),
+    ("", "", "", None, None, [satisfaction.CHOICE_REQUIRED]),
+    ("maybe", "", "", None, None, [satisfaction.CHOICE_REQUIRED]),
+    ("yes", "0", "", True, 0, [satisfaction.BAD_RATING]),
+    ("yes", "6", "", True, 6, [satisfaction.BAD_RATING]),
+    ("yes", "4.5", "", True, None, [satisfaction.BAD_RATING]),
+    ("no", "", "x" * 5001, False, None, [satisfaction.COMMENT_TOO_LONG]),
+])
+def test_answers_are_checked(choice, rating, comment, satisfied, stored, errors):
+    answer = satisfaction.check_answer(choice, rating, comment)
+    assert (answer.satisfied, answer.rating, answer.errors) == (satisfied, stored, errors)
+
+
+def test_tokens_are_random_and_stored_as_their_hash():
+    token, digest = satisfaction.new_token()
+    other, _ = satisfaction.new_token()
+    assert token != other and len(token) >= 40
+    assert digest == satisfaction.token_hash(token) != token and len(digest) == 64
+
+
+@pytest.mark.parametrize("satisfied, setting, reopened, closed, expected", [
+    (False, True, False, True, True),
+    (False, False, False, True, False),
+    (True, True, False, True, False),
+    (False, True, True, True, False),  # once per survey
+    (False, True, False, False, False),  # already reopened by staff
+])
+def test_reopen_rule(satisfied, setting, reopened, closed, expected):
+    assert satisfaction.should_reopen(satisfied, setting, reopened, closed) is expected
+
+
+@pytest.mark.parametrize("value, days", [("30", 30), ("1", 1), ("0", 30), ("abc", 30),
+                                         ("", 30), (None, 30), ("366", 30), ("365", 365)])
+def test_validity_setting(value, days):
+    assert satisfaction.parse_valid_days(value) == days
+
+
+@pytest.mark.parametrize("now, months, cutoff", [
+    (datetime(2026, 3, 31, 8), 1, datetime(2026, 2, 28, 8)),
+    (datetime(2026, 3, 15, 8), 12, datetime(2025, 3, 15, 8)),
+    (datetime(2026, 1, 10), 60, datetime(2021, 1, 10)),
+    (datetime(2024, 3, 31), 1, datetime(2024, 2, 29)),
+])
+def test_retention_cutoff(now, months, cutoff):
+    assert retention.cutoff(now, months) == cutoff
+
+
+def test_expiry():
+    now = datetime(2026, 6, 1)
+    assert retention.is_expired(datetime(2025, 5, 31), 12, now)
+    assert not retention.is_expired(datetime(2025, 6, 2), 12, now)
+    assert not retention.is_expired(None, 12, now)
+    assert not retention.is_expired(datetime(2000, 1, 1), None, now)
+
+
+@pytest.mark.parametrize("value, months", [("", None), ("  ", None), (None, None),
+                                           ("12", 12), (" 60 ", 60), (1200, 1200)])
+def test_months_typed_by_admins(value, months):
+    assert retention.parse_months(value) == months
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "abc", "1.5", "1201"])
+def test_bad_months_are_refused(value):
+    with pytest.raises(ValueError):
+        retention.parse_months(value)
+
+
+def test_personal_and_kept_fields_do_not_overlap():
+    assert not set(retention.PERSONAL_FIELDS) & set(retention.KEPT_FIELDS)
+    assert {"due_at", "answered_on_time", "processing_seconds", "category_id", "agency_id",
+            "sector_id", "analytic_code", "closed_at"} <= set(retention.KEPT_FIELDS)
+
+
+def test_a_reduced_snapshot_keeps_no_personal_value():
+    snapshot = json.dumps({"complaint": {"tracking_number": "REC-2024-000001",
+                                         "request_type_id": 3, "complainant_name": "Jeanne",
+                                         "description": "chez Jeanne", "agency_id": 2},
+                           "notes": [{"body": "Jeanne"}], "messages": []})
+    reduced = retention.reduced_snapshot(snapshot)
+    assert "Jeanne" not in reduced
+    data = json.loads(reduced)
+    assert data["complaint"] == {"tracking_number": "REC-2024-000001", "request_type_id": 3,
+                                 "agency_id": 2}
+    assert data["counts"]["notes"] == 1
+    assert retention.snapshot_request_type(snapshot) == 3
+    assert retention.snapshot_request_type("not json") is None
+    assert "anonymised" in retention.reduced_snapshot("not json")
