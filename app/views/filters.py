@@ -1,13 +1,15 @@
-"""Custom list filters: urgency, computed in SQL from the stored deadline columns."""
+"""Custom list filters: urgency, computed in SQL from the stored deadline columns; the
+full-text search of the complaint's texts."""
 
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_
+from sqlalchemy import and_, false
 
 from app.domain.deadlines import CLOCK_PAUSED, CLOCK_RUNNING
 from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
 from app.models import Complaint
 from app.models.complaints import clock_is
+from app.services import fulltext
 from app.services.clock import utcnow
 
 URGENCY_CHOICES = [
@@ -38,3 +40,18 @@ class UrgencyFilter(BaseFilter):
 
     def apply(self, query, value):
         return query.filter(urgency_condition(value, utcnow()))
+
+
+class FullTextFilter(BaseFilter):
+    """Every word in the complaint's subject, description, complainant, client or messages
+    (accents ignored, the last word a prefix), through the full-text index: it stands for
+    FAB's "contains", a LIKE that reads every row."""
+
+    name = _l("Contains the words")
+    arg_name = "ct"
+
+    def apply(self, query, value):
+        ids = fulltext.matching_ids(self.datamodel.session, value)
+        if ids is None:  # nothing but punctuation: nothing can match
+            return query.filter(false())
+        return query.filter(Complaint.id.in_(ids))
