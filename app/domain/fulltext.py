@@ -3,8 +3,9 @@
 The same words are indexed on both databases: letters and digits, accents folded
 (``réclamation`` and ``reclamation`` are one word), everything else a separator. SQLite's
 FTS5 tokenizer (``unicode61 remove_diacritics 2``) does this itself; on PostgreSQL the
-index folds with ``translate()`` over the characters of ``FOLDED_FROM`` (no extension
-needed), which is why they are listed here, once, for the migration and the queries.
+index folds with the ``unaccent`` extension, or where it cannot be created with
+``translate()`` over the characters of ``FOLDED_FROM`` (listed here, once, for the
+migration and the queries).
 
 User input never reaches either query language as syntax: every word is quoted, so
 ``NEAR``, ``OR``, ``*``, ``-``, ``:`` or quotes are searched as text (or dropped as

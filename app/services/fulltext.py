@@ -32,7 +32,8 @@ def _index(session, text: str):
         query = fulltext.tsquery(text)
         if query is None:
             return None
-        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), query)
+        # Folded as the documents were (unaccent folds more letters than the terms did).
+        tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), func.search_fold(query))
         return (_search, _search.c.complaint_id, _search.c.document.op("@@")(tsquery),
                 func.ts_rank(_search.c.document, tsquery), True)
     query = fulltext.fts5_query(text)
