@@ -17,7 +17,7 @@ target_metadata = current_app.extensions["migrate"].db.metadata
 
 def include_name(name, type_, _parent_names):
     """The full-text index's tables are not in the models: autogenerate leaves them be."""
-    return not (type_ == "table" and fulltext_schema.is_index_table(name))
+    return not (type_ in ("table", "index") and fulltext_schema.is_index_table(name))
 
 
 def run_migrations_offline():

@@ -30,12 +30,14 @@ logger = logging.getLogger(__name__)
 # Tables of the index, which the models do not describe (Alembic must leave them alone).
 SQLITE_TABLE = "complaint_fts"
 POSTGRESQL_TABLE = "complaint_search"
+CLIENT_TABLE = "client_fts"  # SQLite; PostgreSQL indexes an expression of client
+CLIENT_INDEX = "ix_client_search"
 
 
 def is_index_table(name: str) -> bool:
-    """True for the index's tables, FTS5's shadow tables included."""
-    return name == POSTGRESQL_TABLE or name == SQLITE_TABLE or name.startswith(
-        SQLITE_TABLE + "_")
+    """True for the index's tables and index, FTS5's shadow tables included."""
+    return name in (POSTGRESQL_TABLE, CLIENT_INDEX) or any(
+        name == table or name.startswith(table + "_") for table in (SQLITE_TABLE, CLIENT_TABLE))
 
 
 # --- SQLite ---------------------------------------------------------------------------
@@ -84,12 +86,31 @@ _SQLITE_TRIGGERS = {
         _sqlite_refresh("c.id = old.complaint_id", "old.complaint_id")),
 }
 
+# The quick search's clients: FTS5 reads the words from the client table itself.
+_CLIENT_COLUMNS = "name, customer_number, email"
+_CLIENT_OLD = ("INSERT INTO client_fts (client_fts, rowid, name, customer_number, email) "
+               "VALUES ('delete', old.id, old.name, old.customer_number, old.email);")
+_CLIENT_NEW = ("INSERT INTO client_fts (rowid, name, customer_number, email) "
+               "VALUES (new.id, new.name, new.customer_number, new.email);")
+_SQLITE_TRIGGERS.update({
+    "client_fts_insert": ("AFTER INSERT ON client", _CLIENT_NEW),
+    "client_fts_delete": ("AFTER DELETE ON client", _CLIENT_OLD),
+    "client_fts_update": (f"AFTER UPDATE OF {_CLIENT_COLUMNS} ON client",
+                          _CLIENT_OLD + _CLIENT_NEW),
+})
+
+
 def _install_sqlite(connection, build: bool) -> None:
     if build:
         connection.exec_driver_sql(
             "CREATE VIRTUAL TABLE IF NOT EXISTS complaint_fts USING fts5("
             "subject, people, client, description, messages, "
             "tokenize = 'unicode61 remove_diacritics 2')")
+        connection.exec_driver_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS client_fts USING fts5({_CLIENT_COLUMNS}, "
+            "content = 'client', content_rowid = 'id', "
+            "tokenize = 'unicode61 remove_diacritics 2')")
+        connection.exec_driver_sql("INSERT INTO client_fts (client_fts) VALUES ('rebuild')")
     for name, (event, body) in _SQLITE_TRIGGERS.items():
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql(
@@ -145,6 +166,14 @@ LANGUAGE sql AS $$
   ON CONFLICT (complaint_id) DO UPDATE SET document = EXCLUDED.document
 $$"""
 
+# Clients need no table: a GIN index on this (immutable) expression of their columns.
+_PG_CLIENT_DOCUMENT = """
+CREATE OR REPLACE FUNCTION client_search_document(name text, number text, email text)
+RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT to_tsvector('simple', regexp_replace(search_fold(coalesce(name, '') || ' ' ||
+    coalesce(number, '') || ' ' || coalesce(email, '')), '[^[:alnum:]]+', ' ', 'g'))
+$$"""
+
 _PG_TRIGGER_FUNCTIONS = {
     "complaint_search_on_complaint": "PERFORM complaint_search_refresh(ARRAY[NEW.id]);",
     "complaint_search_on_client": "PERFORM complaint_search_refresh(ARRAY("
@@ -174,6 +203,7 @@ def _install_postgresql(connection, build: bool) -> None:
             "document tsvector NOT NULL)")
     connection.exec_driver_sql(_pg_fold_function(_pg_has_unaccent(connection)))
     connection.exec_driver_sql(_PG_REFRESH)
+    connection.exec_driver_sql(_PG_CLIENT_DOCUMENT)
     for name, body in _PG_TRIGGER_FUNCTIONS.items():
         connection.exec_driver_sql(
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -190,7 +220,11 @@ def _install_postgresql(connection, build: bool) -> None:
         connection.exec_driver_sql(
             "CREATE INDEX IF NOT EXISTS ix_complaint_search_document "
             "ON complaint_search USING gin (document)")
+        connection.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS {CLIENT_INDEX} ON client USING gin "
+            "(client_search_document(name, customer_number, email))")
         connection.exec_driver_sql("ANALYZE complaint_search")
+        connection.exec_driver_sql("ANALYZE client")
 
 
 # --- Entry points ---------------------------------------------------------------------
@@ -216,13 +250,16 @@ def uninstall(connection) -> None:
             table = event.rsplit(" ", 1)[1]
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         connection.exec_driver_sql("DROP TABLE IF EXISTS complaint_search")
-        for name in [*_PG_TRIGGER_FUNCTIONS, "complaint_search_refresh"]:
+        connection.exec_driver_sql(f"DROP INDEX IF EXISTS {CLIENT_INDEX}")
+        for name in [*_PG_TRIGGER_FUNCTIONS, "complaint_search_refresh",
+                     "client_search_document"]:
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name} CASCADE")
         connection.exec_driver_sql("DROP FUNCTION IF EXISTS search_fold(text)")
     elif connection.dialect.name == "sqlite":
         for name in _SQLITE_TRIGGERS:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql("DROP TABLE IF EXISTS complaint_fts")
+        connection.exec_driver_sql("DROP TABLE IF EXISTS client_fts")
 
 
 def refresh_range(session, first_id: int, last_id: int) -> None:

@@ -3,11 +3,11 @@ the full-text index (subject, description, complainant, client, messages), best 
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import select, true
 from sqlalchemy.orm import joinedload
 
 from app.domain.tracking import looks_like_tracking_number
-from app.models import Client, Complaint
+from app.models import Complaint
 from app.services import fulltext
 
 
@@ -32,19 +32,6 @@ def quick_search(session, text: str, scope=None, limit: int = 50) -> SearchResul
     complaints = fulltext.ranked_complaints(
         session, text, scope=visible, limit=limit,
         options=(joinedload(Complaint.client), joinedload(Complaint.state)))
-    pattern = f"%{_escape_like(text)}%"
-    clients = session.scalars(
-        select(Client)
-        .where(or_(
-            Client.name.ilike(pattern, escape="\\"),
-            Client.customer_number.ilike(pattern, escape="\\"),
-            Client.email.ilike(pattern, escape="\\"),
-        ))
-        .order_by(Client.name)
-        .limit(limit)
-    ).all()
+    clients = fulltext.matching_clients(session, text, limit=limit)
     return SearchResult(None, complaints, clients)
 
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

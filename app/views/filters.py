@@ -3,7 +3,7 @@ full-text search of the complaint's texts."""
 
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false
+from sqlalchemy import and_
 
 from app.domain.deadlines import CLOCK_PAUSED, CLOCK_RUNNING
 from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
@@ -51,7 +51,5 @@ class FullTextFilter(BaseFilter):
     arg_name = "ct"
 
     def apply(self, query, value):
-        ids = fulltext.matching_ids(self.datamodel.session, value)
-        if ids is None:  # nothing but punctuation: nothing can match
-            return query.filter(false())
-        return query.filter(Complaint.id.in_(ids))
+        counting = getattr(self.datamodel, "counting", False)  # see ListInterface
+        return query.filter(fulltext.list_condition(self.datamodel.session, value, counting))

@@ -143,3 +143,25 @@ def test_without_unaccent_postgresql_folds_with_translate(app_ctx):
         folded = connection.exec_driver_sql("SELECT search_fold('Réclamation ÉLEVÉE à Noël')")
         assert folded.scalar().lower() == "reclamation elevee a noel"
         connection.rollback()
+
+
+def test_clients_are_found_by_any_word_of_their_name_number_or_email(app_ctx, dbs):
+    word, number = f.unique("Dupré"), f.unique("CUST-")
+    with dbs() as s:
+        client = f.make_client(s, name=f"Hélène {word}", customer_number=number,
+                               email=f"{word.lower()}@exemple.fr")
+        ids = {"word": client.id}
+
+        def clients(text):
+            return [c.id for c in quick_search(s, text).clients]
+
+        assert clients(word.replace("é", "e")) == [ids["word"]]
+        assert clients(f"helene {word}") == [ids["word"]]
+        assert clients(number) == [ids["word"]]
+        assert clients(f"{word}@exemple.fr") == [ids["word"]]
+        client.name = "Autre nom"
+        s.commit()
+        assert clients(f"helene {word}") == []
+        s.delete(client)
+        s.commit()
+        assert clients(number) == []
