@@ -49,23 +49,33 @@ def _index(session, text: str):
             func.bm25(target, *_BM25_WEIGHTS), False)  # bm25: lower is better
 
 
-def list_condition(session, text: str, counting: bool = False):
+def has_many_matches(session, text: str) -> bool:
+    """More than FEW_MATCHES complaints hold every word of ``text`` (visibility aside)."""
+    index = _index(session, text)
+    if index is None:
+        return False
+    _, ids, condition, _, _ = index
+    return session.scalar(select(func.count()).select_from(
+        select(ids).where(condition).limit(FEW_MATCHES + 1).subquery())) > FEW_MATCHES
+
+
+def list_condition(session, text: str, many: bool, counting: bool = False):
     """The condition on complaints matching ``text``, written for the plan that suits the
-    number of matches (planners misjudge it: PostgreSQL walked a million rows in date order
-    for a word found nowhere, SQLite sorted 200,000 matches for a word found everywhere).
-    Few matches: the ids are read from the index first. Many: the list is read in its own
-    order (an index), each row checked against the matches, until the page is full. A
-    ``counting`` query has no order: it always reads the matches first."""
+    number of matches (``has_many_matches``): planners misjudge it (PostgreSQL walked a
+    million rows in date order for a word found nowhere, SQLite sorted 200,000 matches for
+    a word found everywhere). Few: the matches are read first, then their complaints.
+    Many: the list is read in its own order, each row checked, until the page is full; a
+    ``counting`` query has no order, so SQLite reads the matches first then too."""
     index = _index(session, text)
     if index is None:  # nothing but punctuation: nothing can match
         return false()
     _, ids, condition, _, _ = index
     matches = select(ids).where(condition)
     postgresql = _is_postgresql(session)
-    if not counting and session.scalar(select(func.count()).select_from(
-            matches.limit(FEW_MATCHES + 1).subquery())) > FEW_MATCHES:
+    if many:
         # "+ 0": SQLite must not look each match up by id (then sort them all).
-        return Complaint.id.in_(matches) if postgresql else (Complaint.id + 0).in_(matches)
+        ordered = not counting and not postgresql
+        return (Complaint.id + 0).in_(matches) if ordered else Complaint.id.in_(matches)
     if postgresql:  # one array, read once, then the complaints by primary key
         found = select(func.array_agg(ids)).where(condition).scalar_subquery()
         return Complaint.id == any_(cast(found, ARRAY(Integer)))

@@ -1,6 +1,7 @@
 """Custom list filters: urgency, computed in SQL from the stored deadline columns; the
 full-text search of the complaint's texts."""
 
+from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
@@ -51,5 +52,9 @@ class FullTextFilter(BaseFilter):
     arg_name = "ct"
 
     def apply(self, query, value):
+        session = self.datamodel.session
+        known = g.setdefault("fulltext_many", {})  # the count and the page ask alike
+        if value not in known:
+            known[value] = fulltext.has_many_matches(session, value)
         counting = getattr(self.datamodel, "counting", False)  # see ListInterface
-        return query.filter(fulltext.list_condition(self.datamodel.session, value, counting))
+        return query.filter(fulltext.list_condition(session, value, known[value], counting))

@@ -2,6 +2,8 @@
 PostgreSQL tsvector: accents folded, ranked, kept in sync by every write, never syntax,
 never past the reader's visibility."""
 
+import re
+
 import pytest
 from flask import current_app
 
@@ -165,3 +167,17 @@ def test_clients_are_found_by_any_word_of_their_name_number_or_email(app_ctx, db
         s.delete(client)
         s.commit()
         assert clients(number) == []
+
+
+@pytest.mark.parametrize("few", [0, 1000])
+def test_the_list_filter_gives_the_same_rows_whatever_its_plan(admin_client, dbs, monkeypatch,
+                                                               few):
+    from app.services import fulltext
+
+    monkeypatch.setattr(fulltext, "FEW_MATCHES", few)  # 0: the "many matches" plan
+    word = f.unique("Plan")
+    with dbs() as s:
+        ids = {f.make_complaint(s, subject=f"Fuite {word} {n}").id for n in range(3)}
+    html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}")
+    assert f.shown_ids(html) == ids
+    assert re.search(r"Record Count:</strong>\s*3\b", html.get_data(as_text=True))
