@@ -53,8 +53,13 @@ def pages(app):
         ("list, sorted by deadline",
          "/complaints/list/?_oc_ComplaintView=due_at&_od_ComplaintView=asc"),
         ("list, page 1,000", "/complaints/list/?page_ComplaintView=1000"),
-        ("list, subject contains a word", "/complaints/list/?_flt_2_subject=facture"),
+        ("list, full-text, a common word", "/complaints/list/?_flt_2_subject=facture"),
+        ("list, full-text, two words", "/complaints/list/?_flt_2_subject=fuite+compteur"),
+        ("list, full-text + state",
+         f"/complaints/list/?_flt_2_subject=facture&_flt_0_state={state}"),
+        ("list, full-text, no match", "/complaints/list/?_flt_2_subject=introuvable"),
         ("quick search, a word", "/search/?q=facture"),
+        ("quick search, two words", "/search/?q=fuite+compteur"),
         ("quick search, a client name", "/search/?q=Martin"),
     ]
 

@@ -1,12 +1,14 @@
 """Quick search from the navbar: a tracking number opens its complaint, other text searches
-subject, description, client name, customer number and email."""
+the full-text index (subject, description, complainant, client, messages), best first."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import select, true
+from sqlalchemy.orm import joinedload
 
 from app.domain.tracking import looks_like_tracking_number
-from app.models import Client, Complaint
+from app.models import Complaint
+from app.services import fulltext
 
 
 @dataclass
@@ -27,35 +29,9 @@ def quick_search(session, text: str, scope=None, limit: int = 50) -> SearchResul
             select(Complaint).where(Complaint.tracking_number == text.upper(), visible)).first()
         if exact is not None:
             return SearchResult(exact, [exact], [])
-    pattern = f"%{_escape_like(text)}%"
-    complaints = session.scalars(
-        select(Complaint)
-        .outerjoin(Client, Complaint.client_id == Client.id)
-        .where(visible, or_(
-            Complaint.tracking_number.ilike(pattern, escape="\\"),
-            Complaint.subject.ilike(pattern, escape="\\"),
-            Complaint.description.ilike(pattern, escape="\\"),
-            Complaint.complainant_name.ilike(pattern, escape="\\"),
-            Complaint.complainant_email.ilike(pattern, escape="\\"),
-            Client.name.ilike(pattern, escape="\\"),
-            Client.customer_number.ilike(pattern, escape="\\"),
-            Client.email.ilike(pattern, escape="\\"),
-        ))
-        .order_by(Complaint.received_at.desc())
-        .limit(limit)
-    ).all()
-    clients = session.scalars(
-        select(Client)
-        .where(or_(
-            Client.name.ilike(pattern, escape="\\"),
-            Client.customer_number.ilike(pattern, escape="\\"),
-            Client.email.ilike(pattern, escape="\\"),
-        ))
-        .order_by(Client.name)
-        .limit(limit)
-    ).all()
+    complaints = fulltext.ranked_complaints(
+        session, text, scope=visible, limit=limit,
+        options=(joinedload(Complaint.client), joinedload(Complaint.state)))
+    clients = fulltext.matching_clients(session, text, limit=limit)
     return SearchResult(None, complaints, clients)
 
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

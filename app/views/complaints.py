@@ -51,7 +51,7 @@ from app.views.base import _is_malformed as is_malformed
 from app.views.datamodel import ListInterface
 from app.views.durations import duration
 from app.views.exports import list_statement, send_workbook, temporary_workbook
-from app.views.filters import URGENCY_CHOICES, UrgencyFilter
+from app.views.filters import URGENCY_CHOICES, FullTextFilter, UrgencyFilter
 from app.views.formatting import (
     local_datetime,
     nowrap,
@@ -174,6 +174,10 @@ class ComplaintView(AppModelView):
         urgency = [UrgencyFilter("urgency", self.datamodel)]
         self._filters._search_filters["urgency"] = urgency
         self._filters._all_filters["urgency"] = urgency
+        # The subject's "contains" (third, as in FAB) searches the full-text index instead.
+        words = FullTextFilter("subject", self.datamodel)
+        for filters in (self._filters._search_filters, self._filters._all_filters):
+            filters["subject"] = [words if f.arg_name == "ct" else f for f in filters["subject"]]
 
     # --- FAB hooks: one service call each ----------------------------------------------
 

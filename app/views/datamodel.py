@@ -31,6 +31,7 @@ class ListInterface(SQLAInterface):
     def __init__(self, obj, session=None, eager=()):
         super().__init__(obj, session)
         self.eager = tuple(eager)
+        self.counting = False
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):
@@ -45,7 +46,12 @@ class ListInterface(SQLAInterface):
     def capped_count(self, query, filters) -> int:
         """Matches counted up to the cap: ids only, and never past cap + 1 of them."""
         cap = count_cap()
-        matches = (self._apply_inner_all(query, filters, aliases_mapping={})
-                   .with_entities(self.obj.id).limit(cap + 1).subquery())
+        # A filter may write its condition for an unordered count (the full-text one does).
+        self.counting = True
+        try:
+            matches = (self._apply_inner_all(query, filters, aliases_mapping={})
+                       .with_entities(self.obj.id).limit(cap + 1).subquery())
+        finally:
+            self.counting = False
         counted = self.session.scalar(select(func.count()).select_from(matches)) or 0
         return CappedCount(counted) if counted > cap else counted

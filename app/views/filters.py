@@ -1,5 +1,7 @@
-"""Custom list filters: urgency, computed in SQL from the stored deadline columns."""
+"""Custom list filters: urgency, computed in SQL from the stored deadline columns; the
+full-text search of the complaint's texts."""
 
+from flask import g
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
@@ -8,6 +10,7 @@ from app.domain.deadlines import CLOCK_PAUSED, CLOCK_RUNNING
 from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
 from app.models import Complaint
 from app.models.complaints import clock_is
+from app.services import fulltext
 from app.services.clock import utcnow
 
 URGENCY_CHOICES = [
@@ -38,3 +41,20 @@ class UrgencyFilter(BaseFilter):
 
     def apply(self, query, value):
         return query.filter(urgency_condition(value, utcnow()))
+
+
+class FullTextFilter(BaseFilter):
+    """Every word in the complaint's subject, description, complainant, client or messages
+    (accents ignored, the last word a prefix), through the full-text index: it stands for
+    FAB's "contains", a LIKE that reads every row."""
+
+    name = _l("Contains the words")
+    arg_name = "ct"
+
+    def apply(self, query, value):
+        session = self.datamodel.session
+        known = g.setdefault("fulltext_many", {})  # the count and the page ask alike
+        if value not in known:
+            known[value] = fulltext.has_many_matches(session, value)
+        counting = getattr(self.datamodel, "counting", False)  # see ListInterface
+        return query.filter(fulltext.list_condition(session, value, known[value], counting))

@@ -1,7 +1,7 @@
 """satisfaction surveys, retention per request type, anonymised complaints
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 03:30:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0016'
-down_revision = '0012'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -363,6 +363,16 @@ def test_a_second_load_adds_more(session, load):
     assert session.scalar(select(func.count()).select_from(Complaint)) >= 310
 
 
+def test_loaded_complaints_are_in_the_full_text_index(session, load):
+    from app.services.search import quick_search
+
+    # The bulk writer indexes its batches itself (the per-row triggers are off for it).
+    last = session.scalars(select(Complaint).order_by(Complaint.id.desc())).first()
+    number = last.tracking_number.rsplit("-", 1)[1]
+    assert [c.id for c in quick_search(session, f"{last.subject} {number}").complaints] == [
+        last.id]
+
+
 def test_has_complaints(session, load):
     assert demo.has_complaints(session)
 

@@ -9,6 +9,8 @@ from operator import itemgetter
 
 from sqlalchemy import Date, DateTime, func, insert, select, text
 
+from app.services import fulltext_schema
+
 
 class Bulk:
     """One transaction per batch, ids reserved up front, rows written in bulk.
@@ -69,16 +71,31 @@ class Bulk:
         into = f"{quote(table.name)} ({', '.join(quote(name) for name in names)})"
         as_tuple = itemgetter(*names)
         if self.dialect == "postgresql":
-            # psycopg adapts each value itself, dates included.
-            with connection.connection.driver_connection.cursor() as cursor:
-                with cursor.copy(f"COPY {into} FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(as_tuple(row))
+            self._copy(connection, into, (as_tuple(row) for row in rows))
+        else:
+            _format_sqlite_dates(table, names, rows)
+            marks = ", ".join("?" * len(names))
+            self._insert_sqlite(connection, table, f"INSERT INTO {into} VALUES ({marks})",
+                                [as_tuple(row) for row in rows])
+        if table.name == "complaint" and (self.dialect == "sqlite" or self.skip_triggers):
+            # The full-text index's triggers were off: the batch's documents in one go.
+            fulltext_schema.refresh_range(self.session, rows[0]["id"], rows[-1]["id"])
+
+    @staticmethod
+    def _copy(connection, into, tuples) -> None:
+        # psycopg adapts each value itself, dates included.
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                for values in tuples:
+                    copy.write_row(values)
+
+    @staticmethod
+    def _insert_sqlite(connection, table, statement, tuples) -> None:
+        if table.name != "complaint":
+            connection.exec_driver_sql(statement, tuples)
             return
-        _format_sqlite_dates(table, names, rows)
-        marks = ", ".join("?" * len(names))
-        connection.exec_driver_sql(f"INSERT INTO {into} VALUES ({marks})",
-                                   [as_tuple(row) for row in rows])
+        with fulltext_schema.insert_trigger_off(connection):
+            connection.exec_driver_sql(statement, tuples)
 
 
 def _format_sqlite_dates(table, names, rows) -> None:

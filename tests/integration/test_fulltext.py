@@ -1,0 +1,183 @@
+"""Full-text search (quick search and the list's "contains the words"), on SQLite FTS5 and
+PostgreSQL tsvector: accents folded, ranked, kept in sync by every write, never syntax,
+never past the reader's visibility."""
+
+import re
+
+import pytest
+from flask import current_app
+
+from app.models import Complaint, Message
+from app.services import complaints as complaint_service
+from app.services import messages
+from app.services.search import quick_search
+from tests import factories as f
+
+
+def found(session, text, scope=None):
+    return [c.id for c in quick_search(session, text, scope=scope).complaints]
+
+
+def test_accents_are_folded_both_ways(app_ctx, dbs):
+    word = f.unique("Zéphyr")  # Zéphyr000001
+    with dbs() as s:
+        accented = f.make_complaint(s, subject=f"Réclamation {word}").id
+        plain = f.make_complaint(s, subject=f"Reclamation eleve {word}").id
+        assert set(found(s, f"reclamation {word}")) == {accented, plain}
+        assert set(found(s, f"RÉCLAMATION élevé {word}")) == {plain}
+        assert found(s, word.replace("é", "e")) != []
+
+
+def test_the_best_match_comes_first(app_ctx, dbs):
+    word = f.unique("Rang")
+    with dbs() as s:
+        in_message = f.make_complaint(s, subject="Autre sujet")
+        messages.receive_message(s, in_message, f"Au sujet de {word}", [], current_app.config)
+        in_description = f.make_complaint(s, subject="Sujet", description=f"Texte {word}").id
+        in_subject = f.make_complaint(s, subject=f"{word} au sujet").id
+        assert found(s, word) == [in_subject, in_description, in_message.id]
+
+
+def test_a_message_finds_its_complaint_and_a_removed_one_no_longer(app_ctx, dbs):
+    word = f.unique("Message")
+    with dbs() as s:
+        complaint = f.make_complaint(s)
+        message = messages.receive_message(s, complaint, f"Ma réponse {word}", [],
+                                           current_app.config)
+        assert found(s, word) == [complaint.id]
+        s.delete(s.get(Message, message.id))
+        s.commit()
+        assert found(s, word) == []
+
+
+def test_a_renamed_client_is_found_under_the_new_name(app_ctx, dbs):
+    old, new = f.unique("Ancien"), f.unique("Nouveau")
+    with dbs() as s:
+        client = f.make_client(s, name=f"Société {old}")
+        complaint = f.make_complaint(s, client=client).id
+        assert found(s, old) == [complaint]
+        client.name = f"Société {new}"
+        s.commit()
+        assert found(s, old) == []
+        assert found(s, f"societe {new}") == [complaint]
+
+
+def test_an_edit_replaces_the_indexed_words(app_ctx, dbs):
+    before, after = f.unique("Avant"), f.unique("Apres")
+    with dbs() as s:
+        complaint = f.make_complaint(s, subject=f"Sujet {before}",
+                                     complainant_email="marie.curie@example.org")
+        complaint.subject = f"Sujet {after}"
+        complaint_service.stage_update(s, complaint, actor=None)
+        s.commit()
+        assert found(s, before) == []
+        assert found(s, after) == [complaint.id]
+        assert complaint.id in found(s, f"marie.curie@example.org {after}")
+        s.delete(s.get(Complaint, complaint.id))
+        s.commit()
+        assert found(s, after) == []
+
+
+def test_the_last_word_is_a_prefix(app_ctx, dbs):
+    word = f.unique("Prefixeunique")
+    with dbs() as s:
+        complaint = f.make_complaint(s, subject=f"Fuite {word}").id
+        assert complaint in found(s, f"fuite {word[:-3]}")
+        assert found(s, f"{word[:-3]} fuite") == []  # only the last word is a prefix
+
+
+@pytest.mark.parametrize("hostile", [
+    '"', "'", "*", "-", ":", "^", "(", ")", "NEAR", "NEAR(a b, 2)", "a OR b", "NOT a",
+    "a:*", "' OR 1=1 --", 'x" OR "y', "!!", "&|", "\\", "{}[]", "col:word", "a" * 300,
+])
+def test_hostile_input_is_searched_as_text(admin_client, hostile):
+    for url in (f"/search/?q={hostile}", f"/complaints/list/?_flt_2_subject={hostile}"):
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_syntax_characters_around_a_word_are_ignored(admin_client, dbs):
+    word = f.unique("Syntaxe")
+    with dbs() as s:
+        complaint = f.make_complaint(s, subject=f"Coupure {word}").id
+    for typed in (f'"{word}"', f"{word}*", f"-{word}", f"coupure:{word}", f"({word})"):
+        assert complaint in f.shown_ids(admin_client.get(f"/search/?q={typed}")), typed
+
+
+def test_confidential_complaints_stay_hidden_from_readers_without_the_permission(
+        app, dbs, admin_client, agent_client, viewer_client):
+    word = f.unique("Secret")
+    with dbs() as s:
+        agent = f.user(s, "agent")
+        mine = f.make_complaint(s, subject=f"Ouvert {word}", assignee=agent).id
+        secret = f.make_complaint(s, subject=f"Confidentiel {word}", assignee=agent,
+                                  confidential=True).id
+    search, listing = f"/search/?q={word}", f"/complaints/list/?_flt_2_subject={word}"
+    for url in (search, listing):
+        assert f.shown_ids(admin_client.get(url)) >= {mine, secret}
+        assert f.shown_ids(agent_client.get(url)) == {mine}
+        assert secret not in f.shown_ids(viewer_client.get(url))
+
+
+def test_the_list_filter_combines_with_the_others(admin_client, dbs):
+    word = f.unique("Combine")
+    with dbs() as s:
+        new = f.make_complaint(s, subject=f"Compteur {word}").id
+        other = f.make_complaint(s, subject=f"Compteur {word}", state_code="acknowledged")
+        other, state_id = other.id, other.state_id
+        f.make_complaint(s, subject="Compteur sans le mot")
+    both = f.shown_ids(admin_client.get(f"/complaints/list/?_flt_2_subject=compteur {word}"))
+    assert both == {new, other}
+    one = f.shown_ids(admin_client.get(
+        f"/complaints/list/?_flt_2_subject={word}&_flt_0_state={state_id}"))
+    assert one == {other}
+    assert f.shown_ids(admin_client.get("/complaints/list/?_flt_2_subject=%22*%22")) == set()
+
+
+
+def test_without_unaccent_postgresql_folds_with_translate(app_ctx):
+    from app.extensions import db
+    from app.services import fulltext_schema
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql(fulltext_schema._pg_fold_function(unaccent=False))
+        folded = connection.exec_driver_sql("SELECT search_fold('Réclamation ÉLEVÉE à Noël')")
+        assert folded.scalar().lower() == "reclamation elevee a noel"
+        connection.rollback()
+
+
+def test_clients_are_found_by_any_word_of_their_name_number_or_email(app_ctx, dbs):
+    word, number = f.unique("Dupré"), f.unique("CUST-")
+    with dbs() as s:
+        client = f.make_client(s, name=f"Hélène {word}", customer_number=number,
+                               email=f"{word.lower()}@exemple.fr")
+        ids = {"word": client.id}
+
+        def clients(text):
+            return [c.id for c in quick_search(s, text).clients]
+
+        assert clients(word.replace("é", "e")) == [ids["word"]]
+        assert clients(f"helene {word}") == [ids["word"]]
+        assert clients(number) == [ids["word"]]
+        assert clients(f"{word}@exemple.fr") == [ids["word"]]
+        client.name = "Autre nom"
+        s.commit()
+        assert clients(f"helene {word}") == []
+        s.delete(client)
+        s.commit()
+        assert clients(number) == []
+
+
+@pytest.mark.parametrize("few", [0, 1000])
+def test_the_list_filter_gives_the_same_rows_whatever_its_plan(admin_client, dbs, monkeypatch,
+                                                               few):
+    from app.services import fulltext
+
+    monkeypatch.setattr(fulltext, "FEW_MATCHES", few)  # 0: the "many matches" plan
+    word = f.unique("Plan")
+    with dbs() as s:
+        ids = {f.make_complaint(s, subject=f"Fuite {word} {n}").id for n in range(3)}
+    html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}")
+    assert f.shown_ids(html) == ids
+    assert re.search(r"Record Count:</strong>\s*3\b", html.get_data(as_text=True))

@@ -1,0 +1,43 @@
+"""Full-text queries built from what a person typed: words folded, quoted, never syntax."""
+
+import pytest
+
+from app.domain import fulltext
+
+
+@pytest.mark.parametrize(("typed", "words"), [
+    ("Réclamation", ["reclamation"]),
+    ("ÉTÉ  été ete", ["ete"]),
+    ("jean.dupont@example.org", ["jean", "dupont", "example", "org"]),
+    ("l'eau d’hiver", ["l", "eau", "d", "hiver"]),
+    ("REC-2026-000123", ["rec", "2026", "000123"]),
+    ('NEAR("a" b) OR c* -d e:f ^g', ["near", "a", "b", "or", "c", "d", "e", "f", "g"]),
+    ("snake_case", ["snake", "case"]),
+    ("\"' * - : ( )", []),
+    ("", []),
+])
+def test_terms(typed, words):
+    assert fulltext.terms(typed) == words
+
+
+@pytest.mark.parametrize(("typed", "fts5", "tsquery"), [
+    ("facture", '"facture" *', "'facture':*"),
+    ("facture ", '"facture"', "'facture'"),
+    ("Facture élevée", '"facture" "elevee" *', "'facture' & 'elevee':*"),
+    ("fa", '"fa"', "'fa'"),  # too short to be a prefix: every word starting with "fa"
+    ('x" OR "y', '"x" "or" "y"', "'x' & 'or' & 'y'"),
+    ("NOT", '"not" *', "'not':*"),
+    ("' & | ! :*", None, None),
+])
+def test_queries_quote_every_word(typed, fts5, tsquery):
+    assert fulltext.fts5_query(typed) == fts5
+    assert fulltext.tsquery(typed) == tsquery
+
+
+def test_long_queries_are_cut():
+    assert len(fulltext.terms(" ".join(f"w{i}" for i in range(50)))) == fulltext.MAX_TERMS
+
+
+def test_the_folding_table_maps_one_letter_to_one():
+    assert len(fulltext.FOLDED_FROM) == len(fulltext.FOLDED_TO)
+    assert fulltext.fold("ÀÉÎÕÜÇàéîõüçŒ") == "aeiouçaeiouçœ".replace("ç", "c")
