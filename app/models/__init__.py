@@ -13,6 +13,7 @@ from app.models.complaints import (
     Setting,
     TrackingSequence,
 )
+from app.models.custom_fields import CustomField, CustomFieldValue
 from app.models.exports import ExportJob
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.messages import InboundEmail, Message, PublicSubmission, ResponseTemplate
@@ -42,5 +43,5 @@ __all__ = [
     "OutboundEmail", "DocumentTemplate", "GeneratedDocument", "ExportJob",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
-    "State", "StateTransition", "DeadlineRule", "Holiday",
+    "State", "StateTransition", "DeadlineRule", "Holiday", "CustomField", "CustomFieldValue",
 ]
