@@ -48,7 +48,7 @@ from app.services.settings import get_setting
 from app.views.access import VisibleComplaints, current_reader, visible_condition
 from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
 from app.views.base import _is_malformed as is_malformed
-from app.views import custom_field_forms
+from app.views import custom_field_filters, custom_field_forms
 from app.views.custom_fields import complaint_values
 from app.views.datamodel import ListInterface
 from app.views.durations import duration
@@ -109,7 +109,9 @@ FORM_COLUMNS = [f for _, spec in FORM_FIELDSETS for f in spec["fields"]]
 
 
 class ComplaintView(AppModelView):
-    datamodel = ListInterface(Complaint, eager=("client", "state", "category", "assignee"))
+    datamodel = ListInterface(Complaint, eager=("client", "state", "category", "assignee"),
+                              extra_conditions=lambda: custom_field_filters.conditions(
+                                  db.session, request.args))
     route_base = "/complaints"
     list_title = _l("Complaints")
     show_title = _l("Complaint")
@@ -207,6 +209,12 @@ class ComplaintView(AppModelView):
         widgets["edit"] = self.edit_widget(
             form=form, include_cols=self.edit_columns, exclude_cols=exclude_cols or [],
             fieldsets=custom_field_forms.with_fieldset(self.edit_fieldsets, form))
+        return widgets
+
+    def _get_list_widget(self, filters, **kwargs):
+        widgets = super()._get_list_widget(filters, **kwargs)
+        widgets["custom_filters"] = custom_field_filters.filter_inputs(db.session,
+                                                                       request.args)
         return widgets
 
     def process_form(self, form, is_created):

@@ -89,3 +89,38 @@ def test_a_value_is_saved_with_its_event_and_shown(admin_client, dbs, ids, clean
                                               (f"cf:{key}", "phone", "box")]
     history = admin_client.get(f"/complaints/show/{pk}?_l_=en").get_data(as_text=True)
     assert "Product changed: Phone → Box EN" in history
+
+
+def test_the_list_filters_on_a_field_added_after_start(admin_client, dbs, ids, cleanup):
+    key = f.unique("amount_").lower()
+    add_field(admin_client, cleanup, key, type="number", label_en="Amount")
+    made = {}
+    for amount in ("10", "250.5", ""):
+        data = add_form(ids, **{f"cf_{key}": amount})
+        assert admin_client.post("/complaints/add", data=data).status_code == 302
+        with dbs() as s:
+            made[amount] = by_subject(s, data["subject"])[0].id
+    page = admin_client.get(f"/complaints/list/?cfmin_{key}=100&psize_ComplaintView=100")
+    assert f'name="cfmin_{key}"' in page.get_data(as_text=True)
+    shown = f.shown_ids(page)
+    assert made["250.5"] in shown and made["10"] not in shown and made[""] not in shown
+    shown = f.shown_ids(admin_client.get(f"/complaints/list/?cfmax_{key}=10,0"))
+    assert made["10"] in shown and made["250.5"] not in shown
+    bad = admin_client.get(f"/complaints/list/?cf_{key}=abc&_l_=en", follow_redirects=True)
+    assert "Some filters of this address were invalid" in " ".join(f.messages(bad))
+
+
+def test_text_and_yes_no_filters(admin_client, dbs, ids, cleanup):
+    text_key, flag_key = f.unique("ref_").lower(), f.unique("vip_").lower()
+    add_field(admin_client, cleanup, text_key)
+    add_field(admin_client, cleanup, flag_key, type="yes_no")
+    data = add_form(ids, **{f"cf_{text_key}": "Dossier 50%_B", f"cf_{flag_key}": "yes"})
+    assert admin_client.post("/complaints/add", data=data).status_code == 302
+    other = add_form(ids, **{f"cf_{text_key}": "Dossier 50xB", f"cf_{flag_key}": "no"})
+    assert admin_client.post("/complaints/add", data=other).status_code == 302
+    with dbs() as s:
+        pk, other_pk = by_subject(s, data["subject"])[0].id, by_subject(s, other["subject"])[0].id
+    shown = f.shown_ids(admin_client.get(f"/complaints/list/?cf_{text_key}=50%25_"))
+    assert pk in shown and other_pk not in shown
+    shown = f.shown_ids(admin_client.get(f"/complaints/list/?cf_{flag_key}=no"))
+    assert other_pk in shown and pk not in shown
