@@ -30,7 +30,7 @@ from app.models import (
     State,
     Team,
 )
-from app.services import xlsx
+from app.services import custom_field_export, xlsx
 from app.services.xlsx import DATE, DATETIME, INTEGER, LABEL, NUMBER, PERCENT, TEXT
 
 STREAM_BATCH = 2000
@@ -108,13 +108,16 @@ def write_complaints(connection, stmt, path, now: datetime, language: str = "fr"
     """Stream the rows of ``stmt`` (from ``complaints_statement``) into a workbook at
     ``path``; ``progress(rows)`` is called every few thousand rows. Returns the count."""
     workbook = xlsx.open_workbook(path)
-    sheet = xlsx.Sheet(workbook, str(_l("Complaints"))[:31], COMPLAINT_COLUMNS, language,
-                       time_zone)
+    extra = custom_field_export.export_columns(connection, language)  # custom fields
+    width, stmt = len(stmt.selected_columns), extra.extend(stmt)
+    sheet = xlsx.Sheet(workbook, str(_l("Complaints"))[:31], COMPLAINT_COLUMNS + extra.columns,
+                       language, time_zone)
     yes, no = str(_l("Yes")), str(_l("No"))
     urgency = {code: str(text) for code, text in URGENCY.items()}
     count = 0
     for row in connection.execute(stmt):
-        sheet.append(_complaint_values(row, now, yes, no, urgency))
+        sheet.append(_complaint_values(row[:width], now, yes, no, urgency)
+                     + extra.values(row[width:], yes, no))
         count += 1
         if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)

@@ -124,3 +124,35 @@ def test_text_and_yes_no_filters(admin_client, dbs, ids, cleanup):
     assert pk in shown and other_pk not in shown
     shown = f.shown_ids(admin_client.get(f"/complaints/list/?cf_{flag_key}=no"))
     assert other_pk in shown and pk not in shown
+
+
+def test_the_export_has_one_typed_column_per_field(admin_client, dbs, ids, cleanup):
+    from datetime import date, datetime
+
+    from tests.integration.test_exports import rows_of, workbook
+
+    keys = [f.unique(p).lower() for p in ("amt_", "day_", "kind_", "note_", "vip_", "hid_")]
+    add_field(admin_client, cleanup, keys[0], type="number", label_en="Amount")
+    add_field(admin_client, cleanup, keys[1], type="date", label_en="Incident day")
+    add_field(admin_client, cleanup, keys[2], type="choice", label_en="Kind",
+              choices="a | Alpha | Alpha EN\nb | Bêta | Beta EN")
+    add_field(admin_client, cleanup, keys[3], label_en="Note")
+    add_field(admin_client, cleanup, keys[4], type="yes_no", label_en="VIP")
+    add_field(admin_client, cleanup, keys[5], label_en="Hidden", in_export="")
+    data = add_form(ids, **{f"cf_{keys[0]}": "1250.5", f"cf_{keys[1]}": "2026-06-30",
+                            f"cf_{keys[2]}": "b", f"cf_{keys[3]}": "=1+1",
+                            f"cf_{keys[4]}": "yes", f"cf_{keys[5]}": "secret"})
+    assert admin_client.post("/complaints/add", data=data).status_code == 302
+    admin_client.get("/lang/en")
+    response = admin_client.post(f"/complaints/export?_flt_2_subject={data['subject']}"
+                                 f"&cfmin_{keys[0]}=1000")
+    sheet = workbook(response).active
+    header, rows = rows_of(sheet)
+    assert sheet.cell(row=2, column=header.index("Note") + 1).data_type == "s"  # not a formula
+    assert header[-5:] == ["Amount", "Incident day", "Kind", "Note", "VIP"]
+    [row] = rows
+    assert row["Amount"] == 1250.5
+    assert row["Incident day"] in (datetime(2026, 6, 30), date(2026, 6, 30))
+    assert (row["Kind"], row["Note"], row["VIP"]) == ("Beta EN", "=1+1", "Yes")
+    assert "Hidden" not in header
+    admin_client.get("/lang/fr")

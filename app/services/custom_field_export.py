@@ -1,0 +1,67 @@
+"""Custom fields in the complaint export: one typed column per active field marked "in
+the export" (number as a number, date as an Excel date, anything else as text).
+
+Plain SQL on the export's own connection (no Flask, no session): the export may run in a
+worker of its own. Each field is one outer join on the value's primary key (complaint,
+field), so rows keep streaming from one SELECT.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
+
+from app.domain import custom_fields as domain
+from app.models import Complaint, CustomField, CustomFieldValue
+from app.models.custom_fields import VALUE_COLUMNS
+from app.services.xlsx import DATE, INTEGER, LABEL, TEXT
+
+KINDS = {domain.TEXT: TEXT, domain.NUMBER: INTEGER, domain.DATE: DATE,
+         domain.CHOICE: LABEL, domain.YES_NO: LABEL}
+
+
+@dataclass
+class ExtraColumns:
+    columns: list = field(default_factory=list)  # xlsx specs: (header, kind, width)
+    fields: list = field(default_factory=list)  # (id, type, {choice code: label})
+
+    def extend(self, stmt):
+        """``stmt`` (the export's SELECT of complaints) with one value column per field."""
+        for field_id, type_, _ in self.fields:
+            value = aliased(CustomFieldValue)
+            stmt = stmt.add_columns(getattr(value, VALUE_COLUMNS[type_])).outerjoin_from(
+                Complaint, value, and_(value.complaint_id == Complaint.id,
+                                       value.field_id == field_id))
+        return stmt
+
+    def values(self, raw, yes: str, no: str) -> tuple:
+        """The cells of the extra columns from their raw values."""
+        cells = []
+        for (_, type_, labels), value in zip(self.fields, raw, strict=True):
+            if value is not None and type_ == domain.YES_NO:
+                value = yes if value else no
+            elif value is not None and type_ == domain.CHOICE:
+                value = labels.get(value, value)
+            cells.append(value)
+        return tuple(cells)
+
+
+def export_columns(connection, language: str) -> ExtraColumns:
+    """The extra columns of the export, headed in ``language``."""
+    rows = connection.execute(
+        select(CustomField.id, CustomField.type, CustomField.label_fr, CustomField.label_en,
+               CustomField.choices)
+        .where(CustomField.active.is_(True), CustomField.in_export.is_(True))
+        .order_by(CustomField.position, CustomField.id))
+    extra = ExtraColumns()
+    for field_id, type_, label_fr, label_en, choices in rows:
+        labels = {}
+        if type_ == domain.CHOICE:
+            try:
+                labels = {c.code: c.label(language) for c in domain.parse_choices(choices)}
+            except domain.Problem:
+                labels = {}
+        header = (label_en if language == "en" else label_fr) or str(field_id)
+        extra.columns.append((header, KINDS[type_], 18))
+        extra.fields.append((field_id, type_, labels))
+    return extra
