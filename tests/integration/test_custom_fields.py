@@ -156,3 +156,30 @@ def test_the_export_has_one_typed_column_per_field(admin_client, dbs, ids, clean
     assert (row["Kind"], row["Note"], row["VIP"]) == ("Beta EN", "=1+1", "Yes")
     assert "Hidden" not in header
     admin_client.get("/lang/fr")
+
+
+def test_reports_group_by_a_choice_and_a_yes_no_field(admin_client, dbs, cleanup):
+    from datetime import datetime
+
+    from app.services import custom_fields as service
+
+    kind, flag = f.unique("cause_").lower(), f.unique("repeat_").lower()
+    add_field(admin_client, cleanup, kind, type="choice", label_en="Cause",
+              choices="wear | Usure | Wear\nmisuse | Mauvais usage | Misuse")
+    add_field(admin_client, cleanup, flag, type="yes_no", label_en="Repeat")
+    with dbs() as s:
+        for code, repeat in (("wear", True), ("wear", False), ("misuse", True), (None, None)):
+            complaint = f.make_complaint(s, received_at=datetime(2031, 3, 10, 9, 0))
+            service.stage_values(s, complaint, {kind: code, flag: repeat})
+            s.commit()
+    period = "period=custom&from=2031-03-01&to=2031-03-31"
+    page = admin_client.get(f"/reports/?{period}&group=cf_{kind}&_l_=en")
+    html = page.get_data(as_text=True)
+    assert f'value="cf_{kind}"' in html and f'value="cf_{flag}"' in html
+    rows = dict(re.findall(r'<td class="rec-group">([^<]+)</td>\s*<td[^>]*>(\d+)</td>', html))
+    assert (rows.get("Wear"), rows.get("Misuse")) == ("2", "1"), rows
+    html = admin_client.get(f"/reports/?{period}&group=cf_{flag}").get_data(as_text=True)
+    rows = dict(re.findall(r'<td class="rec-group">([^<]+)</td>\s*<td[^>]*>(\d+)</td>', html))
+    assert (rows.get("Yes"), rows.get("No")) == ("2", "1"), rows
+    response = admin_client.get(f"/reports/export?{period}&group=cf_{kind}")
+    assert response.status_code == 200
