@@ -146,7 +146,10 @@ def _number(spec, raw):
     if isinstance(raw, bool):
         raise Problem(NOT_A_NUMBER)
     if isinstance(raw, int | float):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer of 400 digits
+            raise Problem(NUMBER_TOO_LARGE) from None
     elif isinstance(raw, str):
         text = raw.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
         try:
@@ -179,7 +182,7 @@ def _date(spec, raw):
 
 
 def _choice(spec, raw):
-    code = raw.strip() if isinstance(raw, str) else raw
+    code = raw.strip() if isinstance(raw, str) else None
     if code not in {c.code for c in spec.choices}:
         raise Problem(UNKNOWN_CHOICE)
     return code

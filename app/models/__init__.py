@@ -13,7 +13,7 @@ from app.models.complaints import (
     Setting,
     TrackingSequence,
 )
-from app.models.custom_fields import CustomField, CustomFieldValue
+from app.models.custom_fields import CustomField, CustomFieldValue, attach_to_complaint
 from app.models.exports import ExportJob
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.messages import InboundEmail, Message, PublicSubmission, ResponseTemplate
@@ -34,6 +34,7 @@ from app.models.users import AppUser, Team
 from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 
 User = AppUser
+attach_to_complaint(Complaint)
 
 __all__ = [
     "Attachment", "StoredFile", "InboundEmail", "Message", "PublicSubmission",

@@ -87,3 +87,38 @@ VALUE_COLUMNS = {
     domain.TEXT: "value_text", domain.CHOICE: "value_text", domain.NUMBER: "value_number",
     domain.DATE: "value_date", domain.YES_NO: "value_bool",
 }
+
+
+def _json_value(type_, row):
+    value = getattr(row, VALUE_COLUMNS[type_])
+    return value.isoformat() if type_ == domain.DATE and value is not None else value
+
+
+def _custom_fields_of(complaint) -> dict:
+    """``{key: value}`` of the complaint's custom fields, JSON-ready (a date as ISO text,
+    a choice as its code): what the REST API reads and writes."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import object_session
+
+    session = object_session(complaint)
+    if session is None or complaint.id is None:
+        return {}
+    rows = session.execute(
+        select(CustomField.key, CustomField.type, CustomFieldValue)
+        .join(CustomFieldValue, CustomFieldValue.field_id == CustomField.id)
+        .where(CustomFieldValue.complaint_id == complaint.id)
+        .order_by(CustomField.position, CustomField.id))
+    return {key: _json_value(type_, value) for key, type_, value in rows}
+
+
+def _request_type_ids(field) -> list[int]:
+    return [request_type.id for request_type in field.request_types]
+
+
+# Read-only attributes for the REST API (FAB documents a property as a read-only field).
+CustomField.request_type_ids = property(_request_type_ids)
+
+
+def attach_to_complaint(complaint_class) -> None:
+    """Give complaints their ``custom_fields`` (the model of complaints stays unaware)."""
+    complaint_class.custom_fields = property(_custom_fields_of)

@@ -44,13 +44,24 @@ class FieldRefused(ServiceError):
 
 
 class ValuesRefused(ServiceError):
-    """Values that cannot be saved; ``errors`` maps each field key to its message."""
+    """Values that cannot be saved: ``problems`` maps each field key to its Problem (None
+    for a key that is no active field). Worded when read, in the reader's language."""
 
-    def __init__(self, errors: dict, labels: dict):
-        first = next(iter(errors))
-        super().__init__(_l("%(field)s: %(error)s"), field=labels.get(first, first),
-                         error=errors[first])
-        self.errors = errors
+    def __init__(self, problems: dict, fields: dict):
+        super().__init__(_l("Custom fields refused."))
+        self.problems, self.fields = problems, fields
+
+    @property
+    def errors(self) -> dict:
+        return {key: message_of(problem) if problem is not None
+                else str(_l("No such active custom field.")) for key, problem
+                in self.problems.items()}
+
+    def __str__(self) -> str:
+        key, error = next(iter(self.errors.items()))
+        field = self.fields.get(key)
+        return str(_l("%(field)s: %(error)s")) % {
+            "field": field.label if field is not None else key, "error": error}
 
 
 def message_of(problem: domain.Problem) -> str:
@@ -78,31 +89,43 @@ def has_values(session, field_id) -> bool:
         select(exists().where(CustomFieldValue.field_id == field_id)))
 
 
-def validate_field(session, field: CustomField) -> None:
-    """Refuse a definition that is inconsistent or that would orphan stored values."""
+def stored_definition(session, field_id) -> tuple | None:
+    """``(key, type)`` as stored, read before a form changes the row (FAB's populating of
+    the request types queries, and so flushes the other changes, before pre_update)."""
+    row = session.execute(select(CustomField.key, CustomField.type)
+                          .where(CustomField.id == field_id)).first()
+    return tuple(row) if row is not None else None
+
+
+def validate_field(session, field: CustomField, stored: tuple | None = None) -> None:
+    """Refuse a definition that is inconsistent or that would orphan stored values;
+    ``stored`` is ``stored_definition`` of an edited field."""
     field.key = (field.key or "").strip()
     try:
         choices = domain.parse_choices(field.choices)
         domain.check_definition(field.key, field.type, choices)
     except domain.Problem as problem:
         raise FieldRefused(message_of(problem)) from None
-    taken = session.scalar(select(CustomField.id).where(CustomField.key == field.key,
-                                                        CustomField.id != (field.id or 0)))
-    if taken is not None:
-        raise FieldRefused(_l("The key “%(key)s” is already used."), key=field.key)
+    # No autoflush: the form's changes are on the object; the checks compare them with
+    # what is stored.
+    with session.no_autoflush:
+        taken = session.scalar(select(CustomField.id).where(
+            CustomField.key == field.key, CustomField.id != (field.id or 0)))
+        if taken is not None:
+            raise FieldRefused(_l("The key “%(key)s” is already used."), key=field.key)
+        if field.id:
+            _check_stored_values(session, field, choices,
+                                 stored or stored_definition(session, field.id))
     field.choices = domain.format_choices(choices) or None
-    if field.id:
-        _check_stored_values(session, field, choices)
 
 
-def _check_stored_values(session, field, choices):
-    stored = session.execute(select(CustomField.key, CustomField.type)
-                             .where(CustomField.id == field.id)).one()
+def _check_stored_values(session, field, choices, stored):
     if not has_values(session, field.id):
         return
-    if stored.key != field.key:
+    stored_key, stored_type = stored
+    if stored_key != field.key:
         raise FieldRefused(_l("Complaints have values for this field: its key cannot change."))
-    if stored.type != field.type:
+    if stored_type != field.type:
         raise FieldRefused(_l("Complaints have values for this field: its type cannot "
                               "change."))
     if field.type == domain.CHOICE:
@@ -128,7 +151,7 @@ def parse_values(fields, raw: dict, request_type_id, stored: dict, complete: boo
     """``{field: typed value}`` for the keys of ``raw`` (``{key: raw value}``). With
     ``complete``, every required field that applies must end up with a value. Raises
     ValuesRefused with every error at once."""
-    parsed, errors = {}, {}
+    parsed, problems = {}, {}
     for field in fields:
         spec = spec_of(field)
         given = field.key in raw
@@ -136,18 +159,16 @@ def parse_values(fields, raw: dict, request_type_id, stored: dict, complete: boo
             continue
         try:
             value = domain.parse_value(spec, raw[field.key]) if given else stored.get(field.id)
-            if spec.applies_to(request_type_id):
-                domain.check_required(spec, request_type_id, value)
+            domain.check_required(spec, request_type_id, value)
         except domain.Problem as problem:
-            errors[field.key] = message_of(problem)
+            problems[field.key] = problem
             continue
         if given:
             parsed[field] = value
-    unknown = sorted(set(raw) - {f.key for f in fields})
-    for key in unknown:
-        errors[key] = str(_l("No such active custom field."))
-    if errors:
-        raise ValuesRefused(errors, {f.key: f.label for f in fields})
+    for key in sorted(set(raw) - {f.key for f in fields}):
+        problems[key] = None
+    if problems:
+        raise ValuesRefused(problems, {f.key: f for f in fields})
     return parsed
 
 

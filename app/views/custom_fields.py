@@ -1,5 +1,6 @@
 """Configuration → Custom fields (admins), and the display of a complaint's values."""
 
+from flask import g
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
@@ -65,8 +66,12 @@ class CustomFieldView(AppModelView):
     def pre_add(self, item):
         service.validate_field(db.session, item)
 
+    def process_form(self, form, is_created):
+        if not is_created:
+            g.custom_field_stored = service.stored_definition(db.session, form._id)
+
     def pre_update(self, item):
-        service.validate_field(db.session, item)
+        service.validate_field(db.session, item, g.pop("custom_field_stored", None))
 
     def pre_delete(self, item):
         if service.has_values(db.session, item.id):

@@ -183,3 +183,111 @@ def test_reports_group_by_a_choice_and_a_yes_no_field(admin_client, dbs, cleanup
     assert (rows.get("Yes"), rows.get("No")) == ("2", "1"), rows
     response = admin_client.get(f"/reports/export?{period}&group=cf_{kind}")
     assert response.status_code == 200
+
+
+def test_the_api_reads_and_writes_values_with_the_same_checks(app, admin_client, dbs,
+                                                              cleanup):
+    from tests.integration.test_api import Api, jwt
+
+    api = Api(app, jwt(app, "supervisor"))
+    types = request_types(dbs)
+    amount, day, kind = (f.unique(p).lower() for p in ("amt_", "day_", "kind_"))
+    add_field(admin_client, cleanup, amount, type="number", required="y",
+              request_types=str(types.complaint))
+    add_field(admin_client, cleanup, day, type="date")
+    add_field(admin_client, cleanup, kind, type="choice", choices="a | A | A\nb | B | B")
+    with dbs() as s:
+        complexity = f.complexity(s).id
+    body = {"subject": f.unique("API "), "complexity_id": complexity,
+            "request_type_id": types.complaint}
+    missing = api.post("/complaint/", json=body, headers={"Accept-Language": "en"})
+    assert missing.status_code == 400
+    assert missing.json["message"] == f"Label {amount}: This field is required."
+    bad = api.post("/complaint/", json={**body, "custom_fields": {amount: 5, day: "31/02/2026"}},
+                   headers={"Accept-Language": "en"})
+    assert bad.status_code == 400 and "Enter a date as YYYY-MM-DD." in bad.json["message"]
+    unknown = api.post("/complaint/", json={**body, "custom_fields": {amount: 5, "nope": 1}})
+    assert unknown.status_code == 400
+    created = api.post("/complaint/", json={**body, "custom_fields": {
+        amount: 12.5, day: "2026-06-30", kind: "b"}})
+    assert created.status_code == 201, created.json
+    pk = created.json["id"]
+    got = api.get(f"/complaint/{pk}").json["result"]["custom_fields"]
+    assert got == {amount: 12.5, day: "2026-06-30", kind: "b"}
+    changed = api.put(f"/complaint/{pk}", json={"custom_fields": {kind: "a", day: None}})
+    assert changed.status_code == 200, changed.json
+    assert api.get(f"/complaint/{pk}").json["result"]["custom_fields"] == {amount: 12.5,
+                                                                          kind: "a"}
+    refused = api.put(f"/complaint/{pk}", json={"custom_fields": {kind: "zzz"}})
+    assert refused.status_code == 400
+    # Another request type: the amount is not required there.
+    other = api.post("/complaint/", json={**body, "request_type_id": types.question})
+    assert other.status_code == 201, other.json
+    listed = api.get(f"/custom_field/?q=(filters:!((col:key,opr:eq,value:{kind})))")
+    assert listed.status_code == 200 and listed.json["result"][0]["type"] == "choice"
+    with dbs() as s:
+        fields = s.execute(select(Event.field).where(Event.complaint_id == pk)).scalars().all()
+        assert fields.count(f"cf:{kind}") == 2 and f"cf:{day}" in fields
+
+
+def test_required_only_for_its_request_types_on_the_form(admin_client, dbs, ids, cleanup):
+    types = request_types(dbs)
+    key = f.unique("serial_").lower()
+    add_field(admin_client, cleanup, key, required="y", label_en="Serial number",
+              request_types=str(types.complaint))
+    html = admin_client.get("/complaints/add").get_data(as_text=True)
+    assert f'data-cf-types="{types.complaint}"' in html
+    data = add_form(ids, request_type=types.complaint)
+    refused = admin_client.post("/complaints/add?_l_=en", data=data)
+    assert refused.status_code == 200 and "This field is required." in f.messages(refused)
+    with dbs() as s:
+        assert by_subject(s, data["subject"]) == []
+    question = add_form(ids, request_type=types.question)
+    assert admin_client.post("/complaints/add", data=question).status_code == 302
+    typed = add_form(ids, request_type=types.complaint, **{f"cf_{key}": "SN-1"})
+    assert admin_client.post("/complaints/add", data=typed).status_code == 302
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"type": "choice", "choices": ""}, "A “choice” field needs at least one choice."),
+    ({"type": "text", "choices": "a | A"}, "Only a “choice” field takes choices"),
+    ({"key": "Not A Key"}, "The key must be lower-case letters"),
+    ({"type": "choice", "choices": "a | A\na | B"}, "The choice code “a” is used twice."),
+])
+def test_an_inconsistent_definition_is_refused(admin_client, dbs, cleanup, changes, message):
+    changes = dict(changes)
+    key = changes.pop("key", None) or f.unique("bad_").lower()
+    cleanup.append(key)
+    response = admin_client.post("/config/custom-fields/add?_l_=en",
+                                 data=field_form(key, **changes), follow_redirects=True)
+    assert message in " ".join(f.messages(response))
+    with dbs() as s:
+        assert s.scalars(select(CustomField).where(CustomField.key == key)).all() == []
+
+
+def test_key_type_and_used_choices_are_kept_once_values_exist(admin_client, dbs, cleanup):
+    from app.services import custom_fields as service
+
+    key = f.unique("level_").lower()
+    add_field(admin_client, cleanup, key, type="choice", choices="hi | Haut\nlo | Bas")
+    duplicate = admin_client.post("/config/custom-fields/add?_l_=en",
+                                  data=field_form(key), follow_redirects=True)
+    assert "Already exists." in " ".join(f.messages(duplicate))  # FAB's unique check
+    with dbs() as s:
+        field_id = s.scalars(select(CustomField.id).where(CustomField.key == key)).one()
+        complaint = f.make_complaint(s)
+        service.stage_values(s, complaint, {key: "hi"})
+        s.commit()
+    for changes, message in (({"type": "text", "choices": ""}, "its type cannot change"),
+                             ({"key": key + "x"}, "its key cannot change"),
+                             ({"choices": "lo | Bas"}, "Complaints use the choice “hi”")):
+        form = field_form(key, type="choice", choices="hi | Haut\nlo | Bas")
+        form.update(changes)
+        response = admin_client.post(f"/config/custom-fields/edit/{field_id}?_l_=en",
+                                     data=form, follow_redirects=True)
+        assert message in " ".join(f.messages(response)), changes
+    renamed = field_form(key, type="choice", choices="hi | Très haut | Very high\nlo | Bas")
+    response = admin_client.post(f"/config/custom-fields/edit/{field_id}", data=renamed)
+    assert response.status_code == 302
+    with dbs() as s:
+        assert "Très haut" in s.get(CustomField, field_id).choices
