@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal_column, select
 
 from app.domain import custom_fields as domain
-from app.models import Complaint, CustomField, CustomFieldValue
+from app.models import Complaint, CustomFieldValue
 from app.models.custom_fields import VALUE_COLUMNS
 from app.services import custom_fields as service
 

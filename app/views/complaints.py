@@ -40,15 +40,15 @@ from app.services import (
     pdf,
 )
 from app.services import attachments as attachment_service
-from app.services import custom_fields as custom_field_service
 from app.services import complaints as complaint_service
+from app.services import custom_fields as custom_field_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
 from app.services.settings import get_setting
+from app.views import custom_field_filters, custom_field_forms
 from app.views.access import VisibleComplaints, current_reader, visible_condition
 from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
 from app.views.base import _is_malformed as is_malformed
-from app.views import custom_field_filters, custom_field_forms
 from app.views.custom_fields import complaint_values
 from app.views.datamodel import ListInterface
 from app.views.durations import duration
