@@ -4,7 +4,7 @@ from flask import g
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, TextAreaField
+from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import Optional
 
 from app.domain import custom_fields as domain
@@ -60,6 +60,9 @@ class CustomFieldView(AppModelView):
         "choices": TextAreaField(LABELS["choices"], [Optional()],
                                  description=DESCRIPTIONS["choices"],
                                  render_kw={**BOOTSTRAP, "rows": 5}),
+        # A new field is meant to be used: active, on the list and in the export.
+        **{name: BooleanField(LABELS[name], default=True, description=DESCRIPTIONS.get(name))
+           for name in ("active", "in_list", "in_export")},
     }
     edit_form_extra_fields = add_form_extra_fields
 
