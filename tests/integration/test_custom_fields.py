@@ -300,3 +300,29 @@ def test_key_type_and_used_choices_are_kept_once_values_exist(admin_client, dbs,
     assert response.status_code == 302
     with dbs() as s:
         assert "Très haut" in s.get(CustomField, field_id).choices
+
+
+def test_personal_text_is_cleared_and_deletion_keeps_the_values(admin_client, dbs, cleanup):
+    import json
+
+    from app.services import custom_fields as service
+    from app.services import deletion
+
+    note, amount = f.unique("witness_").lower(), f.unique("sum_").lower()
+    add_field(admin_client, cleanup, note)
+    add_field(admin_client, cleanup, amount, type="number")
+    with dbs() as s:
+        complaint = f.make_complaint(s)
+        service.stage_values(s, complaint, {note: "Mme Durand, voisine", amount: 40})
+        s.commit()
+        assert deletion.snapshot(complaint)["custom_fields"] == {note: "Mme Durand, voisine",
+                                                                 amount: 40.0}
+        assert service.clear_personal_values(s, complaint) == 1  # the text, not the number
+        s.commit()
+        assert complaint.custom_fields == {amount: 40.0}
+        record = deletion.stage_deletion(s, complaint, f.user(s, "admin"))
+        s.delete(complaint)
+        s.commit()
+        assert json.loads(record.snapshot)["custom_fields"] == {amount: 40.0}
+        assert s.scalars(select(CustomFieldValue).where(
+            CustomFieldValue.complaint_id == complaint.id)).all() == []
