@@ -213,6 +213,7 @@ class ComplaintView(AppModelView):
 
     def _get_list_widget(self, filters, **kwargs):
         widgets = super()._get_list_widget(filters, **kwargs)
+        custom_field_filters.add_list_columns(db.session, widgets["list"])
         widgets["custom_filters"] = custom_field_filters.filter_inputs(db.session,
                                                                        request.args)
         return widgets

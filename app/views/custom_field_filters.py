@@ -1,8 +1,8 @@
-"""Custom fields as filters of the complaint list, read from the address on each request:
-``cf_<key>=…`` (contains for text, equality otherwise), ``cfmin_<key>`` / ``cfmax_<key>``
-(a range of numbers or dates). FAB builds its filters once, at registration; these work
-for a field added after start. Each condition reads the field's own index
-(``custom_field_value (field_id, value_…)``)."""
+"""Custom fields on the complaint list: a column each, and filters read from the address
+on each request: ``cf_<key>=…`` (contains for text, equality otherwise), ``cfmin_<key>``
+and ``cfmax_<key>`` (a range of numbers or dates). FAB builds its filters once, at
+registration; these work for a field added after start. Each condition reads the
+field's own index (``custom_field_value (field_id, value_…)``)."""
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -73,3 +73,30 @@ def filter_inputs(session, args) -> list[dict]:
             entry["choices"] = [("yes", str(_l("Yes"))), ("no", str(_l("No")))]
         inputs.append(entry)
     return inputs
+
+
+def add_list_columns(session, widget) -> None:
+    """Append to FAB's list ``widget`` one column per field marked "on the list", with
+    the values of the page's complaints read in one query."""
+    from app.views.custom_fields import shown_value
+
+    fields = [field for field in service.active_fields(session) if field.in_list]
+    args = widget.template_args
+    if not fields or not args.get("pks"):
+        return
+    names = {field.id: f"{EQUAL}{field.key}" for field in fields}
+    rows = session.scalars(select(CustomFieldValue).where(
+        CustomFieldValue.complaint_id.in_(args["pks"]),
+        CustomFieldValue.field_id.in_(list(names))))
+    values = {(row.complaint_id, row.field_id): row for row in rows}
+    table = []
+    for pk, cells in zip(args["pks"], args["value_columns"], strict=True):
+        for field in fields:
+            row = values.get((pk, field.id))
+            value = getattr(row, VALUE_COLUMNS[field.type]) if row is not None else None
+            cells[names[field.id]] = shown_value(field, value) if row is not None else None
+        table.append(cells)
+    args["value_columns"] = table
+    args["include_columns"] = [*args["include_columns"], *names.values()]
+    args["label_columns"] = {**args["label_columns"],
+                             **{names[field.id]: field.label for field in fields}}

@@ -24,7 +24,7 @@ LABELS = {
     "key": _l("Key"), "label_fr": _l("Label (French)"), "label_en": _l("Label (English)"),
     "type": _l("Type"), "choices": _l("Choices"), "required": _l("Required"),
     "request_types": _l("Request types"), "position": _l("Order"), "active": _l("Active"),
-    "in_list": _l("Filter on the list"), "in_export": _l("In the export"),
+    "in_list": _l("On the list"), "in_export": _l("In the export"),
     "created_at": _l("Created"),
 }
 DESCRIPTIONS = {
@@ -34,7 +34,7 @@ DESCRIPTIONS = {
                   "is what is stored: labels can be renamed later."),
     "request_types": _l("The field appears (and is required) only for these request types; "
                         "none: for every complaint."),
-    "in_list": _l("Offered as a filter above the complaint list."),
+    "in_list": _l("A column of the complaint list, and a filter above it."),
 }
 
 

@@ -109,8 +109,11 @@ def test_the_list_filters_on_a_field_added_after_start(admin_client, dbs, ids, c
         assert admin_client.post("/complaints/add", data=data).status_code == 302
         with dbs() as s:
             made[amount] = by_subject(s, data["subject"])[0].id
-    page = admin_client.get(f"/complaints/list/?cfmin_{key}=100&psize_ComplaintView=100")
-    assert f'name="cfmin_{key}"' in page.get_data(as_text=True)
+    page = admin_client.get(f"/complaints/list/?cfmin_{key}=100&psize_ComplaintView=100"
+                            "&_l_=en")
+    html = page.get_data(as_text=True)
+    assert f'name="cfmin_{key}"' in html
+    assert "<th>Amount</th>" in html and "250.5" in html  # a column of the list too
     shown = f.shown_ids(page)
     assert made["250.5"] in shown and made["10"] not in shown and made[""] not in shown
     shown = f.shown_ids(admin_client.get(f"/complaints/list/?cfmax_{key}=10,0"))
