@@ -36,6 +36,5 @@ def reference_apis() -> list[type]:
     team.order_columns, team.search_columns = ["id", "name"], ["name", "active"]
     team.base_order = ("name", "asc")
     custom = _reference_api("custom_field", CustomField, CUSTOM_FIELD_COLUMNS)
-    custom.openapi_spec_tag = "Custom fields"
     custom.search_columns = ["key", "type", "active"]
     return [*apis, team, custom]
