@@ -35,6 +35,7 @@ from app.models import (
 )
 from app.services import access_log, deletion, followup, messages
 from app.services import complaints as complaint_service
+from app.services import custom_fields as custom_field_service
 from app.services.exceptions import ServiceError
 from app.services.records import resolve
 from app.views.access import OfVisibleComplaints, VisibleComplaints, visible_condition
@@ -58,6 +59,7 @@ COMPLAINT_COLUMNS = [
     "severity_id", "complexity_id", "state_id", "team_id", "assignee_id", "confidential",
     "resolution", "resolution_type_id", "corrective_actions", "satisfaction",
     "satisfaction_rating", "due_at", "answered_at", "closed_at", "created_at", "updated_at",
+    "custom_fields",
 ]
 COMPLAINT_LIST_COLUMNS = [
     "id", "tracking_number", "received_at", "client_id", "subject", "category_id",
@@ -124,13 +126,21 @@ class ComplaintApi(ScopedModelApi):
         return super().get_headless(pk, **kwargs)
 
     def create(self, values):
+        custom = values.pop("custom_fields", None) or {}
         complaint = Complaint(satisfaction="unknown", confidential=False)
         _apply(complaint, values)
-        return complaint_service.open_complaint(db.session, complaint, actor=g.user)
+        complaint_service.stage_new_complaint(db.session, complaint, actor=g.user)
+        custom_field_service.stage_values(db.session, complaint, custom, actor=g.user)
+        db.session.commit()
+        return complaint
 
     def update(self, complaint, values):
+        custom = values.pop("custom_fields", None)
         _apply(complaint, values)
         complaint_service.stage_update(db.session, complaint, actor=g.user)
+        if custom is not None:
+            custom_field_service.stage_values(db.session, complaint, custom, actor=g.user,
+                                              complete=False)
         db.session.commit()
 
     def remove(self, complaint):

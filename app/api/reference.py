@@ -4,9 +4,11 @@ complaint's ids. Readable by whoever may list complaints."""
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.api.base import ScopedModelApi
-from app.models import REFERENCE_MODELS, State, Team
+from app.models import REFERENCE_MODELS, CustomField, State, Team
 
 REFERENCE_COLUMNS = ["id", "code", "label_fr", "label_en", "position", "active"]
+CUSTOM_FIELD_COLUMNS = ["id", "key", "label_fr", "label_en", "type", "choices", "required",
+                        "request_type_ids", "position", "active", "in_list", "in_export"]
 STATE_COLUMNS = [*REFERENCE_COLUMNS, "is_initial", "is_open", "pauses_clock", "is_final",
                  "marks_answered"]
 
@@ -33,4 +35,6 @@ def reference_apis() -> list[type]:
     team = _reference_api("team", Team, ["id", "name", "email", "manager_id", "active"])
     team.order_columns, team.search_columns = ["id", "name"], ["name", "active"]
     team.base_order = ("name", "asc")
-    return [*apis, team]
+    custom = _reference_api("custom_field", CustomField, CUSTOM_FIELD_COLUMNS)
+    custom.search_columns = ["key", "type", "active"]
+    return [*apis, team, custom]

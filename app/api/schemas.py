@@ -65,6 +65,12 @@ class ComplaintWriteSchema(Schema):
     satisfaction = fields.String(validate=validate.OneOf(["yes", "no", "unknown"]))
     satisfaction_rating = fields.Integer(strict=True, allow_none=True,
                                          validate=validate.Range(min=1, max=5))
+    custom_fields = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)),
+        values=fields.Raw(allow_none=True),
+        metadata={"description": "custom field values by key (GET /api/v1/custom_field/): "
+                  "text, number, date as YYYY-MM-DD, the code of a choice, true/false; "
+                  "null clears"})
 
 
 class ComplaintPostSchema(ComplaintWriteSchema):

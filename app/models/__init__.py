@@ -13,6 +13,7 @@ from app.models.complaints import (
     Setting,
     TrackingSequence,
 )
+from app.models.custom_fields import CustomField, CustomFieldValue, attach_to_complaint
 from app.models.exports import ExportChunk, ExportJob
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.messages import InboundEmail, Message, PublicSubmission, ResponseTemplate
@@ -34,6 +35,7 @@ from app.models.users import AppUser, Team
 from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 
 User = AppUser
+attach_to_complaint(Complaint)
 
 __all__ = [
     "Attachment", "StoredFile", "InboundEmail", "Message", "PublicSubmission",
@@ -44,5 +46,5 @@ __all__ = [
     "ExportChunk",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
-    "State", "StateTransition", "DeadlineRule", "Holiday",
+    "State", "StateTransition", "DeadlineRule", "Holiday", "CustomField", "CustomFieldValue",
 ]

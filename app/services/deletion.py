@@ -92,6 +92,7 @@ def snapshot(complaint) -> dict:
         "reminders": [_columns(r) for r in complaint.reminders],
         "attachments": [_columns(a) for a in complaint.attachments],
         "messages": [_columns(m) for m in complaint.messages],
+        "custom_fields": complaint.custom_fields,
     }
 
 

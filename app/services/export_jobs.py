@@ -128,7 +128,8 @@ def prepare_spec(session, engine, job, build_statement, path, time_zone: str) ->
         stmt = exports.complaints_statement(build_statement(params),
                                             visible_condition(reader_for(job.user)),
                                             language)
-        sheet = exports.complaint_sheet(language, time_zone)
+        stmt, sheet = exports.with_custom_fields(session.connection(), stmt, language,
+                                                 time_zone)
     job_id = job.id
     session.commit()  # no transaction (on SQLite, no write lock) while the worker runs
     with exports.read_only(engine) as connection:

@@ -29,7 +29,7 @@ from app.models import (
     State,
     Team,
 )
-from app.services import export_writer, xlsx
+from app.services import custom_field_export, export_writer, xlsx
 from app.services.xlsx import DATE, DATETIME, INTEGER, LABEL, NUMBER, PERCENT, TEXT
 
 STREAM_BATCH = 2000
@@ -117,8 +117,20 @@ def write_complaints(connection, stmt, path, now: datetime, language: str = "fr"
                      time_zone: str = "UTC", progress=None) -> int:
     """Stream the rows of ``stmt`` (from ``complaints_statement``) into a workbook at
     ``path``; ``progress(rows)`` is called every few thousand rows. Returns the count."""
-    return export_writer.write_complaint_rows(
-        connection.execute(stmt), path, complaint_sheet(language, time_zone), now, progress)
+    stmt, sheet = with_custom_fields(connection, stmt, language, time_zone)
+    return export_writer.write_complaint_rows(connection.execute(stmt), path, sheet, now,
+                                              progress)
+
+
+def with_custom_fields(connection, stmt, language: str = "fr", time_zone: str = "UTC"):
+    """``stmt`` with a column per custom field marked "in the export", and the workbook's
+    texts (``complaint_sheet``) with their headers, in the current locale. The values come
+    out of the SELECT ready to write, so the lean worker needs no field definitions."""
+    extra = custom_field_export.export_columns(connection, language, str(_l("Yes")),
+                                               str(_l("No")))
+    sheet = complaint_sheet(language, time_zone)
+    sheet["columns"] += [[str(header), kind, width] for header, kind, width in extra.columns]
+    return extra.extend(stmt), sheet
 
 
 REPORT_COLUMNS = [

@@ -39,9 +39,6 @@ EXPORTED = "personal_data_exported"
 MAX_COMPLAINTS = 5000
 # Other features add what they hold about a complaint: ``(session, complaint) -> dict``,
 # merged into the complaint's entry (e.g. ``{"custom_fields": {...}}``).
-EXPORTERS: list = []
-
-
 class InvalidEmail(ServiceError):
     def __init__(self):
         super().__init__(_l("Enter a valid email address."))
@@ -114,8 +111,7 @@ def _complaint(session, complaint) -> dict:
     data["letters"] = [{"id": d.id, "filename": d.filename, "created_at": d.created_at}
                        for d in session.scalars(select(GeneratedDocument).where(
                            GeneratedDocument.complaint_id == complaint.id))]
-    for exporter in EXPORTERS:
-        data.update(exporter(session, complaint))
+    data["custom_fields"] = complaint.custom_fields
     data["_attachments"] = complaint.attachments
     return data
 

@@ -28,6 +28,7 @@ from app.models import (
     Team,
 )
 from app.models.complaints import clock_is
+from app.services import custom_field_reports
 from app.services.buckets import local_bucket
 from app.services.clock import to_utc
 from app.services.exceptions import ServiceError
@@ -60,7 +61,8 @@ class Report:
 def build_report(session, grouping: str, start: date, end: date, now: datetime, scope=None,
                  time_zone: str = "UTC", language: str = "fr") -> Report:
     """The report of ``[start, end)`` (local days) grouped by ``grouping``."""
-    if grouping not in GROUPINGS:
+    custom = custom_field_reports.dimension(session, grouping, language)
+    if grouping not in GROUPINGS and custom is None:
         raise ServiceError(_l("Unknown grouping “%(name)s”."), name=grouping)
     if end <= start:
         raise ServiceError(_l("The start of the period must come before its end."))
@@ -85,6 +87,12 @@ def build_report(session, grouping: str, start: date, end: date, now: datetime, 
         rows = [by_key.get(day) or ReportRow(key=day.isoformat()) for day in starts]
         for row in rows:
             row.key = row.label = date.fromisoformat(row.key)
+    elif custom is not None:  # a custom field: its value per complaint
+        rows = _merge(session, custom[0], custom[0], received_in, answered_in, now)
+        for row in rows:
+            row.label = str(_l("Not set")) if row.key is None else custom[1].get(row.key,
+                                                                                 str(row.key))
+        rows.sort(key=lambda r: (r.key is None, str(r.label).casefold()))
     else:
         column, model = COLUMNS[grouping]
         rows = _merge(session, column, column, received_in, answered_in, now)

@@ -6,13 +6,11 @@ is claimed by stamping ``anonymised_at`` in one ``UPDATE … WHERE anonymised_at
 (after ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite writes one at a time), so two
 runs at once never take the same complaint, and a second run finds nothing left.
 
-Other features add what they store about a complaint to ``ANONYMISERS``: functions
-``(session, complaint_ids)`` called in the same transaction (e.g. custom field values).
-A full-text index kept by triggers follows these UPDATEs by itself.
+Custom fields' free text goes too (numbers, dates and choices stay, as the reports group
+by them). The full-text index, kept by triggers, follows these UPDATEs by itself.
 """
 
 import logging
-from collections.abc import Callable
 
 from sqlalchemy import and_, exists, func, or_, select, update
 
@@ -35,7 +33,7 @@ from app.models import (
     RequestType,
     SatisfactionSurvey,
 )
-from app.services import storage
+from app.services import custom_fields, storage
 from app.services.clock import utcnow
 
 logger = logging.getLogger(__name__)
@@ -43,7 +41,6 @@ logger = logging.getLogger(__name__)
 ANONYMISED = "[anonymised]"
 ANONYMISED_EVENT = "anonymised"
 DEFAULT_BATCH = 200
-ANONYMISERS: list[Callable] = []
 # History values that name a person, an address or a file.
 VALUE_EVENTS = (events.EMAIL_SENT, events.EMAIL_FAILED, events.ATTACHMENT_ADDED,
                 events.ATTACHMENT_REMOVED, events.DOCUMENT_GENERATED)
@@ -156,8 +153,7 @@ def _scrub(session, ids, periods, config, now):
     wipe(GeneratedDocument, GeneratedDocument.complaint_id.in_(ids), content=b"",
          filename=ANONYMISED)
     _remove_files(session, ids, config)
-    for anonymise in ANONYMISERS:
-        anonymise(session, ids)
+    custom_fields.clear_text_values(session, ids)
     _anonymise_clients(session, ids)
     _log(session, ids, periods, now)
 

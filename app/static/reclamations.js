@@ -73,3 +73,20 @@ $(function () {
     tab.on("shown.bs.tab", markRead);
     if (location.hash === "#messages") { markRead(); }
 });
+
+/* Complaint form: a custom field meant for some request types only is shown only when
+   one of them is selected (the server checks the same rule on save). */
+$(function () {
+    var fields = $("[data-cf-types]").filter(function () { return $(this).data("cf-types") !== ""; });
+    if (!fields.length) { return; }
+    var select = $("#request_type");
+    function toggle() {
+        var chosen = String(select.val() || "");
+        fields.each(function () {
+            var types = String($(this).data("cf-types")).split(" ");
+            $(this).closest("tr").toggle(types.indexOf(chosen) >= 0);
+        });
+    }
+    select.on("change", toggle);
+    toggle();
+});

@@ -12,6 +12,7 @@ from app.views.configuration import (
     StateView,
     TeamView,
 )
+from app.views.custom_fields import CustomFieldView
 from app.views.dashboard import DashboardView
 from app.views.deadlines import DeadlineRuleView, HolidayView
 from app.views.exports import MyExportView
@@ -58,6 +59,8 @@ def register_views(appbuilder):
         category=CONFIGURATION)
     add(NotificationRuleView, "Notification rules", icon="fa-bullhorn",
         label=_l("Notification rules"), category=CONFIGURATION)
+    add(CustomFieldView, "Custom fields", icon="fa-th-list", label=_l("Custom fields"),
+        category=CONFIGURATION)
     add(TeamView, "Teams", icon="fa-users", label=_l("Teams"), category=CONFIGURATION)
     add(SettingView, "Settings", icon="fa-sliders-h", label=_l("Settings"),
         category=CONFIGURATION)

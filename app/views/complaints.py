@@ -42,12 +42,15 @@ from app.services import (
 )
 from app.services import attachments as attachment_service
 from app.services import complaints as complaint_service
+from app.services import custom_fields as custom_field_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
 from app.services.settings import get_setting
+from app.views import custom_field_filters, custom_field_forms
 from app.views.access import VisibleComplaints, current_reader, visible_condition
 from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
 from app.views.base import _is_malformed as is_malformed
+from app.views.custom_fields import complaint_values
 from app.views.datamodel import ListInterface
 from app.views.durations import duration
 from app.views.exports import list_statement, send_workbook, temporary_workbook
@@ -107,7 +110,9 @@ FORM_COLUMNS = [f for _, spec in FORM_FIELDSETS for f in spec["fields"]]
 
 
 class ComplaintView(AppModelView):
-    datamodel = ListInterface(Complaint, eager=("client", "state", "category", "assignee"))
+    datamodel = ListInterface(Complaint, eager=("client", "state", "category", "assignee"),
+                              extra_conditions=lambda: custom_field_filters.conditions(
+                                  db.session, request.args))
     route_base = "/complaints"
     list_title = _l("Complaints")
     show_title = _l("Complaint")
@@ -179,12 +184,56 @@ class ComplaintView(AppModelView):
         for filters in (self._filters._search_filters, self._filters._all_filters):
             filters["subject"] = [words if f.arg_name == "ct" else f for f in filters["subject"]]
 
+    # --- custom fields: the forms get them on each request (app/views/custom_field_forms)
+
+    @property
+    def add_form(self):
+        return custom_field_forms.extend_form(db.session, self.__dict__.get("_add_form"))
+
+    @add_form.setter
+    def add_form(self, form):
+        self._add_form = form
+
+    @property
+    def edit_form(self):
+        return custom_field_forms.extend_form(db.session, self.__dict__.get("_edit_form"))
+
+    @edit_form.setter
+    def edit_form(self, form):
+        self._edit_form = form
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = widgets or {}
+        widgets["add"] = self.add_widget(
+            form=form, include_cols=self.add_columns, exclude_cols=exclude_cols or [],
+            fieldsets=custom_field_forms.with_fieldset(self.add_fieldsets, form))
+        return widgets
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = widgets or {}
+        widgets["edit"] = self.edit_widget(
+            form=form, include_cols=self.edit_columns, exclude_cols=exclude_cols or [],
+            fieldsets=custom_field_forms.with_fieldset(self.edit_fieldsets, form))
+        return widgets
+
+    def _get_list_widget(self, filters, **kwargs):
+        widgets = super()._get_list_widget(filters, **kwargs)
+        custom_field_filters.add_list_columns(db.session, widgets["list"])
+        widgets["custom_filters"] = custom_field_filters.filter_inputs(db.session,
+                                                                       request.args)
+        return widgets
+
+    def process_form(self, form, is_created):
+        g.custom_field_values = custom_field_forms.take_values(db.session, form)
+
     # --- FAB hooks: one service call each ----------------------------------------------
 
     def pre_add(self, item):
         item.received_at = to_utc(item.received_at)
         try:  # it flushes; FAB flashes str(exc), which would show the SQL and its values
             complaint_service.stage_new_complaint(db.session, item, actor=g.user)
+            custom_field_service.stage_values(db.session, item, _posted_custom_values(),
+                                              actor=g.user)
         except SQLAlchemyError:
             db.session.rollback()
             logger.exception("could not register a complaint")
@@ -193,6 +242,8 @@ class ComplaintView(AppModelView):
     def pre_update(self, item):
         item.received_at = to_utc(item.received_at)
         changed = complaint_service.stage_update(db.session, item, actor=g.user)
+        custom_field_service.stage_values(db.session, item, _posted_custom_values(),
+                                          actor=g.user, complete=False)
         if {"team", "assignee"} & set(changed) and not self._can("assign"):
             raise ServiceError(_l("Only people allowed to assign can change the team or "
                                   "the assignee."))
@@ -207,6 +258,7 @@ class ComplaintView(AppModelView):
 
     def prefill_form(self, form, pk):
         form.received_at.data = to_local(form.received_at.data)
+        custom_field_forms.prefill(db.session, form, pk)
 
     def post_add_redirect(self):
         return redirect(url_for("ComplaintView.list"))
@@ -226,6 +278,7 @@ class ComplaintView(AppModelView):
             labels=COMPLAINT_LABELS,
             next_states=complaint_service.allowed_next_states(session, complaint),
             history=describe_events(session, complaint.events),
+            custom_values=complaint_values(session, complaint),
             teams=session.scalars(select(Team).where(Team.active.is_(True))
                                   .order_by(Team.name)).all(),
             users=_active_users(session),
@@ -497,6 +550,11 @@ class ComplaintView(AppModelView):
     def _back(self, pk, tab=None):
         url = url_for("ComplaintView.show", pk=pk)
         return redirect(f"{url}#{tab}" if tab else url)
+
+
+def _posted_custom_values() -> dict:
+    """What process_form took out of the posted form (nothing for a form without them)."""
+    return g.pop("custom_field_values", None) or {}
 
 
 def _active_users(session):

@@ -28,14 +28,18 @@ def count_cap() -> int:
 
 
 class ListInterface(SQLAInterface):
-    def __init__(self, obj, session=None, eager=()):
+    def __init__(self, obj, session=None, eager=(), extra_conditions=None):
         super().__init__(obj, session)
         self.eager = tuple(eager)
         self.counting = False
+        # () -> SQL conditions of the current request (filters FAB does not know of).
+        self.extra_conditions = extra_conditions
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):
         base = self.session.query(self.obj)
+        if self.extra_conditions is not None:
+            base = base.filter(*self.extra_conditions())
         count = self.capped_count(base, filters)
         query = self.apply_all(base, filters, order_column, order_direction, page, page_size,
                                select_columns, outer_default_load)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.models import Complaint
 from app.services import export_files, export_jobs
+from app.views import custom_field_filters
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTER_ARG = re.compile(r"_flt_(\d)_(.*)")
@@ -36,8 +37,9 @@ def list_statement(view, args):
     order_column, direction = args.get(f"_oc_{name}"), args.get(f"_od_{name}")
     if order_column not in view.order_columns or direction not in ("asc", "desc"):
         order_column, direction = view.base_order
-    query = view.datamodel.apply_all(db.session.query(Complaint), filters, order_column,
-                                     direction)
+    base = db.session.query(Complaint).filter(*custom_field_filters.conditions(db.session,
+                                                                               args))
+    query = view.datamodel.apply_all(base, filters, order_column, direction)
     return query.statement
 
 

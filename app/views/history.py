@@ -29,6 +29,14 @@ def describe_events(session, events) -> list[dict]:
     """``[{when, who, text, kind}]`` for display, newest first."""
     events = list(events)
     labels = _resolve_labels(session, events)
+    custom = _custom_labels(session, events)
+    for event in events:
+        if event.field in custom:
+            name, values = custom[event.field]
+            labels[(event.field, "__label__")] = name
+            for value in (event.old_value, event.new_value):
+                if value is not None and value in values:
+                    labels[(event.field, value)] = values[value]
     return [
         {
             "when": local_datetime(event.created_at),
@@ -78,10 +86,19 @@ def _field_label(field):
     return str(COMPLAINT_LABELS.get(field, field))
 
 
+def _custom_labels(session, events) -> dict:
+    """Labels of the custom fields named in ``events`` (``cf:<key>``) and of their values,
+    in the reader's language: ``{field: (field label, {stored value: shown value})}``."""
+    from app.views.custom_fields import history_labels
+
+    keys = {e.field[3:] for e in events if e.field and e.field.startswith("cf:")}
+    return history_labels(session, keys) if keys else {}
+
+
 def _describe(event, labels):
     old = _value(event.field, event.old_value, labels)
     new = _value(event.field, event.new_value, labels)
-    field = _field_label(event.field)
+    field = labels.get((event.field, "__label__")) or _field_label(event.field)
     kind = event.kind
     if kind == ev.CREATED:
         return _("Complaint registered")

@@ -13,7 +13,7 @@ from app.domain.periods import period_bounds
 from app.domain.reports import GROUPINGS
 from app.extensions import db
 from app.i18n import current_language
-from app.services import exports, reports
+from app.services import custom_field_reports, exports, reports
 from app.services.clock import to_local, utcnow
 from app.services.exceptions import ServiceError
 from app.services.settings import get_setting
@@ -42,7 +42,7 @@ class ReportError(ValueError):
     """Unusable report parameters; ``str()`` is the translated message."""
 
 
-def report_params(args, today: date) -> dict:
+def report_params(args, today: date, groupings=None) -> dict:
     """Period kind, current/previous, custom dates and grouping from the URL arguments,
     validated, with the period's ``start`` and exclusive ``end``."""
     kind = args.get("period", "month")
@@ -52,7 +52,7 @@ def report_params(args, today: date) -> dict:
         raise ReportError(_("Unknown period “%(name)s”.", name=kind))
     if which not in WHICH:
         raise ReportError(_("Unknown period “%(name)s”.", name=which))
-    if grouping not in GROUPINGS:
+    if grouping not in (groupings or GROUPING_LABELS):
         raise ReportError(_("Unknown grouping “%(name)s”.", name=grouping))
     params = {"period": kind, "which": which, "group": grouping,
               "from": args.get("from", ""), "to": args.get("to", "")}
@@ -81,14 +81,15 @@ class ReportView(BaseView):
     def index(self):
         today = to_local(utcnow(), self._time_zone()).date()
         report, error = None, None
+        groupings = _groupings()
         try:
-            params = report_params(request.args, today)
+            params = report_params(request.args, today, groupings)
             report = self._build(params)
         except (ReportError, ServiceError) as exc:
             error, params = str(exc), _defaults(request.args)
         return self.render_template(
             "reports.html", title=_l("Reports"), report=report, error=error, params=params,
-            periods=PERIODS, which_labels=WHICH, groupings=GROUPING_LABELS, presets=PRESETS,
+            periods=PERIODS, which_labels=WHICH, groupings=groupings, presets=PRESETS,
             duration=duration, label=_label, number=format_decimal, percent=format_percent,
             last_day=report.end - timedelta(days=1) if report else None,
             chart_json=json.dumps(_chart(report)) if report else "{}",
@@ -99,14 +100,15 @@ class ReportView(BaseView):
     def export(self):
         """The report of the same arguments as a workbook (a few hundred rows at most)."""
         today = to_local(utcnow(), self._time_zone()).date()
+        groupings = _groupings()
         try:
-            params = report_params(request.args, today)
+            params = report_params(request.args, today, groupings)
             report = self._build(params)
         except (ReportError, ServiceError) as exc:
             flash(str(exc), "danger")
             return redirect(url_for("ReportView.index"))
         path = temporary_workbook()
-        exports.write_report(report, path, str(GROUPING_LABELS[report.grouping]),
+        exports.write_report(report, path, str(groupings[report.grouping]),
                              current_language(), self._time_zone())
         name = _("report-%(group)s-%(start)s.xlsx", group=params["group"],
                  start=report.start.isoformat())
@@ -119,6 +121,11 @@ class ReportView(BaseView):
 
     def _time_zone(self):
         return get_setting(db.session, "time_zone")
+
+
+def _groupings() -> dict:
+    """The built-in groupings, then the custom fields a report can group by."""
+    return {**GROUPING_LABELS, **custom_field_reports.groupings(db.session)}
 
 
 def _defaults(args):
