@@ -170,6 +170,38 @@ def test_the_export_has_one_typed_column_per_field(admin_client, dbs, ids, clean
     admin_client.get("/lang/fr")
 
 
+def test_a_background_export_has_the_fields_through_the_lean_worker(app, admin_client, dbs,
+                                                                     ids, cleanup,
+                                                                     monkeypatch):
+    """The worker imports no model: the values come out of the SELECT ready to write."""
+    from datetime import date, datetime
+
+    from app import jobs
+    from tests.integration.test_exports import rows_of, workbook
+
+    monkeypatch.setitem(app.config, "EXPORT_BACKGROUND_ROWS", 0)
+    kind, vip, day = (f.unique(p).lower() for p in ("wkind_", "wvip_", "wday_"))
+    add_field(admin_client, cleanup, kind, type="choice", label_en="Kind",
+              choices="a | Alpha | Alpha EN\nb | Bêta | Beta EN")
+    add_field(admin_client, cleanup, vip, type="yes_no", label_en="VIP")
+    add_field(admin_client, cleanup, day, type="date", label_en="Incident day")
+    data = add_form(ids, **{f"cf_{kind}": "b", f"cf_{vip}": "no", f"cf_{day}": "2026-05-04"})
+    assert admin_client.post("/complaints/add", data=data).status_code == 302
+    response = admin_client.post(f"/complaints/export?_l_=en&_flt_2_subject={data['subject']}")
+    assert response.headers["Location"] == "/exports/"
+    assert jobs.run_exports(app)["exports"] == 1
+    with dbs() as s:
+        from app.models import ExportJob
+
+        job = s.scalars(select(ExportJob).order_by(ExportJob.id.desc())).first()
+        assert job.status == "done", job.error
+    header, rows = rows_of(workbook(admin_client.get(f"/exports/{job.id}/download")).active)
+    assert header[-3:] == ["Kind", "VIP", "Incident day"]
+    [row] = rows
+    assert (row["Kind"], row["VIP"]) == ("Beta EN", "No")
+    assert row["Incident day"] in (datetime(2026, 5, 4), date(2026, 5, 4))
+
+
 def test_reports_group_by_a_choice_and_a_yes_no_field(admin_client, dbs, cleanup):
     from datetime import datetime
 
