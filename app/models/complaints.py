@@ -119,6 +119,7 @@ class Complaint(Model):
     # system's recomputations: "open with no action for N days" reads this.
     last_action_at = Column(DateTime, nullable=False, default=utcnow)
     created_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
+    merged_into_id = Column(Integer, index=True)  # app/services/merge.py; no FK: see 0015
 
     request_type = relationship("RequestType")
     channel = relationship("Channel")

@@ -14,7 +14,7 @@ from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, Event, State, StateTransition
 from app.models.base import id_of
-from app.services import deadlines, month_stats, notifications
+from app.services import assignment, deadlines, month_stats, notifications
 from app.services.clock import utcnow
 from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
 from app.services.settings import get_setting
@@ -85,8 +85,11 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
     month_stats.add(session, month_stats.key_of(session, complaint), 1)
     _log(session, complaint, actor, events.CREATED, now=now,
          actor_kind=events.ACTOR_COMPLAINANT if by_complainant else None)
+    by_rule = assignment.apply_rules(session, complaint, now)  # only if nobody was chosen
     initial = {f: (None, id_of(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
-    _log_assignment(session, complaint, actor, now, {f: v for f, v in initial.items() if v[1]})
+    _log_assignment(session, complaint, None if by_rule else actor, now,
+                    {f: v for f, v in initial.items() if v[1]},
+                    detail=by_rule[0].name if by_rule else None)
     notifications.notify_created(session, complaint, now)
     return complaint
 
@@ -272,12 +275,13 @@ def _move_month_bucket(session, complaint, changes):
     month_stats.move(session, old_key, new_key)
 
 
-def _log_assignment(session, complaint, actor, now, changed):
+def _log_assignment(session, complaint, actor, now, changed, detail=None):
+    """``detail``: the name of the assignment rule that chose, if one did."""
     for field in ASSIGNMENT_RELATIONS:
         if field in changed:
             old, new = changed[field]
             _log(session, complaint, actor, events.ASSIGNED, now=now, field=field,
-                 old_value=old, new_value=new)
+                 old_value=old, new_value=new, detail=detail)
     if changed.get("assignee", (None, None))[1] is not None:
         notifications.notify_assigned(session, complaint, complaint.assignee, now)
 

@@ -89,6 +89,9 @@ def _describe(event, labels):
         return _("%(field)s changed: %(old)s → %(new)s", field=field, old=old, new=new)
     if kind == ev.STATE_CHANGED:
         return _("State changed: %(old)s → %(new)s", old=old, new=new)
+    if kind == ev.ASSIGNED and event.detail:  # chosen by an assignment rule
+        return _("%(field)s: %(old)s → %(new)s, by rule «%(rule)s»", field=field, old=old,
+                 new=new, rule=event.detail)
     if kind == ev.ASSIGNED:
         return _("%(field)s: %(old)s → %(new)s", field=field, old=old, new=new)
     if kind == ev.NOTE_ADDED:
