@@ -157,11 +157,24 @@ def assign(session, complaint: Complaint, team=None, assignee=None, actor=None, 
     return complaint
 
 
+def stage_closure(session, complaint: Complaint, target: State, actor=None, now=None,
+                  comment: str | None = None) -> Complaint:
+    """Close the complaint in ``target`` (a final state) from whatever state it is in,
+    with the clock, deadline and history of a state change, but no email to the
+    complainant (a merge closes its duplicate); not committed."""
+    _apply_state_change(session, complaint, complaint.state, target, actor, now or utcnow(),
+                        comment, forced=True)
+    return complaint
+
+
 # --- internals --------------------------------------------------------------------------
 
-def _apply_state_change(session, complaint, old_state, new_state, actor, now, comment=None):
+def _apply_state_change(session, complaint, old_state, new_state, actor, now, comment=None,
+                        forced=False):
+    """``forced``: whatever the transitions, and without telling the complainant."""
     try:
-        check_transition(id_of(old_state), new_state.id, transitions(session))
+        if not forced:
+            check_transition(id_of(old_state), new_state.id, transitions(session))
     except TransitionNotAllowed as exc:
         raise TransitionRefused(old_state, new_state) from exc
     resumed = _leave_state(complaint, new_state, now)
@@ -172,7 +185,7 @@ def _apply_state_change(session, complaint, old_state, new_state, actor, now, co
     reason = deadlines.REASON_PAUSE if resumed else deadlines.REASON_STATE
     deadlines.refresh_deadline(session, complaint, actor, now, reason)
     _record_answer_if_done(complaint)
-    if old_state is not None:  # a new complaint gets its confirmation instead
+    if old_state is not None and not forced:  # a new complaint gets its confirmation instead
         notifications.notify_state_changed(session, complaint, new_state, now)
 
 

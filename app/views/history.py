@@ -120,6 +120,11 @@ def _describe(event, labels):
                  size=event.detail or "")
     if kind == ev.ATTACHMENT_REMOVED:
         return _("File removed: %(file)s", file=event.old_value)
+    if kind == ev.MERGED_INTO:
+        return _("Merged into %(number)s (closed as a duplicate)", number=event.new_value)
+    if kind == ev.MERGED_FROM:
+        return _("%(number)s merged into this complaint: its messages, notes, files and "
+                 "reminders moved here", number=event.new_value)
     if kind == ev.DEADLINE_CHANGED:
         return _("Deadline changed: %(old)s → %(new)s, because %(why)s", old=old, new=new,
                  why=_deadline_reason(event.detail))
