@@ -40,8 +40,8 @@ from app.services import (
     pdf,
 )
 from app.services import attachments as attachment_service
-from app.services import merge as merge_service
 from app.services import complaints as complaint_service
+from app.services import merge as merge_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
 from app.services.settings import get_setting

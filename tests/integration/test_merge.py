@@ -22,7 +22,6 @@ from app.models import (
 from app.services import attachments, followup, links, merge, messages
 from app.services.visibility import reader_of
 from tests import factories as f
-from tests.conftest import login
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 DAY = datetime(2026, 11, 16, 10, 0)
