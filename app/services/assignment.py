@@ -61,9 +61,9 @@ def team_members(session, team_id) -> list[int]:
 def validate_rule(session, rule: AssignmentRule) -> None:
     """Raise ``ServiceError`` with every problem of the rule an admin is saving."""
     shape = shape_of(rule)
-    team = session.get(Team, shape.team_id) if shape.team_id else None
-    assignee = session.get(AppUser, shape.assignee_id) if shape.assignee_id else None
-    with session.no_autoflush:
+    with session.no_autoflush:  # the rule being saved is not flushed before it is checked
+        team = session.get(Team, shape.team_id) if shape.team_id else None
+        assignee = session.get(AppUser, shape.assignee_id) if shape.assignee_id else None
         others = [shape_of(r) for r in session.scalars(select(AssignmentRule).where(
             AssignmentRule.active.is_(True)))]
         members = team_members(session, shape.team_id) if team else []

@@ -3,6 +3,7 @@
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
 
 from app.extensions import db
 from app.models import AssignmentRule
@@ -63,6 +64,7 @@ class AssignmentRuleView(AppModelView):
         for name in ("category", "request_type", "channel", "team", "assignee")
     }
     edit_form_query_rel_fields = add_form_query_rel_fields
+    add_form_extra_fields = {"active": BooleanField(LABELS["active"], default=True)}
 
     def pre_add(self, item):
         validate_rule(db.session, item)

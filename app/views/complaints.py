@@ -49,11 +49,7 @@ from app.views.access import VisibleComplaints, current_reader, visible_conditio
 from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
 from app.views.base import _is_malformed as is_malformed
 from app.views.datamodel import ListInterface
-from app.views.duplicates import (
-    duplicate_context,
-    redirect_to_duplicates,
-    remember_new_complaint,
-)
+from app.views.duplicates import duplicate_context, warn_of_duplicates
 from app.views.durations import duration
 from app.views.exports import list_statement, send_workbook, temporary_workbook
 from app.views.filters import URGENCY_CHOICES, UrgencyFilter
@@ -206,13 +202,13 @@ class ComplaintView(AppModelView):
         if item.confidential and not current_reader().sees_confidential:
             flash(_("This complaint is confidential: only people with confidential access "
                     "can see it from now on."), "warning")
-        remember_new_complaint(item)
+        warn_of_duplicates(item)
 
     def prefill_form(self, form, pk):
         form.received_at.data = to_local(form.received_at.data)
 
     def post_add_redirect(self):
-        return redirect_to_duplicates() or redirect(url_for("ComplaintView.list"))
+        return redirect(url_for("ComplaintView.list"))
 
     # --- the complaint page -------------------------------------------------------------
 

@@ -1,8 +1,10 @@
-"""The complaint page's duplicates panel: possible duplicates while it is open, and the
-complaint it was merged into once merged."""
+"""Duplicates on the back-office pages: the complaint page's panel (possible duplicates
+while it is open, the complaint it went into once merged) and the warning after the add
+form."""
 
-from flask import flash, g, redirect, url_for
+from flask import flash, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from app.extensions import db
 from app.services import merge
@@ -24,20 +26,21 @@ def duplicate_context(session, complaint) -> dict:
             if open_ else [], "merged_into": None, "merged_away": False}
 
 
-def remember_new_complaint(item) -> None:
-    """After the add form: possible duplicates send the creator to the new complaint's
-    page (where they are listed) instead of the list."""
+def warn_of_duplicates(item) -> None:
+    """After the add form: name the possible duplicates of the new complaint, with a link
+    to its page, where they are listed with the merge action."""
     reader = current_reader()
-    if can_see(reader, item) and merge.duplicate_candidates(db.session, item, reader,
-                                                             limit=1):
-        g.rules_duplicates_of = item.id
-
-
-def redirect_to_duplicates():
-    """The redirect ``remember_new_complaint`` asked for, or None."""
-    pk = getattr(g, "rules_duplicates_of", None)
-    if pk is None:
-        return None
-    flash(_("This complaint may duplicate open complaints of the same client, contract or "
-            "email: see “Possible duplicates” below."), "warning")
-    return redirect(url_for("ComplaintView.show", pk=pk) + "#duplicates")
+    if not can_see(reader, item):
+        return
+    found = merge.duplicate_candidates(db.session, item, reader, limit=5)
+    if not found:
+        return
+    link = Markup('<a href="{}" id="duplicates-link">{}</a>').format(
+        url_for("ComplaintView.show", pk=item.id) + "#duplicates", item.tracking_number)
+    numbers = Markup(", ").join(Markup('<a href="{}">{}</a>').format(
+        url_for("ComplaintView.show", pk=c.id), c.tracking_number) for c in found)
+    # The translated sentence is escaped, then the links go in as markup.
+    sentence = Markup(escape(_("%(number)s may duplicate open complaints of the same client, "
+                               "contract or email: %(others)s. Open it to compare and "
+                               "merge.")))
+    flash(sentence % {"number": link, "others": numbers}, "warning")

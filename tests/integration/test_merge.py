@@ -71,24 +71,32 @@ def test_the_hint_never_shows_what_the_reader_may_not_see(dbs):
         assert candidates(s, mine, "supervisor") == {hidden.id, secret.id}
 
 
-def test_the_complaint_page_lists_duplicates_and_the_add_form_leads_there(app, dbs,
-                                                                          supervisor_client):
+def test_the_add_form_warns_of_duplicates_and_the_page_lists_them(app, dbs,
+                                                                  supervisor_client):
     address = email()
     with dbs() as s:
         older = f.make_complaint(s, complainant_email=address, received_at=DAY)
-        form = {"received_at": "2026-11-17 09:30", "subject": f.unique("Again "),
+        form = {"received_at": "2026-11-17 09:30", "subject": f.unique("Again <b>"),
                 "complexity": f.complexity(s).id, "state": f.state(s, "new").id,
                 "complainant_email": address, "satisfaction": "unknown"}
         older_id, older_number = older.id, older.tracking_number
     added = supervisor_client.post("/complaints/add", data=form)
-    assert added.status_code == 302 and added.headers["Location"].endswith("#duplicates")
-    page = supervisor_client.get(added.headers["Location"]).get_data(as_text=True)
+    assert added.headers["Location"].endswith("/complaints/list/")  # as before
+    listing = supervisor_client.get(added.headers["Location"]).get_data(as_text=True)
+    with dbs() as s:
+        new = s.scalars(select(Complaint).where(Complaint.subject == form["subject"])).one()
+        new_id, new_number = new.id, new.tracking_number
+    assert f'<a href="/complaints/show/{new_id}#duplicates" id="duplicates-link">' \
+           f"{new_number}</a> fait peut-être doublon" in listing
+    assert f'<a href="/complaints/show/{older_id}">{older_number}</a>' in listing
+    page = supervisor_client.get(f"/complaints/show/{new_id}").get_data(as_text=True)
     assert "Doublons possibles" in page and older_number in page
     assert f'name="target_id" value="{older_id}"' in page
-    with dbs() as s:  # no duplicate: back to the list, as before
+    with dbs() as s:  # no duplicate: no warning
         form = {**form, "complainant_email": email(), "subject": f.unique("Alone ")}
     alone = supervisor_client.post("/complaints/add", data=form)
-    assert alone.headers["Location"].endswith("/complaints/list/")
+    listing = supervisor_client.get(alone.headers["Location"]).get_data(as_text=True)
+    assert "duplicates-link" not in listing
 
 
 # --- the merge ------------------------------------------------------------------------------
