@@ -29,17 +29,22 @@ from tests.integration.conftest import run_concurrently
 @pytest.fixture(autouse=True)
 def no_rules_left(app):
     """Rules apply to every creation: none may outlive its test; nor the assignment
-    emails it queued (the outbox tests of other modules count what is pending)."""
+    emails it queued (the outbox tests of other modules count what is pending), nor its
+    team members (their complaints fall overdue: the alert scan would email them)."""
+    from sqlalchemy import update
+
     from app.extensions import db
 
     with app.app_context():
         last_email = db.session.scalar(select(func.max(OutboundEmail.id))) or 0
+        last_user = db.session.scalar(select(func.max(AppUser.id))) or 0
         db.session.remove()
     yield
     with app.app_context():
         db.session.execute(delete(AssignmentRule))
         db.session.execute(delete(TeamRotation))
         db.session.execute(delete(OutboundEmail).where(OutboundEmail.id > last_email))
+        db.session.execute(update(AppUser).where(AppUser.id > last_user).values(active=False))
         db.session.commit()
         db.session.remove()
 
