@@ -96,7 +96,8 @@ def test_the_add_form_warns_of_duplicates_and_the_page_lists_them(app, dbs,
     address = email()
     with dbs() as s:
         older = f.make_complaint(s, complainant_email=address, received_at=DAY)
-        form = {"received_at": f"{DAY + timedelta(days=1):%Y-%m-%d %H:%M}", "subject": f.unique("Again <b>"),
+        form = {"received_at": f"{DAY + timedelta(days=1):%Y-%m-%d %H:%M}",
+                "subject": f.unique("Again <b>"),
                 "complexity": f.complexity(s).id, "state": f.state(s, "new").id,
                 "complainant_email": address, "satisfaction": "unknown"}
         older_id, older_number = older.id, older.tracking_number
