@@ -16,6 +16,8 @@ EMAIL_FAILED = "email_failed"
 DOCUMENT_GENERATED = "document_generated"
 ATTACHMENT_ADDED = "attachment_added"
 ATTACHMENT_REMOVED = "attachment_removed"
+MERGED_INTO = "merged_into"  # this complaint was merged into another (new_value: its number)
+MERGED_FROM = "merged_from"  # another was merged into this one (new_value: its number)
 
 ACTOR_USER = "user"
 ACTOR_COMPLAINANT = "complainant"

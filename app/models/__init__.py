@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and FAB see one metadata."""
 
+from app.models.assignment import AssignmentRule, TeamRotation
 from app.models.attachments import Attachment, StoredFile
 from app.models.base import Model, utcnow
 from app.models.clients import Client, Contract
@@ -38,6 +39,7 @@ User = AppUser
 attach_to_complaint(Complaint)
 
 __all__ = [
+    "AssignmentRule", "TeamRotation",
     "Attachment", "StoredFile", "InboundEmail", "Message", "PublicSubmission",
     "ResponseTemplate",
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",

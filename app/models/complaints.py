@@ -125,6 +125,7 @@ class Complaint(Model):
     created_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
     # When the retention job removed its personal data (app/services/retention.py).
     anonymised_at = Column(DateTime)
+    merged_into_id = Column(Integer, index=True)  # app/services/merge.py; no FK: see 0015
 
     request_type = relationship("RequestType")
     channel = relationship("Channel")

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from app.extensions import db
 from app.i18n import current_language
 from app.public import forms
-from app.services import attachments, links, messages, notifications, portal
+from app.services import attachments, links, merge, messages, notifications, portal
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
 
@@ -103,6 +103,9 @@ def track_page(token):
 @bp.post("/track/<token>/reply")
 def reply(token):
     complaint = _complaint_of(token)
+    if complaint.merged_into_id:  # the thread went on elsewhere: the page says where
+        return _render_track(token, complaint, problem=_("This request was merged with "
+                                                         "another one: write to us there."))
     try:
         messages.receive_message(db.session, complaint, request.form.get("body", ""),
                                  forms.uploads(), public_config(),
@@ -176,7 +179,12 @@ def _expired():
 
 
 def _render_track(token, complaint, problem=None, body=""):
+    notice = merge.public_notice(db.session, complaint)
+    target = notice and notice["target"]
     return render_template("public/track.html", token=token,
                            view=portal.public_view(db.session, complaint),
+                           merged=notice, merged_number=target.tracking_number if target else None,
+                           merged_token=links.track_token(current_app.config["SECRET_KEY"],
+                                                          target) if target else None,
                            problem=problem, body=body, sent=request.args.get("sent"),
                            max_files=public_config()["ATTACHMENT_MAX_FILES"])

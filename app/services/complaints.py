@@ -14,7 +14,7 @@ from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, Event, State, StateTransition
 from app.models.base import id_of
-from app.services import deadlines, month_stats, notifications
+from app.services import assignment, deadlines, month_stats, notifications
 from app.services.clock import utcnow
 from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
 from app.services.settings import get_setting
@@ -85,8 +85,11 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
     month_stats.add(session, month_stats.key_of(session, complaint), 1)
     _log(session, complaint, actor, events.CREATED, now=now,
          actor_kind=events.ACTOR_COMPLAINANT if by_complainant else None)
+    by_rule = assignment.apply_rules(session, complaint, now)  # only if nobody was chosen
     initial = {f: (None, id_of(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
-    _log_assignment(session, complaint, actor, now, {f: v for f, v in initial.items() if v[1]})
+    _log_assignment(session, complaint, None if by_rule else actor, now,
+                    {f: v for f, v in initial.items() if v[1]},
+                    detail=by_rule[0].name if by_rule else None)
     notifications.notify_created(session, complaint, now)
     return complaint
 
@@ -154,11 +157,24 @@ def assign(session, complaint: Complaint, team=None, assignee=None, actor=None, 
     return complaint
 
 
+def stage_closure(session, complaint: Complaint, target: State, actor=None, now=None,
+                  comment: str | None = None) -> Complaint:
+    """Close the complaint in ``target`` (a final state) from whatever state it is in,
+    with the clock, deadline and history of a state change, but no email to the
+    complainant (a merge closes its duplicate); not committed."""
+    _apply_state_change(session, complaint, complaint.state, target, actor, now or utcnow(),
+                        comment, forced=True)
+    return complaint
+
+
 # --- internals --------------------------------------------------------------------------
 
-def _apply_state_change(session, complaint, old_state, new_state, actor, now, comment=None):
+def _apply_state_change(session, complaint, old_state, new_state, actor, now, comment=None,
+                        forced=False):
+    """``forced``: whatever the transitions, and without telling the complainant."""
     try:
-        check_transition(id_of(old_state), new_state.id, transitions(session))
+        if not forced:
+            check_transition(id_of(old_state), new_state.id, transitions(session))
     except TransitionNotAllowed as exc:
         raise TransitionRefused(old_state, new_state) from exc
     resumed = _leave_state(complaint, new_state, now)
@@ -169,9 +185,10 @@ def _apply_state_change(session, complaint, old_state, new_state, actor, now, co
     reason = deadlines.REASON_PAUSE if resumed else deadlines.REASON_STATE
     deadlines.refresh_deadline(session, complaint, actor, now, reason)
     _record_answer_if_done(complaint)
-    if old_state is not None:  # a new complaint gets its confirmation instead
+    if old_state is not None and not forced:  # a new complaint gets its confirmation instead
         notifications.notify_state_changed(session, complaint, new_state, now)
-    if new_state.is_final and not getattr(old_state, "is_final", False):
+    if new_state.is_final and not forced and not getattr(old_state, "is_final", False):
+        # Not for a forced closure (a merge): the complainant is served by the other one.
         from app.services import satisfaction  # it reopens through this module
 
         satisfaction.send_survey(session, complaint, now)
@@ -276,12 +293,13 @@ def _move_month_bucket(session, complaint, changes):
     month_stats.move(session, old_key, new_key)
 
 
-def _log_assignment(session, complaint, actor, now, changed):
+def _log_assignment(session, complaint, actor, now, changed, detail=None):
+    """``detail``: the name of the assignment rule that chose, if one did."""
     for field in ASSIGNMENT_RELATIONS:
         if field in changed:
             old, new = changed[field]
             _log(session, complaint, actor, events.ASSIGNED, now=now, field=field,
-                 old_value=old, new_value=new)
+                 old_value=old, new_value=new, detail=detail)
     if changed.get("assignee", (None, None))[1] is not None:
         notifications.notify_assigned(session, complaint, complaint.assignee, now)
 

@@ -26,7 +26,7 @@ from app.domain import events
 from app.domain import portal as rules
 from app.domain.tracking import find_tracking_number
 from app.models import Complaint, InboundEmail
-from app.services import attachments, messages, portal
+from app.services import attachments, merge, messages, portal
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
 
@@ -86,8 +86,15 @@ def _reply_target(session, subject, sender):
         Complaint.tracking_number == number)).first()
     if complaint is None:
         return None
-    known = complaint.complainant_email or (complaint.client.email if complaint.client else "")
-    return complaint if rules.same_email(sender, known) else None
+    if not rules.same_email(sender, _address_of(complaint)):
+        return None
+    moved = merge.merged_target(session, complaint)  # its thread goes on where it was merged
+    return moved if moved is not None and rules.same_email(sender, _address_of(moved)) \
+        else complaint
+
+
+def _address_of(complaint) -> str:
+    return complaint.complainant_email or (complaint.client.email if complaint.client else "")
 
 
 def _new_complaint(session, name, sender, subject, body, files, config, now):

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.views.assignment_rules import AssignmentRuleView
 from app.views.audit import ConfidentialAccessLogView, DeletedComplaintView
 from app.views.clients import ClientView, ContractView
 from app.views.complaints import ComplaintView
@@ -62,6 +63,8 @@ def register_views(appbuilder):
     add(CustomFieldView, "Custom fields", icon="fa-th-list", label=_l("Custom fields"),
         category=CONFIGURATION)
     add(TeamView, "Teams", icon="fa-users", label=_l("Teams"), category=CONFIGURATION)
+    add(AssignmentRuleView, "Assignment rules", icon="fa-random", label=_l("Assignment rules"),
+        category=CONFIGURATION)
     add(SettingView, "Settings", icon="fa-sliders-h", label=_l("Settings"),
         category=CONFIGURATION)
     add(DocumentTemplateView, "Letter templates", icon="fa-file-word",

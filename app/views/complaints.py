@@ -43,6 +43,7 @@ from app.services import (
 from app.services import attachments as attachment_service
 from app.services import complaints as complaint_service
 from app.services import custom_fields as custom_field_service
+from app.services import merge as merge_service
 from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
 from app.services.settings import get_setting
@@ -52,6 +53,7 @@ from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
 from app.views.base import _is_malformed as is_malformed
 from app.views.custom_fields import complaint_values
 from app.views.datamodel import ListInterface
+from app.views.duplicates import duplicate_context, warn_of_duplicates
 from app.views.durations import duration
 from app.views.exports import list_statement, send_workbook, temporary_workbook
 from app.views.filters import URGENCY_CHOICES, FullTextFilter, UrgencyFilter
@@ -170,6 +172,7 @@ class ComplaintView(AppModelView):
         "generate_letter": "edit", "download_letter": "show", "export": "list",
         "add_attachments": "edit", "download_attachment": "show",
         "remove_attachment": "edit", "send_message": "edit", "mark_messages_read": "show",
+        "merge": "edit",
     }
 
     def _init_properties(self):
@@ -255,6 +258,7 @@ class ComplaintView(AppModelView):
         if item.confidential and not current_reader().sees_confidential:
             flash(_("This complaint is confidential: only people with confidential access "
                     "can see it from now on."), "warning")
+        warn_of_duplicates(item)
 
     def prefill_form(self, form, pk):
         form.received_at.data = to_local(form.received_at.data)
@@ -303,6 +307,7 @@ class ComplaintView(AppModelView):
             response_templates=messages.response_templates(session) if self._can("edit")
             else [],
             title=complaint.tracking_number,
+            **duplicate_context(session, complaint),
         )
 
     @expose("/<int:pk>/state", methods=["POST"])
@@ -327,6 +332,23 @@ class ComplaintView(AppModelView):
         self._run(complaint_service.assign, db.session, complaint, team=team, assignee=user,
                   actor=g.user, success=_("Assignment saved."))
         return self._back(pk)
+
+    @expose("/<int:pk>/merge", methods=["POST"])
+    @has_access
+    def merge(self, pk):
+        """Merge this complaint into the one posted as ``target_id`` (app/services/merge.py)."""
+        complaint = self._get_or_404(pk)
+        target = db.session.scalars(select(Complaint).where(
+            Complaint.id == (parse_id(request.form.get("target_id")) or 0),
+            visible_condition())).first()
+        if target is None:
+            flash(_("This complaint was not found."), "danger")
+            return self._back(pk)
+        self._run(merge_service.merge_complaint, db.session, complaint, target, g.user,
+                  current_reader(), success=_("%(number)s merged into %(target)s.",
+                                              number=complaint.tracking_number,
+                                              target=target.tracking_number))
+        return self._back(target.id if complaint.merged_into_id else pk)
 
     @expose("/<int:pk>/notes", methods=["POST"])
     @has_access

@@ -106,6 +106,9 @@ def _describe(event, labels):
         return _("%(field)s changed: %(old)s → %(new)s", field=field, old=old, new=new)
     if kind == ev.STATE_CHANGED:
         return _("State changed: %(old)s → %(new)s", old=old, new=new)
+    if kind == ev.ASSIGNED and event.detail:  # chosen by an assignment rule
+        return _("%(field)s: %(old)s → %(new)s, by rule «%(rule)s»", field=field, old=old,
+                 new=new, rule=event.detail)
     if kind == ev.ASSIGNED:
         return _("%(field)s: %(old)s → %(new)s", field=field, old=old, new=new)
     if kind == ev.NOTE_ADDED:
@@ -134,6 +137,11 @@ def _describe(event, labels):
                  size=event.detail or "")
     if kind == ev.ATTACHMENT_REMOVED:
         return _("File removed: %(file)s", file=event.old_value)
+    if kind == ev.MERGED_INTO:
+        return _("Merged into %(number)s (closed as a duplicate)", number=event.new_value)
+    if kind == ev.MERGED_FROM:
+        return _("%(number)s merged into this complaint: its messages, notes, files and "
+                 "reminders moved here", number=event.new_value)
     if kind == ev.DEADLINE_CHANGED:
         return _("Deadline changed: %(old)s → %(new)s, because %(why)s", old=old, new=new,
                  why=_deadline_reason(event.detail))
