@@ -89,9 +89,14 @@ def messages(response) -> list[str]:
     return [" ".join(unescape(text).split()) for text in texts]
 
 
+# FAB's flashed messages (appbuilder/flash.html): alert divs with no nested div.
+FLASHED = re.compile(r'<div class="alert alert-\w+">.*?</div>', re.S)
+
+
 def shown_ids(response, route: str = "/complaints/show/") -> set[int]:
-    """Ids of the rows a page links to, e.g. the complaints of a list page."""
-    html = response.get_data(as_text=True)
+    """Ids of the rows a page links to, e.g. the complaints of a list page (not the links
+    of its flashed messages, such as the duplicates named after the add form)."""
+    html = FLASHED.sub("", response.get_data(as_text=True))
     return {int(pk) for pk in re.findall(re.escape(route) + r"(\d+)", html)}
 
 
