@@ -21,6 +21,20 @@ def database_url(args) -> str:
     return f"sqlite:///{DATA / f'bench-{args.complaints}.db'}"
 
 
+
+def bench_arguments(doc: str, complaints: int, runs: int | None = None):
+    """The options most benchmarks share: the number of demo complaints, of timed runs
+    (when ``runs`` is given) and a PostgreSQL URL; the caller adds its own and parses."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--complaints", type=int, default=complaints)
+    if runs is not None:
+        parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    return parser
+
+
 def ensure_database(url: str, complaints: int, seed: int = 42):
     """The app on a database holding ``complaints`` demo complaints (loaded if needed)."""
     from sqlalchemy import func, inspect, select

@@ -8,7 +8,6 @@ for each in one INSERT … SELECT, then times list pages filtered on them (in-pr
 warm) and prints PostgreSQL's plan of the number-range filter.
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (  # noqa: E402
+    bench_arguments,
     database_url,
     ensure_database,
     logged_in_client,
@@ -30,10 +30,7 @@ FIELDS = [("bench_amount", "number", None), ("bench_cause", "choice",
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    parser = bench_arguments(__doc__, 100_000, runs=20)
     return parser.parse_args(argv)
 
 

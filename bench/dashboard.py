@@ -6,7 +6,6 @@
 Target (issue [03]): p95 ≤ 150 ms at 1,000,000 complaints on SQLite and PostgreSQL.
 """
 
-import argparse
 import sys
 import time
 from datetime import date, timedelta
@@ -15,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (  # noqa: E402
+    bench_arguments,
     database_url,
     ensure_database,
     logged_in_client,
@@ -24,10 +24,7 @@ from bench.common import (  # noqa: E402
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=50)
-    parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    parser = bench_arguments(__doc__, 1_000_000, runs=50)
     return parser.parse_args(argv)
 
 

@@ -13,7 +13,6 @@ Two figures, warm, in-process:
   lines and the assignee's notification and email).
 """
 
-import argparse
 import random
 import sys
 import time
@@ -22,14 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import database_url, ensure_database, percentiles, print_table  # noqa: E402
+from bench.common import bench_arguments, database_url, ensure_database, percentiles, print_table  # noqa: E402
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=200)
-    parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    parser = bench_arguments(__doc__, 1_000_000, runs=200)
     return parser.parse_args(argv)
 
 

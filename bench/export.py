@@ -16,7 +16,6 @@ the worker, so rows per CPU second is the figure that depends least on what else
 machine runs. Target (issue [06]): ≥ 15,000 rows/s with a peak ≤ 100 MB.
 """
 
-import argparse
 import os
 import sys
 import time
@@ -24,14 +23,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import database_url, ensure_database, print_table  # noqa: E402
+from bench.common import bench_arguments, database_url, ensure_database, print_table  # noqa: E402
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    parser = bench_arguments(__doc__, 100_000, runs=3)
     parser.add_argument("--file-storage", choices=("local", "database"), default="local",
                         help="where the finished file goes (FILE_STORAGE)")
     return parser.parse_args(argv)

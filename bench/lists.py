@@ -8,7 +8,6 @@ and p95 ≤ 80 ms on PostgreSQL; quick search p95 ≤ 100 ms. Also prints the SQ
 each page runs (bounded whatever the page size).
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import (  # noqa: E402
+    bench_arguments,
     database_url,
     ensure_database,
     logged_in_client,
@@ -25,10 +25,7 @@ from bench.common import (  # noqa: E402
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    parser = bench_arguments(__doc__, 1_000_000, runs=30)
     return parser.parse_args(argv)
 
 

@@ -10,7 +10,6 @@ a later run on the same database finds fewer (the figures say how many were take
 The report of the register's two years is built before and after and must be equal.
 """
 
-import argparse
 import sys
 import time
 from dataclasses import asdict
@@ -19,14 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import database_url, ensure_database, print_table  # noqa: E402
+from bench.common import bench_arguments, database_url, ensure_database, print_table  # noqa: E402
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=int, default=100_000)
+    parser = bench_arguments(__doc__, 100_000)
     parser.add_argument("--months", type=int, default=12)
-    parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
     return parser.parse_args(argv)
 
 

@@ -17,7 +17,6 @@ to the supervisors", so every condition is read. Three figures:
   (all are already alerted: the cost of the reading).
 """
 
-import argparse
 import sys
 import time
 from datetime import timedelta
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import database_url, ensure_database, percentiles, print_table  # noqa: E402
+from bench.common import bench_arguments, database_url, ensure_database, percentiles, print_table  # noqa: E402
 
 EXTRA_RULES = [
     {"name": "Sans action depuis 7 jours", "condition": "no_action", "days": 7,
@@ -36,10 +35,7 @@ EXTRA_RULES = [
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--complaints", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    parser = bench_arguments(__doc__, 1_000_000, runs=20)
     return parser.parse_args(argv)
 
 
