@@ -42,6 +42,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app import (
         database,  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
         models,  # noqa: F401  (every table on the metadata before FAB starts)
+        read_only,
     )
     from app.extensions import csrf, db, migrate
 
@@ -74,6 +75,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_security_headers(app)
     register_error_pages(app)
     register_web(app)
+    read_only.register_read_only(app)
     register_cli(app)
     user_logged_in.connect(_apply_user_language, app)
     return app

@@ -4,13 +4,14 @@ login limit extended to the REST login."""
 import logging
 from datetime import datetime
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, has_request_context, jsonify, request
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 from wtforms import SelectField
@@ -58,6 +59,41 @@ class ReclamationsSecurityManager(SecurityManager):
     # (refused by our Content-Security-Policy, absent offline) and answers a 500 to a
     # malformed URL: not offered.
     userstatschartview = None
+
+    def has_access(self, permission_name, view_name) -> bool:
+        """FAB's answer, with the signed-in reader's roles worked out once per request:
+        FAB asks ~50 times a page (menu, buttons), and each time it resolved the user
+        through Flask-Login's proxies, checked it was attached and active, and read its
+        roles and groups again. API keys, JWTs and visitors take FAB's own way."""
+        roles = self._reader_roles()
+        if roles is None:
+            return super().has_access(permission_name, view_name)
+        builtin, role_ids = roles
+        if any(self._has_access_builtin_roles(role, permission_name, view_name)
+               for role in builtin):
+            return True
+        return bool(role_ids) and self.exist_permission_on_roles(view_name, permission_name,
+                                                                 role_ids)
+
+    def _reader_roles(self):
+        """(built-in roles, ids of the database roles) of this request's signed-in, active
+        user, or None where FAB's checks apply (no request, API key, JWT, visitor)."""
+        if not has_request_context() or getattr(g, "_api_key_user", False):
+            return None
+        user = current_user._get_current_object()
+        cached = g.get("_reader_roles")
+        if cached is not None and cached[0] is user:  # same user: a login changes it
+            return cached[1]
+        if not user.is_authenticated:
+            return None
+        safe = self._get_safe_user(g.user)
+        if not safe or not safe.is_active:
+            return None
+        roles = self.get_user_roles(safe)
+        answer = ([r for r in roles if r.name in self.builtin_roles],
+                  [r.id for r in roles if r.name not in self.builtin_roles])
+        g._reader_roles = (user, answer)
+        return answer
 
     def exist_permission_on_roles(self, view_name, permission_name, role_ids) -> bool:
         """FAB asks this once per menu entry and button (~45 queries a page): answered

@@ -13,6 +13,8 @@ from flask_babel import gettext as _
 from app.i18n import current_language
 from app.views.base import MAX_ID
 from app.views.formatting import local_date, local_datetime, urgency_badge
+from app.views.list_rows import RowButtons, list_rows
+from app.views.navbar import navbar_menu
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +35,9 @@ def register_web(app):
         local_date=local_date,
         urgency_badge=urgency_badge,
         unread_notifications=unread_notifications,
+        row_buttons=RowButtons,
+        list_rows=list_rows,
+        navbar_menu=navbar_menu,
     )
     app.before_request(_reject_unstorable_input)
     app.before_request(_reject_malformed_list_args)

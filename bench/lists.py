@@ -19,6 +19,7 @@ from bench.common import (  # noqa: E402
     database_url,
     ensure_database,
     logged_in_client,
+    machine_speed,
     percentiles,
     print_table,
 )
@@ -100,6 +101,7 @@ def main(argv=None):
         rows.append((dialect, label, f"{p50:.1f}", f"{p95:.1f}", statements))
     print_table(f"Lists and search, {args.complaints:,} complaints, in-process, warm (ms)", rows,
                 ["database", "page", "p50", "p95", "SQL statements"])
+    print(machine_speed())
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from app.models.reference import (
     Category,
     Channel,
     Complexity,
+    ReferenceVersion,
     RequestType,
     ResolutionType,
     Sector,
@@ -47,6 +48,7 @@ __all__ = [
     "OutboundEmail", "SatisfactionSurvey", "DocumentTemplate", "GeneratedDocument", "ExportJob",
     "ExportChunk",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
-    "Complexity", "RequestType", "ResolutionType", "Sector", "Severity", "Team", "User", "AppUser",
+    "Complexity", "ReferenceVersion", "RequestType", "ResolutionType", "Sector", "Severity",
+    "Team", "User", "AppUser",
     "State", "StateTransition", "DeadlineRule", "Holiday", "CustomField", "CustomFieldValue",
 ]

@@ -51,3 +51,15 @@ REFERENCE_MODELS = {
     "sector": Sector,
     "agency": Agency,
 }
+
+
+class ReferenceVersion(Model):
+    """One row whose number grows whenever a list the filters offer changes (categories,
+    states, teams, users…): each process keeps those options rendered and reads only this
+    number, once a page, to know whether they still are (app/services/reference_version.py).
+    """
+
+    __tablename__ = "reference_version"
+
+    id = Column(Integer, primary_key=True)
+    version = Column(Integer, nullable=False, default=1)

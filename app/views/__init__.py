@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
+from app.services import reference_version
 from app.views.assignment_rules import AssignmentRuleView
 from app.views.audit import ConfidentialAccessLogView, DeletedComplaintView
+from app.views.base import AppModelView
 from app.views.clients import ClientView, ContractView
 from app.views.complaints import ComplaintView
 from app.views.configuration import (
@@ -87,3 +89,16 @@ def register_views(appbuilder):
         label=_l("Personal data export"), category=AUDIT)
     appbuilder.add_view_no_menu(SearchView)
     appbuilder.add_view_no_menu(NotificationView)  # reached from the navbar's bell
+    reference_version.watch(_offered_by_search_forms(appbuilder))
+
+
+def _offered_by_search_forms(appbuilder) -> set[type]:
+    """The models whose rows the lists' search forms offer as options (kept rendered,
+    app/views/search_widget.py): a write to one of them renders the forms again."""
+    models = set()
+    for view in appbuilder.baseviews:
+        if isinstance(view, AppModelView):
+            models.update(view.datamodel.get_related_model(column)
+                          for column in view.search_columns
+                          if view.datamodel.is_relation(column))
+    return models

@@ -9,7 +9,9 @@ from sqlalchemy.exc import DataError, DBAPIError, StatementError
 from wtforms import BooleanField
 
 from app.extensions import db
+from app.read_only import read_only
 from app.views.datamodel import count_cap
+from app.views.search_widget import CachedSearchWidget
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ class AppModelView(ModelView):
     be refused)."""
 
     page_size = 25
+    search_widget = CachedSearchWidget  # its options rendered once per process
 
     def __init__(self, **kwargs):
         for attr, columns in (("add_form_extra_fields", self.add_columns),
@@ -65,6 +68,7 @@ class AppModelView(ModelView):
         self.validators_columns = _FreshLists(self.validators_columns or {})
         super().__init__(**kwargs)
 
+    @read_only
     @expose("/list/")
     @has_access
     def list(self):

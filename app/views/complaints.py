@@ -113,6 +113,8 @@ FORM_COLUMNS = [f for _, spec in FORM_FIELDSETS for f in spec["fields"]]
 
 class ComplaintView(AppModelView):
     datamodel = ListInterface(Complaint, eager=("client", "state", "category", "assignee"),
+                              deferred=("description", "resolution", "corrective_actions",
+                                        "complainant_address"),
                               extra_conditions=lambda: custom_field_filters.conditions(
                                   db.session, request.args))
     route_base = "/complaints"

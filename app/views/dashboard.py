@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain.periods import period_bounds
 from app.extensions import db
+from app.read_only import read_only
 from app.services import dashboard
 from app.services.clock import to_local, utcnow
 from app.services.settings import get_setting
@@ -32,6 +33,7 @@ class DashboardView(BaseView):
     route_base = "/dashboard"
     default_view = "index"
 
+    @read_only
     @expose("/")
     @has_access
     def index(self):

@@ -3,14 +3,16 @@
 FAB counts every match on every page (a million complaints: a million-row count) and
 loads the related columns of the list one row at a time. Here the count stops past
 ``LIST_COUNT_CAP`` (shown as "10 000+"), the related columns named in ``eager`` come in
-the page's own query, and a page beyond the counted rows is never asked for.
+the page's own query, the long texts named in ``deferred`` stay in the database, and a
+page beyond the counted rows is never asked for.
 """
 
 from flask import current_app
+from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import format_decimal
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 DEFAULT_COUNT_CAP = 10_000
 
@@ -27,10 +29,31 @@ def count_cap() -> int:
     return int(current_app.config.get("LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
 
 
+class CachedFilterConverter:
+    """FAB's converter, each column of the model converted once per datamodel: FAB builds
+    three filter sets on every list page (the joined, the count's and the page's), each
+    converting every column of the model (fifty on a complaint) into its filters."""
+
+    def __init__(self, datamodel):
+        self.datamodel = datamodel
+
+    def convert(self, col_name):
+        converted = self.datamodel.converted_filters
+        if col_name not in converted:
+            converted[col_name] = SQLAFilterConverter(self.datamodel).convert(col_name)
+        filters = converted[col_name]
+        return list(filters) if filters is not None else None  # the caller's own list
+
+
 class ListInterface(SQLAInterface):
-    def __init__(self, obj, session=None, eager=(), extra_conditions=None):
+    filter_converter_class = CachedFilterConverter
+
+    def __init__(self, obj, session=None, eager=(), deferred=(), extra_conditions=None):
+        self.converted_filters = {}  # column -> FAB's filter instances (stateless)
         super().__init__(obj, session)
         self.eager = tuple(eager)
+        # Long texts the list never shows, left in the database (loaded if ever read).
+        self.deferred = tuple(deferred)
         self.counting = False
         # () -> SQL conditions of the current request (filters FAB does not know of).
         self.extra_conditions = extra_conditions
@@ -45,6 +68,8 @@ class ListInterface(SQLAInterface):
                                select_columns, outer_default_load)
         if self.eager:
             query = query.options(*(joinedload(getattr(self.obj, name)) for name in self.eager))
+        if self.deferred:
+            query = query.options(*(defer(getattr(self.obj, name)) for name in self.deferred))
         return count, query.all()
 
     def capped_count(self, query, filters) -> int:

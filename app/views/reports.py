@@ -13,6 +13,7 @@ from app.domain.periods import period_bounds
 from app.domain.reports import GROUPINGS
 from app.extensions import db
 from app.i18n import current_language
+from app.read_only import read_only
 from app.services import custom_field_reports, exports, reports
 from app.services.clock import to_local, utcnow
 from app.services.exceptions import ServiceError
@@ -76,6 +77,7 @@ class ReportView(BaseView):
     route_base = "/reports"
     default_view = "index"
 
+    @read_only
     @expose("/")
     @has_access
     def index(self):

@@ -5,6 +5,7 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
+from app.read_only import read_only
 from app.services.search import quick_search
 from app.views.access import visible_condition
 from app.views.formatting import local_datetime
@@ -16,6 +17,7 @@ class SearchView(BaseView):
     default_view = "search"
     base_permissions = ["can_search"]
 
+    @read_only
     @expose("/")
     @has_access
     def search(self):
