@@ -13,6 +13,7 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 from wtforms import SelectField
 
@@ -74,6 +75,14 @@ class ReclamationsSecurityManager(SecurityManager):
             return True
         return bool(role_ids) and self.exist_permission_on_roles(view_name, permission_name,
                                                                  role_ids)
+
+    def get_user_by_id(self, pk):
+        """The user with its roles and groups in one query (Flask-Login loads it on every
+        request; FAB's ``session.get`` then read the roles and the groups lazily)."""
+        model = self.user_model
+        return self.session.scalars(
+            select(model).where(model.id == pk)
+            .options(joinedload(model.roles), joinedload(model.groups))).unique().first()
 
     def _reader_roles(self):
         """(built-in roles, ids of the database roles) of this request's signed-in, active

@@ -12,8 +12,8 @@ from sqlalchemy import (
     String,
     Text,
     bindparam,
-    exists,
     literal_column,
+    select,
     text,
 )
 from sqlalchemy.orm import column_property, relationship
@@ -243,13 +243,16 @@ class Setting(Model):
 
 
 # Loaded with the complaint in one SELECT (an index-backed EXISTS), so a list page flags
-# overdue reminders without one query per row. "now" is bound at execution time.
+# overdue reminders without one query per row. "now" is bound at execution time. The
+# OFFSET keeps PostgreSQL from turning the EXISTS into a hashed ANY over every overdue
+# reminder (28,000 at 1M complaints: 30 ms a page) instead of probing the index for the
+# 25 complaints of the page; it decides that before it sees the page's LIMIT.
 Complaint.has_overdue_reminder = column_property(
-    exists().where(
+    select(literal_column("1")).where(
         Reminder.complaint_id == Complaint.id,
         Reminder.done_at.is_(None),
         Reminder.remind_at < bindparam("reminder_now", callable_=utcnow, type_=DateTime),
-    )
+    ).offset(0).exists()
 )
 
 

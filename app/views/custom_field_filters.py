@@ -4,6 +4,7 @@ and ``cfmax_<key>`` (a range of numbers or dates). FAB builds its filters once, 
 registration; these work for a field added after start. Each condition reads the
 field's own index (``custom_field_value (field_id, value_…)``)."""
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -15,6 +16,16 @@ from app.services import custom_fields as service
 
 EQUAL, LOW, HIGH = "cf_", "cfmin_", "cfmax_"
 RANGED = (domain.NUMBER, domain.DATE)
+
+
+def _active_fields(session) -> list:
+    """The active fields, read once a request: the list's conditions, columns and inputs
+    all ask for them."""
+    if not has_request_context():
+        return service.active_fields(session)
+    if "custom_fields_of_request" not in g:
+        g.custom_fields_of_request = service.active_fields(session)
+    return g.custom_fields_of_request
 
 
 def _like_pattern(text: str) -> str:
@@ -43,7 +54,7 @@ def conditions(session, args) -> list:
               and value not in (None, "")]
     if not wanted:
         return []
-    fields = {field.key: field for field in service.active_fields(session) if field.in_list}
+    fields = {field.key: field for field in _active_fields(session) if field.in_list}
     found = []
     for prefix, key, raw in wanted:
         field = fields.get(key)
@@ -59,7 +70,7 @@ def conditions(session, args) -> list:
 def filter_inputs(session, args) -> list[dict]:
     """What the list's small form shows: per field in the list, its inputs and values."""
     inputs = []
-    for field in service.active_fields(session):
+    for field in _active_fields(session):
         if not field.in_list:
             continue
         entry = {"key": field.key, "label": field.label, "type": field.type,
@@ -80,7 +91,7 @@ def add_list_columns(session, widget) -> None:
     the values of the page's complaints read in one query."""
     from app.views.custom_fields import shown_value
 
-    fields = [field for field in service.active_fields(session) if field.in_list]
+    fields = [field for field in _active_fields(session) if field.in_list]
     args = widget.template_args
     if not fields or not args.get("pks"):
         return
