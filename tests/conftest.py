@@ -106,6 +106,28 @@ def session(app_ctx):
     db.session.remove()
 
 
+def get_recording_sql(app, client, path):
+    """``(statements, response)``: ``GET path``, answered 200, and the SQL it ran."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def keep(_conn, _cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert response.status_code == 200
+    return seen, response
+
+
 def login(client, username, password=PASSWORD):
     response = client.post("/login/", data={"username": username, "password": password})
     assert response.status_code == 302, f"login of {username} failed"

@@ -25,10 +25,6 @@ def watch(models) -> None:
     _watched.update(models)
 
 
-def watched() -> frozenset[type]:
-    return frozenset(_watched)
-
-
 def current(session) -> int:
     """The number, read in the caller's transaction (0 when the row is missing)."""
     return session.scalar(select(ReferenceVersion.version)

@@ -1,14 +1,12 @@
 """Display helpers for templates and list formatters (local time, badges).
 
-A list page calls the formatters of its columns for every row (fifty dates and twenty-five
-badges on a page of 25), so they look up what does not change within a language once.
+A list page calls the formatters of its columns for every row (twenty-five badges on a
+page of 25), so a badge is built once per locale.
 """
 
-from datetime import UTC
 from functools import lru_cache
 
-from babel.dates import get_date_format, get_datetime_format, get_time_format
-from flask_babel import format_date, format_datetime, get_locale, get_timezone
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -21,28 +19,8 @@ URGENCY_CLASSES = {OVERDUE: "danger", DUE_SOON: "warning", ON_TRACK: "success",
 
 
 def local_datetime(value) -> str:
-    """A naive UTC datetime shown in the configured time zone and the user's locale: what
-    ``flask_babel.format_datetime(value, "short")`` writes, with the locale's patterns
-    looked up once instead of at every call (tests/integration/test_formatting.py)."""
-    if not value:
-        return ""
-    locale, zone = get_locale(), get_timezone()
-    if locale is None or zone is None:  # outside a request or an application context
-        return format_datetime(value, "short")
-    combined, date_pattern, time_pattern = _short_datetime_patterns(locale)
-    local = (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(zone)
-    if hasattr(zone, "normalize"):  # pytz, as babel does
-        local = zone.normalize(local)
-    return (combined
-            .replace("{0}", time_pattern.apply(local.timetz(), locale,
-                                               reference_date=local.date()))
-            .replace("{1}", date_pattern.apply(local.date(), locale)))
-
-
-@lru_cache(maxsize=8)
-def _short_datetime_patterns(locale):
-    return (get_datetime_format("short", locale).replace("'", ""),
-            get_date_format("short", locale), get_time_format("short", locale))
+    """A naive UTC datetime shown in the configured time zone and the user's locale."""
+    return format_datetime(value, "short") if value else ""
 
 
 def local_date(value) -> str:

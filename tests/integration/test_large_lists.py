@@ -3,10 +3,9 @@ it is asked for, and a page runs the same few SQL statements whatever its size (
 columns joined, permissions read once per request)."""
 
 import pytest
-from sqlalchemy import event
 
 from tests import factories as f
-from tests.conftest import login
+from tests.conftest import get_recording_sql, login
 
 CAP = 3
 
@@ -28,21 +27,7 @@ def many_complaints(capped_app):
 
 
 def statements(app, client, path):
-    from app.extensions import db
-
-    seen = []
-
-    def count(*args, **kwargs):
-        seen.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
+    seen, response = get_recording_sql(app, client, path)
     return len(seen), response
 
 

@@ -4,31 +4,17 @@ through the ORM, shows on the next page; a rolled-back one changes nothing."""
 
 import json
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from app.models import Category
 from tests import factories as f
-from tests.conftest import login
+from tests.conftest import get_recording_sql, login
 
 LIST = "/complaints/list/"
 
 
 def statements(app, client, path):
-    from app.extensions import db
-
-    seen = []
-    with app.app_context():
-        engine = db.engine
-
-    def keep(_conn, _cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
-    assert response.status_code == 200
+    seen, response = get_recording_sql(app, client, path)
     return seen, response.get_data(as_text=True)
 
 
