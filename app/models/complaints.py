@@ -42,6 +42,14 @@ class Complaint(Model):
         Index("ix_complaint_received_cover", "received_at", "category_id", "confidential"),
         Index("ix_complaint_answered_cover", "answered_at", "confidential", "answered_on_time",
               "processing_seconds"),
+        # Closed ones only, so that no planner takes it for "still open" (closed_at IS NULL).
+        Index("ix_complaint_closed_cover", "closed_at", "confidential", "satisfaction",
+              "satisfaction_rating", sqlite_where=text("closed_at IS NOT NULL"),
+              postgresql_where=text("closed_at IS NOT NULL")),
+        # Processing times in order, for the median of a long period (see dashboard).
+        Index("ix_complaint_processing", "processing_seconds", "answered_at", "confidential",
+              sqlite_where=text("processing_seconds IS NOT NULL"),
+              postgresql_where=text("processing_seconds IS NOT NULL")),
         Index("ix_complaint_assignee_received", "assignee_id", "received_at"),
         Index("ix_complaint_team_received", "team_id", "received_at"),
         Index("ix_complaint_client_received", "client_id", "received_at"),

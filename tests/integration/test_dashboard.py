@@ -187,3 +187,33 @@ def test_a_new_time_zone_recounts_the_months(session):
         set_setting(session, "time_zone", "Europe/Paris")
         session.commit()
         month_stats.ensure_time_zone(session)
+
+
+def test_median_processing_time_is_the_same_sorted_or_read_in_index_order(session,
+                                                                          monkeypatch):
+    """Past SORT_AT_MOST values SQLite walks ix_complaint_processing in order instead of
+    sorting the period's times: both plans give the median, confidential ones left out
+    for a reader who may not see them."""
+    answered_at = datetime(2031, 3, 10, 9, 0)
+    for days, confidential in ((1, False), (3, False), (8, False), (20, False), (2, True),
+                               (40, True), (50, True)):
+        complaint = f.make_complaint(session, received_at=answered_at - days * DAY,
+                                     confidential=confidential)
+        complaint.answered_at, complaint.processing_seconds = answered_at, days * 86400
+    outside = f.make_complaint(session, received_at=datetime(2031, 1, 2))
+    outside.answered_at, outside.processing_seconds = datetime(2031, 2, 1), 999 * 86400
+    session.flush()
+    march, april = date(2031, 3, 1), date(2031, 4, 1)
+    not_confidential = Complaint.confidential.is_(False)
+    for sort_at_most in (10_000, 0):  # sorted, then read in the index's order
+        monkeypatch.setattr(dashboard, "SORT_AT_MOST", sort_at_most)
+        everything = dashboard.kpis(session, march, april)
+        assert everything.median_processing_seconds == 8 * 86400  # 1 2 3 8 20 40 50
+        visible = dashboard.kpis(session, march, april, not_confidential,
+                                 register=dashboard.REGISTER_NOT_CONFIDENTIAL)
+        assert visible.median_processing_seconds == (3 + 8) / 2 * 86400  # 1 3 8 20
+        assert (everything.answered, visible.answered) == (7, 4)
+        # A scope that is not the whole register is always sorted (the index lacks its
+        # columns).
+        scoped = dashboard.kpis(session, march, april, Complaint.processing_seconds < 30 * 86400)
+        assert scoped.median_processing_seconds == 3 * 86400  # 1 2 3 8 20
