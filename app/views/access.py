@@ -35,6 +35,7 @@ class VisibleComplaints(BaseFilter):
 
     name = "visible"
     arg_name = "vis"
+    reader_scope = True  # not one of the list's filters (see ListInterface.capped_count)
 
     def apply(self, query, value):
         return query.filter(visible_condition())

@@ -56,5 +56,8 @@ class FullTextFilter(BaseFilter):
         known = g.setdefault("fulltext_many", {})  # the count and the page ask alike
         if value not in known:
             known[value] = fulltext.has_many_matches(session, value)
-        counting = getattr(self.datamodel, "counting", False)  # see ListInterface
-        return query.filter(fulltext.list_condition(session, value, known[value], counting))
+        # See ListInterface.capped_count.
+        counting = getattr(self.datamodel, "counting", False)
+        combined = getattr(self.datamodel, "filters_counted", 0) > 1
+        return query.filter(fulltext.list_condition(session, value, known[value], counting,
+                                                    combined))

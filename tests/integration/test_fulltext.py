@@ -178,6 +178,35 @@ def test_the_list_filter_gives_the_same_rows_whatever_its_plan(admin_client, dbs
     word = f.unique("Plan")
     with dbs() as s:
         ids = {f.make_complaint(s, subject=f"Fuite {word} {n}").id for n in range(3)}
+        waiting = f.make_complaint(s, subject=f"Fuite {word}", state_code="acknowledged")
+        waiting, state_id = waiting.id, waiting.state_id
     html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}")
-    assert f.shown_ids(html) == ids
-    assert re.search(r"Record Count:</strong>\s*3\b", html.get_data(as_text=True))
+    assert f.shown_ids(html) == ids | {waiting}
+    assert re.search(r"Record Count:</strong>\s*4\b", html.get_data(as_text=True))
+    # With another filter the count reads that filter's index, each id checked against
+    # the matches (SQLite): the same rows and count.
+    html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
+                            f"&_flt_0_state={state_id}")
+    assert f.shown_ids(html) == {waiting}
+    assert re.search(r"Record Count:</strong>\s*1\b", html.get_data(as_text=True))
+
+
+def test_the_ranked_window_is_the_newest_matches_even_when_recent_ones_are_few(app_ctx, dbs,
+                                                                               monkeypatch):
+    """PostgreSQL looks for the newest matches among the newest complaints first; with
+    fewer matches there than the window holds, it looks at all of them."""
+    from app.services import fulltext
+
+    monkeypatch.setattr(fulltext, "RANK_WINDOW", 2)
+    monkeypatch.setattr(fulltext, "RECENT_IDS", 2)
+    word = f.unique("Fenêtre")
+    with dbs() as s:
+        oldest = f.make_complaint(s, subject=f"{word} ancien").id
+        older = f.make_complaint(s, subject="Sujet", description=f"Texte {word}").id
+        newer = f.make_complaint(s, subject="Sujet", description=f"Texte {word} récent").id
+        f.make_complaint(s, subject="Sans le mot")
+        # The two newest complaints hold one match: the window reaches further back.
+        assert set(found(s, word)) == {older, newer} and oldest not in found(s, word)
+        newest = f.make_complaint(s, subject=f"{word} au sujet").id
+        newest_too = f.make_complaint(s, subject="Sujet", description=f"{word}").id
+        assert found(s, word) == [newest, newest_too]  # both among the two newest

@@ -2,6 +2,8 @@
 it is asked for, and a page runs the same few SQL statements whatever its size (related
 columns joined, permissions read once per request)."""
 
+import re
+
 import pytest
 
 from tests import factories as f
@@ -54,3 +56,26 @@ def test_a_page_runs_the_same_statements_whatever_its_size(capped_app, many_comp
     assert (len(f.shown_ids(small_page)), len(f.shown_ids(large_page))) == (5, 30)
     assert large == small
     assert small <= 40  # permissions read once, not once per menu entry and button
+
+
+def test_a_page_reads_its_ids_first_and_pages_follow_one_another(capped_app, many_complaints):
+    """The offset is taken on the ids alone; the rows are then read by id, in order."""
+    client = login(capped_app.test_client(), "supervisor")
+    by_deadline = "_oc_ComplaintView=due_at&_od_ComplaintView=asc"
+
+    def ordered_ids(path):
+        html = client.get(path).get_data(as_text=True)
+        return list(dict.fromkeys(int(pk) for pk in re.findall(r"/complaints/show/(\d+)", html)))
+
+    first_four = ordered_ids(f"/complaints/list/?{by_deadline}&psize_ComplaintView=4")
+    one_by_one = [ordered_ids(f"/complaints/list/?{by_deadline}&psize_ComplaintView=1"
+                              f"&page_ComplaintView={page}") for page in range(4)]
+    assert len(first_four) == 4 and [ids[0] for ids in one_by_one] == first_four
+    seen, _ = get_recording_sql(capped_app, client,
+                                f"/complaints/list/?{by_deadline}&psize_ComplaintView=1"
+                                "&page_ComplaintView=2")
+    ids_alone = [s for s in seen if s.startswith("SELECT complaint.id AS complaint_id \nFROM")
+                 and "ORDER BY complaint.due_at" in s]
+    rows = [s for s in seen if "complaint.subject" in s and "ORDER BY complaint.due_at" in s]
+    assert len(ids_alone) == 1 and len(rows) == 1
+    assert "WHERE complaint.id IN" in rows[0]
