@@ -50,32 +50,43 @@ def _index(session, text: str):
             func.bm25(target, *_BM25_WEIGHTS), False)  # bm25: lower is better
 
 
-def has_many_matches(session, text: str) -> bool:
-    """More than FEW_MATCHES complaints hold every word of ``text`` (visibility aside)."""
+def count_matches(session, text: str, limit: int) -> int:
+    """The complaints holding every word of ``text`` (visibility aside), counted up to
+    ``limit`` + 1: read in the index alone, which holds one document per complaint."""
     index = _index(session, text)
     if index is None:
-        return False
+        return 0
     _, ids, condition, _, _ = index
     return session.scalar(select(func.count()).select_from(
-        select(ids).where(condition).limit(FEW_MATCHES + 1).subquery())) > FEW_MATCHES
+        select(ids).where(condition).limit(limit + 1).subquery()))
 
 
 def list_condition(session, text: str, many: bool, counting: bool = False,
-                   combined: bool = False):
+                   combined: bool = False, walk: bool = False):
     """The condition on complaints matching ``text``, written for the plan that suits the
-    number of matches (``has_many_matches``): planners misjudge it (PostgreSQL walked a
-    million rows in date order for a word found nowhere, SQLite sorted 200,000 matches for
-    a word found everywhere). Few: the matches are read first, then their complaints.
-    Many: the list is read in its own order, each row checked, until the page is full. A
-    ``counting`` query has no order: SQLite reads the matches first then, unless the list
-    has other filters (``combined``): their index is read, each id checked against the
-    matches (a state and a common word: 190 -> 40 ms)."""
+    number of matches (``many``: more than FEW_MATCHES): planners misjudge it (PostgreSQL
+    walked a million rows in date order for a word found nowhere, SQLite sorted 200,000
+    matches for a word found everywhere).
+
+    Few: the matches are read first, then their complaints. Many: the list is read in its
+    own order, each row checked, until the page is full; SQLite checks each against the
+    set of matches, read once; PostgreSQL, when the page's rows are a small part of the
+    counted matches (``walk``), looks each row's document up by key (two words: 48 -> 2
+    ms; with fewer, the walk could read a whole register). A ``counting`` query has no
+    order: SQLite reads the matches first then, unless the list has other filters
+    (``combined``): their index is read, each id checked against the matches (a state and
+    a common word: 190 -> 40 ms)."""
     index = _index(session, text)
     if index is None:  # nothing but punctuation: nothing can match
         return false()
     _, ids, condition, _, _ = index
     matches = select(ids).where(condition)
     postgresql = _is_postgresql(session)
+    if many and postgresql and walk and not counting:
+        # OFFSET 0: a subplan per row, which PostgreSQL would turn into a join hashing
+        # every match.
+        return (select(literal_column("1")).where(ids == Complaint.id, condition)
+                .offset(0).exists())
     if many:
         # "+ 0": SQLite must not look each match up by id (then sort them all).
         by_id = postgresql or (counting and not combined)

@@ -8,7 +8,9 @@ page's ids are read before its rows, and a page beyond the counted rows is never
 for.
 """
 
-from flask import current_app
+from dataclasses import dataclass
+
+from flask import current_app, g
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import format_decimal
@@ -28,6 +30,24 @@ class CappedCount(int):
 
 def count_cap() -> int:
     return int(current_app.config.get("LIST_COUNT_CAP", DEFAULT_COUNT_CAP))
+
+
+@dataclass
+class ListPhase:
+    """The statement a list is building, as seen by a filter that writes its condition
+    for the plan that suits it (the full-text one). Kept on ``g``: a datamodel is shared
+    by every request of the process."""
+
+    counting: bool = False  # the capped count: no order
+    filters: int = 0  # the list's own filters, the reader's scope aside
+    counted: int | None = None  # building the page: the matches counted (capped)
+    rows_wanted: int = 0  # building the page: its offset plus its size
+    # Set by a filter that counted the matches itself (the list's only condition).
+    count_found: int | None = None
+
+
+def list_phase() -> ListPhase:
+    return g.get("list_phase") or ListPhase()
 
 
 class CachedFilterConverter:
@@ -55,20 +75,25 @@ class ListInterface(SQLAInterface):
         self.eager = tuple(eager)
         # Long texts the list never shows, left in the database (loaded if ever read).
         self.deferred = tuple(deferred)
-        self.counting = False
-        self.filters_counted = 0
         # () -> SQL conditions of the current request (filters FAB does not know of).
         self.extra_conditions = extra_conditions
 
     def query(self, filters=None, order_column="", order_direction="", page=None,
               page_size=None, select_columns=None, outer_default_load=False):
         base = self.session.query(self.obj)
-        if self.extra_conditions is not None:
-            base = base.filter(*self.extra_conditions())
-        count = self.capped_count(base, filters)
+        extra = list(self.extra_conditions()) if self.extra_conditions is not None else []
+        base = base.filter(*extra)
+        own_filters = len(extra) + sum(not getattr(f, "reader_scope", False)
+                                       for f in getattr(filters, "filters", None) or ())
+        count = self.capped_count(base, filters, own_filters)
         if not count:
             return count, []
-        ids = self.page_ids(base, filters, order_column, order_direction, page, page_size)
+        g.list_phase = ListPhase(filters=own_filters, counted=count,
+                                 rows_wanted=((page or 0) + 1) * (page_size or 0))
+        try:
+            ids = self.page_ids(base, filters, order_column, order_direction, page, page_size)
+        finally:
+            g.list_phase = None
         # The page's rows by id, in the page's order: no filter or offset left to compute.
         query = self.apply_all(base.filter(self.obj.id.in_(ids)), None, order_column,
                                order_direction, None, page_size, select_columns,
@@ -87,19 +112,17 @@ class ListInterface(SQLAInterface):
                                     page_size, aliases_mapping={})
         return [row[0] for row in ids.with_entities(self.obj.id)]
 
-    def capped_count(self, query, filters) -> int:
+    def capped_count(self, query, filters, own_filters: int = 0) -> int:
         """Matches counted up to the cap: ids only, and never past cap + 1 of them."""
         cap = count_cap()
-        # A filter may write its condition for an unordered count, knowing how many of
-        # the list's filters come with it, the reader's scope aside (the full-text one
-        # does).
-        self.counting = True
-        self.filters_counted = sum(not getattr(f, "reader_scope", False)
-                                   for f in getattr(filters, "filters", None) or ())
+        g.list_phase = phase = ListPhase(counting=True, filters=own_filters)
         try:
             matches = (self._apply_inner_all(query, filters, aliases_mapping={})
                        .with_entities(self.obj.id).limit(cap + 1).subquery())
         finally:
-            self.counting = False
-        counted = self.session.scalar(select(func.count()).select_from(matches)) or 0
+            g.list_phase = None
+        if phase.count_found is not None:
+            counted = min(phase.count_found, cap + 1)
+        else:
+            counted = self.session.scalar(select(func.count()).select_from(matches)) or 0
         return CappedCount(counted) if counted > cap else counted

@@ -12,6 +12,13 @@ from app.models import Complaint
 from app.models.complaints import clock_is
 from app.services import fulltext
 from app.services.clock import utcnow
+from app.views.access import sees_whole_register
+from app.views.datamodel import count_cap, list_phase
+
+# PostgreSQL walks the list in its order, checking each row, when the counted matches are
+# at least this many times the rows the page needs (offset and size): the walk then reads
+# a small part of the list; past it, the matches are read first.
+WALK_AT_LEAST = 40
 
 URGENCY_CHOICES = [
     (OVERDUE, _l("Overdue")),
@@ -52,12 +59,20 @@ class FullTextFilter(BaseFilter):
     arg_name = "ct"
 
     def apply(self, query, value):
-        session = self.datamodel.session
-        known = g.setdefault("fulltext_many", {})  # the count and the page ask alike
-        if value not in known:
-            known[value] = fulltext.has_many_matches(session, value)
-        # See ListInterface.capped_count.
-        counting = getattr(self.datamodel, "counting", False)
-        combined = getattr(self.datamodel, "filters_counted", 0) > 1
-        return query.filter(fulltext.list_condition(session, value, known[value], counting,
-                                                    combined))
+        session, phase = self.datamodel.session, list_phase()
+        # The list's only condition, for a reader who sees every complaint: the count is
+        # that of the full-text index, read once for the plan anyway (a word in one
+        # complaint in five: 38 ms less).
+        alone = phase.counting and phase.filters == 1 and sees_whole_register()
+        limit = max(fulltext.FEW_MATCHES, count_cap()) if alone else fulltext.FEW_MATCHES
+        counted = g.setdefault("fulltext_matches", {})  # the count and the page ask alike
+        if value not in counted or counted[value][1] < limit:
+            counted[value] = (fulltext.count_matches(session, value, limit), limit)
+        matches = counted[value][0]
+        if alone:
+            phase.count_found = matches
+        # Walk the list in its order when the page is a small part of the matches.
+        walk = phase.counted is not None and phase.counted >= WALK_AT_LEAST * phase.rows_wanted
+        return query.filter(fulltext.list_condition(
+            session, value, matches > fulltext.FEW_MATCHES, phase.counting,
+            phase.filters > 1, walk))

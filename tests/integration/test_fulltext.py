@@ -169,18 +169,28 @@ def test_clients_are_found_by_any_word_of_their_name_number_or_email(app_ctx, db
         assert clients(number) == []
 
 
-@pytest.mark.parametrize("few", [0, 1000])
-def test_the_list_filter_gives_the_same_rows_whatever_its_plan(admin_client, dbs, monkeypatch,
-                                                               few):
+@pytest.mark.parametrize(("few", "walk_at_least"), [(0, 0), (0, 10**9), (1000, 0)])
+def test_the_list_filter_gives_the_same_rows_whatever_its_plan(admin_client, viewer_client,
+                                                               dbs, monkeypatch, few,
+                                                               walk_at_least):
     from app.services import fulltext
+    from app.views import filters
 
     monkeypatch.setattr(fulltext, "FEW_MATCHES", few)  # 0: the "many matches" plan
+    # 0: PostgreSQL walks the list checking each row's document; else the matches first.
+    monkeypatch.setattr(filters, "WALK_AT_LEAST", walk_at_least)
     word = f.unique("Plan")
     with dbs() as s:
         ids = {f.make_complaint(s, subject=f"Fuite {word} {n}").id for n in range(3)}
         waiting = f.make_complaint(s, subject=f"Fuite {word}", state_code="acknowledged")
         waiting, state_id = waiting.id, waiting.state_id
+        secret = f.make_complaint(s, subject=f"Fuite {word}", confidential=True).id
     html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}")
+    assert f.shown_ids(html) == ids | {waiting, secret}
+    # Counted in the full-text index alone for a reader who sees everything...
+    assert re.search(r"Record Count:</strong>\s*5\b", html.get_data(as_text=True))
+    # ... through the reader's scope for another.
+    html = viewer_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}")
     assert f.shown_ids(html) == ids | {waiting}
     assert re.search(r"Record Count:</strong>\s*4\b", html.get_data(as_text=True))
     # With another filter the count reads that filter's index, each id checked against
@@ -189,6 +199,9 @@ def test_the_list_filter_gives_the_same_rows_whatever_its_plan(admin_client, dbs
                             f"&_flt_0_state={state_id}")
     assert f.shown_ids(html) == {waiting}
     assert re.search(r"Record Count:</strong>\s*1\b", html.get_data(as_text=True))
+    page = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
+                            "&psize_ComplaintView=2&page_ComplaintView=2")
+    assert len(f.shown_ids(page)) == 1
 
 
 def test_the_ranked_window_is_the_newest_matches_even_when_recent_ones_are_few(app_ctx, dbs,

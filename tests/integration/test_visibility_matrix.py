@@ -111,9 +111,10 @@ def test_quick_search_by_tracking_number(clients, world, reader, kind):
         assert response.status_code == 302
         assert response.headers["Location"].endswith(f"/complaints/show/{world.ids[kind]}")
     else:
-        # The same page as for a number that does not exist: no result at all.
+        # The same page as for a number that does not exist: not found, not taken there.
+        # (Other complaints may hold the number's words: "Subject 000276" in REC-2026-…)
         assert response.status_code == 200
-        assert f.shown_ids(response) == set()
+        assert world.ids[kind] not in f.shown_ids(response)
 
 
 @pytest.mark.parametrize("reader", VISIBLE)
