@@ -8,7 +8,7 @@ confidential permission, everywhere, on top of the rest.
 
 from dataclasses import dataclass
 
-from sqlalchemy import false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true
 
 from app.domain.roles import SCOPE_VIEW, SEE_ALL, SEE_CONFIDENTIAL  # noqa: F401  (re-export)
 from app.models import Client, Complaint
@@ -35,6 +35,28 @@ def visible_condition(reader: Reader):
     if reader.sees_confidential:
         return scope
     return scope & Complaint.confidential.is_(False)
+
+
+def scope_parts(reader: Reader) -> list:
+    """The complaints a reader who does not see them all may see, as disjoint conditions
+    whose union is ``visible_condition``: their team's, those assigned to them in another
+    team, those of their portfolio's clients in neither. Counted apart, each part reads
+    its own index, where a planner given their union walked a whole register."""
+    if reader.user_id is None:
+        return []
+    mine = Complaint.assignee_id == reader.user_id
+    portfolio = Complaint.client_id.in_(
+        select(Client.id).where(Client.portfolio_owner_id == reader.user_id))
+    not_mine = Complaint.assignee_id.is_distinct_from(reader.user_id)
+    if reader.team_id is None:
+        parts = [mine, and_(portfolio, not_mine)]
+    else:
+        not_team = Complaint.team_id.is_distinct_from(reader.team_id)
+        parts = [Complaint.team_id == reader.team_id, and_(mine, not_team),
+                 and_(portfolio, not_team, not_mine)]
+    if not reader.sees_confidential:
+        parts = [and_(part, Complaint.confidential.is_(False)) for part in parts]
+    return parts
 
 
 def reader_for(user) -> Reader:

@@ -15,6 +15,7 @@ from app.read_only import read_only
 from app.services import dashboard
 from app.services.clock import to_local, utcnow
 from app.services.settings import get_setting
+from app.services.visibility import scope_parts
 from app.views.access import current_reader, visible_condition
 from app.views.durations import duration
 from app.views.formatting import URGENCY_LABELS
@@ -45,7 +46,8 @@ class DashboardView(BaseView):
         trend = dashboard.trend_by_category(
             session, today, 12, scope,
             rollup_confidential=reader.sees_confidential if reader.sees_all else None,
-            time_zone=get_setting(session, "time_zone"))
+            time_zone=get_setting(session, "time_zone"),
+            scope_parts=None if reader.sees_all else scope_parts(reader))
         return self.render_template(
             "dashboard.html",
             title=_l("Dashboard"),

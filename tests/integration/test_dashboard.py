@@ -217,3 +217,44 @@ def test_median_processing_time_is_the_same_sorted_or_read_in_index_order(sessio
         # columns).
         scoped = dashboard.kpis(session, march, april, Complaint.processing_seconds < 30 * 86400)
         assert scoped.median_processing_seconds == 3 * 86400  # 1 2 3 8 20
+
+
+def test_a_scoped_trend_counts_each_visible_complaint_once_part_by_part(session):
+    """The agent's scope counted part by part (team, assigned elsewhere, portfolio
+    elsewhere) gives the same trend as the scope's one condition."""
+    from app.services.visibility import Reader, scope_parts, visible_condition
+
+    agent, other = f.user(session, "agent"), f.user(session, "supervisor")
+    team, elsewhere = f.make_team(session), f.make_team(session)
+    mine = f.make_client(session, portfolio_owner_id=agent.id)
+    received = datetime(2029, 5, 6, 10, 0)  # a month no other test receives in
+
+    def make(**fields):
+        return f.make_complaint(session, received_at=received, **fields)
+
+    make(team=team)                                    # the team's
+    make(team=team, assignee=agent)                    # the team's and assigned
+    make(team=elsewhere, assignee=agent)               # assigned, another team
+    make(assignee=agent)                               # assigned, no team
+    make(client=mine, team=team, assignee=agent)       # all three
+    make(client=mine, team=elsewhere, assignee=other)  # the portfolio's only
+    make(client=mine)                                  # the portfolio's, nobody's
+    make(team=team, confidential=True)                 # hidden without the permission
+    make(team=elsewhere, assignee=other)               # not the agent's at all
+    session.flush()
+
+    def total(trend):
+        return sum(sum(counts) for _, counts in trend["series"])
+
+    for sees_confidential, expected in ((False, 7), (True, 8)):
+        reader = Reader(user_id=agent.id, team_id=team.id,
+                        sees_confidential=sees_confidential)
+        one = dashboard.trend_by_category(session, date(2029, 5, 20), 1,
+                                          visible_condition(reader))
+        parts = dashboard.trend_by_category(session, date(2029, 5, 20), 1,
+                                            scope_parts=scope_parts(reader))
+        assert total(parts) == total(one) == expected
+        assert parts == one
+    without_team = Reader(user_id=agent.id)
+    assert total(dashboard.trend_by_category(
+        session, date(2029, 5, 20), 1, scope_parts=scope_parts(without_team))) == 6
