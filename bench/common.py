@@ -32,6 +32,9 @@ def bench_arguments(doc: str, complaints: int, runs: int | None = None):
     if runs is not None:
         parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--database-url", help="PostgreSQL URL (reset if it lacks the data)")
+    parser.add_argument("--reader", choices=("admin", "agent"), default="admin",
+                        help="who signs in: an admin sees every complaint; an agent of the "
+                             "largest team sees its team's, its own and its portfolio's")
     return parser
 
 
@@ -91,6 +94,31 @@ def _ensure_bench_admin(app):
             sm.add_user(username="bench", first_name="Bench", last_name="Admin",
                         email="bench@example.org", role=sm.find_role("Admin"),
                         password=BENCH_PASSWORD)
+
+
+def reader_username(app, reader: str) -> str:
+    """The bench user who signs in as ``reader`` (the agent created on first use, in the
+    team that holds the most complaints)."""
+    if reader == "admin":
+        return "bench"
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Complaint
+
+    with app.app_context():
+        sm = app.appbuilder.sm
+        user = sm.find_user(username="bench_agent")
+        if user is None:
+            user = sm.add_user(username="bench_agent", first_name="Bench", last_name="Agent",
+                               email="bench-agent@example.org", role=sm.find_role("Agent"),
+                               password=BENCH_PASSWORD)
+        user.team_id = db.session.scalar(
+            select(Complaint.team_id).where(Complaint.team_id.isnot(None))
+            .group_by(Complaint.team_id).order_by(func.count().desc()).limit(1))
+        db.session.commit()
+        db.session.remove()
+    return "bench_agent"
 
 
 def logged_in_client(app, username="bench"):
