@@ -127,9 +127,9 @@ def kpis(session, start: date, end: date, scope=None, time_zone: str = "UTC",
 def register_of(reader) -> str | None:
     """How much of the register a reader's scope is: all of it, all but the confidential
     complaints, or (None) a part only."""
-    if not reader.sees_all:
-        return None
-    return REGISTER_ALL if reader.sees_confidential else REGISTER_NOT_CONFIDENTIAL
+    if reader.sees_whole_register:
+        return REGISTER_ALL
+    return REGISTER_NOT_CONFIDENTIAL if reader.sees_all else None
 
 
 def trend_by_category(session, today: date, months: int = 12, scope=None,

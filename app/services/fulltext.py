@@ -115,10 +115,10 @@ def ranked_complaints(session, text: str, scope=None, limit: int = 50, options=(
                   .subquery())
     else:  # bm25() is only known while FTS5 reads its matches, in rowid order
         window = newest.add_columns(score.label("score")).subquery()
-    best = window.c.score.desc() if high_first else window.c.score.asc()
     # The best ids first, then their complaints: joining the window's complaints (and
     # the page's related rows) before keeping the best read 2,000 of each.
-    chosen = (select(window.c.id, window.c.score).order_by(best, window.c.id.desc())
+    best_in_window = window.c.score.desc() if high_first else window.c.score.asc()
+    chosen = (select(window.c.id, window.c.score).order_by(best_in_window, window.c.id.desc())
               .limit(limit).subquery())
     best = chosen.c.score.desc() if high_first else chosen.c.score.asc()
     statement = (select(Complaint).join(chosen, Complaint.id == chosen.c.id)

@@ -23,6 +23,11 @@ class Reader:
     sees_all: bool = False
     sees_confidential: bool = False
 
+    @property
+    def sees_whole_register(self) -> bool:
+        """Every complaint, confidential ones included."""
+        return self.user_id is not None and self.sees_all and self.sees_confidential
+
 
 NOBODY = Reader(user_id=None)
 

@@ -24,12 +24,6 @@ def current_reader() -> Reader:
     return reader
 
 
-def sees_whole_register() -> bool:
-    """The current reader sees every complaint, confidential ones included."""
-    reader = current_reader()
-    return reader.user_id is not None and reader.sees_all and reader.sees_confidential
-
-
 def visible_condition():
     """The SQL condition on Complaint for the current reader."""
     return _condition(current_reader())

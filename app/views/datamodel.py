@@ -94,10 +94,10 @@ class ListInterface(SQLAInterface):
             ids = self.page_ids(base, filters, order_column, order_direction, page, page_size)
         finally:
             g.list_phase = None
-        # The page's rows by id, in the page's order: no filter or offset left to compute.
-        query = self.apply_all(base.filter(self.obj.id.in_(ids)), None, order_column,
-                               order_direction, None, page_size, select_columns,
-                               outer_default_load)
+        # The page's rows by id, in the page's order: no condition or offset left to compute.
+        rows = self.session.query(self.obj).filter(self.obj.id.in_(ids))
+        query = self.apply_all(rows, None, order_column, order_direction, None, page_size,
+                               select_columns, outer_default_load)
         if self.eager:
             query = query.options(*(joinedload(getattr(self.obj, name)) for name in self.eager))
         if self.deferred:
