@@ -1,4 +1,11 @@
-"""Full-text queries from what a person typed: words folded, quoted, the last one a prefix.
+"""Full-text queries from what a person typed: words folded, quoted, some of them prefixes.
+
+A word ending in ``*`` is a prefix (``factur*`` finds ``facture`` and ``facturation``),
+from three letters. The quick search, where a person is still typing, also takes its last
+word as a prefix; the list's filter "Contains the words" matches whole words otherwise:
+a prefix merges the lists of every word it starts, read in full whatever the page
+needs (a word in one complaint in five of a million: 8 ms on SQLite, ten times the whole
+word; 35 ms in PostgreSQL's GIN index for the last of two words).
 
 The same words are indexed on both databases: letters and digits, accents folded
 (``réclamation`` and ``reclamation`` are one word), everything else a separator. SQLite's
@@ -9,7 +16,7 @@ migration and the queries).
 
 User input never reaches either query language as syntax: every word is quoted, so
 ``NEAR``, ``OR``, ``*``, ``-``, ``:`` or quotes are searched as text (or dropped as
-separators), never obeyed.
+separators), never obeyed (``*`` only marks the word it ends as a prefix).
 """
 
 import re
@@ -39,6 +46,7 @@ def _folding_table() -> tuple[str, str]:
 FOLDED_FROM, FOLDED_TO = _folding_table()
 _FOLD = str.maketrans(FOLDED_FROM, FOLDED_TO)
 _WORD = re.compile(r"[^\W_]+")
+_WORD_AND_STAR = re.compile(r"([^\W_]+)(\*?)")
 
 
 def fold(text: str) -> str:
@@ -48,34 +56,28 @@ def fold(text: str) -> str:
 
 def terms(text: str) -> list[str]:
     """The words of ``text`` as both indexes hold them, in order, duplicates dropped."""
-    seen: dict[str, None] = {}
-    for word in _WORD.findall(fold(text)):
-        seen.setdefault(word, None)
-    return list(seen)[:MAX_TERMS]
+    return [word for word, _ in _words(text, typing=False)]
 
 
-def _prefixed(words: list[str], text: str) -> bool:
-    """The last word is still being typed (no space after it) and long enough."""
-    return bool(words) and not text[-1:].isspace() and len(words[-1]) >= MIN_PREFIX
+def _words(text: str, typing: bool) -> list[tuple[str, bool]]:
+    """(word, is a prefix) in order, duplicates dropped (a prefix if any of them is)."""
+    seen: dict[str, bool] = {}
+    for word, star in _WORD_AND_STAR.findall(fold(text)):
+        seen[word] = seen.get(word, False) or bool(star)
+    words = list(seen.items())[:MAX_TERMS]
+    if typing and words and not text[-1:].isspace():  # the last word is still being typed
+        words[-1] = (words[-1][0], True)
+    return [(word, prefix and len(word) >= MIN_PREFIX) for word, prefix in words]
 
 
-def fts5_query(text: str) -> str | None:
-    """An FTS5 MATCH expression: every word quoted (all must match), the last a prefix."""
-    words = terms(text)
-    if not words:
-        return None
-    quoted = [f'"{word}"' for word in words]
-    if _prefixed(words, text):
-        quoted[-1] += " *"
-    return " ".join(quoted)
+def fts5_query(text: str, typing: bool = False) -> str | None:
+    """An FTS5 MATCH expression: every word quoted (all must match), prefixes starred
+    (``typing``: the quick search, see the module's text)."""
+    quoted = [f'"{word}" *' if prefix else f'"{word}"' for word, prefix in _words(text, typing)]
+    return " ".join(quoted) or None
 
 
-def tsquery(text: str) -> str | None:
-    """A ``to_tsquery('simple', …)`` text: words quoted and and-ed, the last a prefix."""
-    words = terms(text)
-    if not words:
-        return None
-    quoted = [f"'{word}'" for word in words]
-    if _prefixed(words, text):
-        quoted[-1] += ":*"
-    return " & ".join(quoted)
+def tsquery(text: str, typing: bool = False) -> str | None:
+    """A ``to_tsquery('simple', …)`` text: words quoted and and-ed, prefixes marked."""
+    quoted = [f"'{word}':*" if prefix else f"'{word}'" for word, prefix in _words(text, typing)]
+    return " & ".join(quoted) or None

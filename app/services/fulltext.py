@@ -7,7 +7,19 @@ a read per match, while the newest few thousand are found in index order and ran
 few milliseconds. Older matches remain reachable with more words or the list's filter.
 """
 
-from sqlalchemy import Integer, any_, cast, column, false, func, literal_column, select, table, true
+from sqlalchemy import (
+    Integer,
+    any_,
+    cast,
+    column,
+    exists,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+    true,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.domain import fulltext
@@ -18,6 +30,9 @@ RECENT_IDS = 200_000  # see _newest_ids
 # Up to this many matches a list reads the matches first, then their complaints; past it,
 # the list in its own order, keeping the rows that match.
 FEW_MATCHES = 5000
+# SQLite: a page of the newest complaints among many matches is looked for first among the
+# ids that hold about this many times the page's rows (see newest_matches_floor).
+NARROW_MARGIN = 8
 
 _fts = table("complaint_fts", column("rowid"))
 _search = table("complaint_search", column("complaint_id"), column("document"))
@@ -31,18 +46,19 @@ def _is_postgresql(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _index(session, text: str):
+def _index(session, text: str, typing: bool = False):
     """(index table, id column, match condition, score, is a high score better?) or None
-    when ``text`` holds no word."""
+    when ``text`` holds no word (``typing``: the quick search's words, see
+    ``domain.fulltext``)."""
     if _is_postgresql(session):
-        query = fulltext.tsquery(text)
+        query = fulltext.tsquery(text, typing)
         if query is None:
             return None
         # Folded as the documents were (unaccent folds more letters than the terms did).
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), func.search_fold(query))
         return (_search, _search.c.complaint_id, _search.c.document.op("@@")(tsquery),
                 func.ts_rank(_search.c.document, tsquery), True)
-    query = fulltext.fts5_query(text)
+    query = fulltext.fts5_query(text, typing)
     if query is None:
         return None
     target = literal_column("complaint_fts")
@@ -62,7 +78,7 @@ def count_matches(session, text: str, limit: int) -> int:
 
 
 def list_condition(session, text: str, many: bool, counting: bool = False,
-                   combined: bool = False, walk: bool = False):
+                   combined: bool = False, walk: bool = False, above: int | None = None):
     """The condition on complaints matching ``text``, written for the plan that suits the
     number of matches (``many``: more than FEW_MATCHES): planners misjudge it (PostgreSQL
     walked a million rows in date order for a word found nowhere, SQLite sorted 200,000
@@ -75,12 +91,15 @@ def list_condition(session, text: str, many: bool, counting: bool = False,
     ms; with fewer, the walk could read a whole register). A ``counting`` query has no
     order: SQLite reads the matches first then, unless the list has other filters
     (``combined``): their index is read, each id checked against the matches (a state and
-    a common word: 190 -> 40 ms)."""
+    a common word: 190 -> 40 ms). ``above``: SQLite reads only the matches of the ids
+    above it (``newest_matches_floor``)."""
     index = _index(session, text)
     if index is None:  # nothing but punctuation: nothing can match
         return false()
     _, ids, condition, _, _ = index
     matches = select(ids).where(condition)
+    if above is not None:
+        matches = matches.where(ids > above)
     postgresql = _is_postgresql(session)
     if many and postgresql and walk and not counting:
         # OFFSET 0: a subplan per row, which PostgreSQL would turn into a join hashing
@@ -97,9 +116,40 @@ def list_condition(session, text: str, many: bool, counting: bool = False,
     return Complaint.id.in_(matches)
 
 
+def newest_matches_floor(session, counted: int, rows_wanted: int) -> int | None:
+    """SQLite, a page of the list in its own order (the newest received first) among
+    ``counted`` matches: the id above which it is looked for first, or None.
+
+    SQLite checks the list's rows against the set of matches, which it reads whole first
+    (a word in one complaint in five: 200,000 ids, 20 ms). Complaints are registered in
+    about the order they were received, so the newest are almost always among the newest
+    ids: reading the matches of ids that hold NARROW_MARGIN times the page's rows (at the
+    rate counted) finds the page in a tenth of that. ``holds_newest_page`` then checks no
+    older id was received later; if one was, the page is read again from every match."""
+    if _is_postgresql(session) or rows_wanted <= 0:  # PostgreSQL walks the list (by key)
+        return None
+    last = session.scalar(select(func.max(Complaint.id))) or 0
+    span = NARROW_MARGIN * rows_wanted * last // max(counted, 1)
+    return last - span if span < last // 2 else None
+
+
+def holds_newest_page(session, ids: list[int], floor: int, rows: int) -> bool:
+    """Whether ``ids``, the page found above ``floor`` in the list's order, is the page of
+    the whole list: ``rows`` of them, and no complaint at or below ``floor`` received
+    at or after the last one (it could have come first)."""
+    if len(ids) < rows:
+        return False
+    if not ids:
+        return True
+    oldest = session.scalar(select(Complaint.received_at).where(Complaint.id == ids[-1]))
+    # "+ 0": read in the received_at index from the page's last row on, not in the key's.
+    return not session.scalar(select(exists().where(
+        Complaint.received_at >= oldest, Complaint.id + 0 <= floor)))
+
+
 def ranked_complaints(session, text: str, scope=None, limit: int = 50, options=()) -> list:
     """The complaints matching ``text`` within ``scope``, best first (see RANK_WINDOW)."""
-    index = _index(session, text)
+    index = _index(session, text, typing=True)
     if index is None:
         return []
     index_table, ids, condition, score, high_first = index
@@ -145,13 +195,13 @@ def _newest_ids(session, newest, ids) -> list[int]:
 def matching_clients(session, text: str, limit: int = 50) -> list:
     """Clients whose name, customer number or email hold every word, by name."""
     if _is_postgresql(session):
-        query = fulltext.tsquery(text)
+        query = fulltext.tsquery(text, typing=True)
         document = func.client_search_document(Client.name, Client.customer_number,
                                                Client.email)
         condition = query and document.op("@@")(func.to_tsquery(
             literal_column("'simple'::regconfig"), func.search_fold(query)))
     else:
-        query = fulltext.fts5_query(text)
+        query = fulltext.fts5_query(text, typing=True)
         condition = query and Client.id.in_(select(_client_fts.c.rowid).where(
             literal_column("client_fts").op("MATCH")(query)))
     if condition is None:

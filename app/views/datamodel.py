@@ -8,7 +8,8 @@ page's ids are read before its rows, and a page beyond the counted rows is never
 for.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from flask import current_app, g
 from flask_appbuilder.models.sqla.filters import SQLAFilterConverter
@@ -42,8 +43,20 @@ class ListPhase:
     filters: int = 0  # the list's own filters, the reader's scope aside
     counted: int | None = None  # building the page: the matches counted (capped)
     rows_wanted: int = 0  # building the page: its offset plus its size
+    page_size: int = 0
+    order: tuple[str, str] = ("", "")  # building the page: its column and direction
     # Set by a filter that counted the matches itself (the list's only condition).
     count_found: int | None = None
+    # A filter may look for the page among a part of its matches (``narrow``), saying how
+    # to tell whether the ids found are the page's (``holds_page``); if not, the page is
+    # read again, not narrowed.
+    narrow: bool = True
+    holds_page: Callable[[list], bool] | None = None
+
+    def page_rows(self) -> int:
+        """The rows the page shows, the counted matches permitting."""
+        offset = self.rows_wanted - self.page_size
+        return max(0, min(self.page_size, (self.counted or 0) - offset))
 
 
 def list_phase() -> ListPhase:
@@ -88,10 +101,16 @@ class ListInterface(SQLAInterface):
         count = self.capped_count(base, filters, own_filters)
         if not count:
             return count, []
-        g.list_phase = ListPhase(filters=own_filters, counted=count,
-                                 rows_wanted=((page or 0) + 1) * (page_size or 0))
+        phase = ListPhase(filters=own_filters, counted=count,
+                          rows_wanted=((page or 0) + 1) * (page_size or 0),
+                          page_size=page_size or 0, order=(order_column, order_direction))
+        g.list_phase = phase
         try:
             ids = self.page_ids(base, filters, order_column, order_direction, page, page_size)
+            if phase.holds_page is not None and not phase.holds_page(ids):
+                g.list_phase = replace(phase, narrow=False, holds_page=None)
+                ids = self.page_ids(base, filters, order_column, order_direction, page,
+                                    page_size)
         finally:
             g.list_phase = None
         # The page's rows by id, in the page's order: no condition or offset left to compute.

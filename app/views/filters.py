@@ -19,6 +19,7 @@ from app.views.datamodel import count_cap, list_phase
 # at least this many times the rows the page needs (offset and size): the walk then reads
 # a small part of the list; past it, the matches are read first.
 WALK_AT_LEAST = 40
+NEWEST_FIRST = ("received_at", "desc")  # the complaint list's own order
 
 URGENCY_CHOICES = [
     (OVERDUE, _l("Overdue")),
@@ -71,8 +72,14 @@ class FullTextFilter(BaseFilter):
         matches = counted[value][0]
         if alone:
             phase.count_found = matches
+        many = matches > fulltext.FEW_MATCHES
         # Walk the list in its order when the page is a small part of the matches.
         walk = phase.counted is not None and phase.counted >= WALK_AT_LEAST * phase.rows_wanted
+        floor = None
+        if many and phase.counted and phase.narrow and phase.order == NEWEST_FIRST:
+            floor = fulltext.newest_matches_floor(session, phase.counted, phase.rows_wanted)
+        if floor is not None:
+            rows = phase.page_rows()
+            phase.holds_page = lambda ids: fulltext.holds_newest_page(session, ids, floor, rows)
         return query.filter(fulltext.list_condition(
-            session, value, matches > fulltext.FEW_MATCHES, phase.counting,
-            phase.filters > 1, walk))
+            session, value, many, phase.counting, phase.filters > 1, walk, floor))

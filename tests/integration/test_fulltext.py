@@ -86,6 +86,20 @@ def test_the_last_word_is_a_prefix(app_ctx, dbs):
         assert found(s, f"{word[:-3]} fuite") == []  # only the last word is a prefix
 
 
+def test_the_list_filter_matches_whole_words_unless_starred(admin_client, dbs):
+    word = f.unique("Entierunique")
+    with dbs() as s:
+        complaint = f.make_complaint(s, subject=f"Fuite {word}").id
+
+    def listed(typed):
+        return f.shown_ids(admin_client.get(f"/complaints/list/?_flt_2_subject={typed}"))
+
+    assert complaint in listed(f"fuite {word}")
+    assert complaint not in listed(f"fuite {word[:-3]}")  # the last word is a word too
+    assert complaint in listed(f"{word[:-3]}* fuite")
+    assert complaint in listed(f"fui* {word.upper()}")
+
+
 @pytest.mark.parametrize("hostile", [
     '"', "'", "*", "-", ":", "^", "(", ")", "NEAR", "NEAR(a b, 2)", "a OR b", "NOT a",
     "a:*", "' OR 1=1 --", 'x" OR "y', "!!", "&|", "\\", "{}[]", "col:word", "a" * 300,
@@ -223,3 +237,38 @@ def test_the_ranked_window_is_the_newest_matches_even_when_recent_ones_are_few(a
         newest = f.make_complaint(s, subject=f"{word} au sujet").id
         newest_too = f.make_complaint(s, subject="Sujet", description=f"{word}").id
         assert found(s, word) == [newest, newest_too]  # both among the two newest
+
+
+def test_a_page_found_among_the_newest_ids_is_checked_against_older_ones(admin_client, dbs,
+                                                                         monkeypatch):
+    """SQLite looks for a page of many matches among the newest ids first; the page is read
+    again from every match when it is short there or an older id was received later."""
+    from datetime import datetime
+
+    from app.services import fulltext
+
+    monkeypatch.setattr(fulltext, "FEW_MATCHES", 0)  # the "many matches" plan
+    word = f.unique("Recent")
+    with dbs() as s:  # 2045: later than the other tests' complaints
+        ids = [f.make_complaint(s, subject=f"Fuite {word}",
+                                received_at=datetime(2045, 1, day)).id for day in (1, 2, 3, 4)]
+    floors = []
+
+    def floor(session, counted, rows_wanted):  # only the two newest ids looked at first
+        floors.append((counted, rows_wanted))
+        return ids[1]
+
+    monkeypatch.setattr(fulltext, "newest_matches_floor", floor)
+
+    def listed(page=0):
+        html = admin_client.get(f"/complaints/list/?_flt_2_subject={word}&psize_ComplaintView=2"
+                                f"&page_ComplaintView={page}").get_data(as_text=True)
+        return list(dict.fromkeys(int(pk) for pk in re.findall(r"/complaints/show/(\d+)", html)))
+
+    assert listed() == [ids[3], ids[2]]  # found above the floor, nothing older came later
+    assert floors == [(4, 2)]
+    assert listed(page=1) == [ids[1], ids[0]]  # none above it: read from every match
+    with dbs() as s:
+        s.get(Complaint, ids[0]).received_at = datetime(2045, 1, 5)  # corrected later
+        s.commit()
+    assert listed() == [ids[0], ids[3]]

@@ -27,9 +27,26 @@ def test_terms(typed, words):
     ("fa", '"fa"', "'fa'"),  # too short to be a prefix: every word starting with "fa"
     ('x" OR "y', '"x" "or" "y"', "'x' & 'or' & 'y'"),
     ("NOT", '"not" *', "'not':*"),
+    ("factur* fuite ", '"factur" * "fuite"', "'factur':* & 'fuite'"),
     ("' & | ! :*", None, None),
 ])
-def test_queries_quote_every_word(typed, fts5, tsquery):
+def test_the_quick_search_takes_the_word_being_typed_as_a_prefix(typed, fts5, tsquery):
+    assert fulltext.fts5_query(typed, typing=True) == fts5
+    assert fulltext.tsquery(typed, typing=True) == tsquery
+
+
+@pytest.mark.parametrize(("typed", "fts5", "tsquery"), [
+    ("facture", '"facture"', "'facture'"),
+    ("Facture élevée", '"facture" "elevee"', "'facture' & 'elevee'"),
+    ("factur* fuite", '"factur" * "fuite"', "'factur':* & 'fuite'"),
+    ("fuite factur*", '"fuite" "factur" *', "'fuite' & 'factur':*"),
+    ("fa*", '"fa"', "'fa'"),  # too short to be a prefix
+    ("fuite* fuite", '"fuite" *', "'fuite':*"),  # once, a prefix if either is
+    ("a:* b*c", '"a" "b" "c"', "'a' & 'b' & 'c'"),
+    ('x" OR "y', '"x" "or" "y"', "'x' & 'or' & 'y'"),
+    ("' & | ! :*", None, None),
+])
+def test_the_list_filter_matches_whole_words_and_starred_prefixes(typed, fts5, tsquery):
     assert fulltext.fts5_query(typed) == fts5
     assert fulltext.tsquery(typed) == tsquery
 
