@@ -45,6 +45,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         read_only,
     )
     from app.extensions import csrf, db, migrate
+    from app.services import day_stats  # noqa: F401  (its flush listener keeps the daily counts)
 
     db.init_app(app)
     csrf.init_app(app)  # before AppBuilder: FAB's forms then carry and check the token

@@ -55,8 +55,14 @@ def ensure_database(url: str, complaints: int, seed: int = 42):
     if ready:  # a database kept from an earlier run: bring its schema up to date
         from flask_migrate import upgrade
 
+        from app.services import month_stats
+
         with app.app_context():
             upgrade(directory=str(ROOT / "migrations"))
+            from app.extensions import db
+
+            month_stats.ensure_time_zone(db.session)  # as the release step does
+            db.session.remove()
     else:
         if url.startswith("postgresql"):
             reset_postgresql(url)

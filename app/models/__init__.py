@@ -6,6 +6,7 @@ from app.models.base import Model, utcnow
 from app.models.clients import Client, Contract
 from app.models.complaints import (
     Complaint,
+    ComplaintDayStat,
     ComplaintMonthStat,
     DeletedComplaint,
     Event,
@@ -43,7 +44,8 @@ __all__ = [
     "AssignmentRule", "TeamRotation",
     "Attachment", "StoredFile", "InboundEmail", "Message", "PublicSubmission",
     "ResponseTemplate",
-    "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "Contract",
+    "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "ComplaintDayStat",
+    "Contract",
     "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
     "OutboundEmail", "SatisfactionSurvey", "DocumentTemplate", "GeneratedDocument", "ExportJob",
     "ExportChunk",

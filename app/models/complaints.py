@@ -313,6 +313,26 @@ class ComplaintMonthStat(Model):
     received = Column(Integer, nullable=False, default=0)
 
 
+class ComplaintDayStat(Model):
+    """The dashboard's figures per local day (split by the confidential flag), kept in
+    step with every write to a complaint (``services.day_stats``): a period's KPIs read
+    its days instead of counting its complaints. See ``domain.day_figures``."""
+
+    __tablename__ = "complaint_day_stat"
+    __table_args__ = (PrimaryKeyConstraint("day", "confidential"),)
+
+    day = Column(Date, nullable=False)
+    confidential = Column(Boolean, nullable=False)
+    received = Column(Integer, nullable=False, default=0)
+    answered = Column(Integer, nullable=False, default=0)
+    answered_on_time = Column(Integer, nullable=False, default=0)
+    timed = Column(Integer, nullable=False, default=0)  # answered with a processing time
+    surveyed = Column(Integer, nullable=False, default=0)  # closed, satisfied or not
+    satisfied = Column(Integer, nullable=False, default=0)
+    rated = Column(Integer, nullable=False, default=0)
+    rating_sum = Column(Integer, nullable=False, default=0)
+
+
 def clock_is(value: str):
     """``clock = '<value>'`` with the value written inline, not bound: SQLite and
     PostgreSQL use a partial index (``WHERE clock = 'running'``) only for a query whose

@@ -20,10 +20,12 @@ from sqlalchemy import (
     union_all,
 )
 
+from app.domain.day_figures import SURVEYED
 from app.domain.deadlines import CLOCK_RUNNING
-from app.domain.periods import last_months
+from app.domain.periods import add_months, last_months
 from app.models import Category, Complaint, ComplaintMonthStat, Reminder, State
 from app.models.complaints import clock_is
+from app.services import day_stats
 from app.services.buckets import local_bucket
 from app.services.clock import to_utc
 
@@ -103,25 +105,42 @@ def kpis(session, start: date, end: date, scope=None, time_zone: str = "UTC",
          register: str | None = None) -> Kpis:
     """Received, answered, answered on time and median processing time in [start, end),
     the days being those of ``time_zone`` (the stored times are UTC). ``register`` says
-    when ``scope`` is the whole register (see ``register_of``); no scope is all of it."""
+    when ``scope`` is the whole register (see ``register_of``); no scope is all of it.
+    The whole register's figures are read in the daily counts (``day_stats``), the median
+    aside; a part of it is counted."""
+    if scope is None:
+        register = REGISTER_ALL
     lo = to_utc(datetime.combine(start, time()), time_zone)
     hi = to_utc(datetime.combine(end, time()), time_zone)
+    days = None
+    if register in (REGISTER_ALL, REGISTER_NOT_CONFIDENTIAL):
+        days = day_stats.totals(session, start, end, time_zone,
+                                include_confidential=register == REGISTER_ALL)
+    if days is None:
+        days = _counted_figures(session, lo, hi, scope)
+    median = _median_processing(session, lo, hi, scope, register, days["timed"])
+    return Kpis(days["received"], days["answered"], days["answered_on_time"], median,
+                days["satisfied"], days["surveyed"],
+                days["rating_sum"] / days["rated"] if days["rated"] else None)
+
+
+def _counted_figures(session, lo: datetime, hi: datetime, scope) -> dict:
+    """The figures of ``day_stats.totals``, counted among the complaints of ``scope``."""
     received = session.scalar(select(func.count()).where(
         _scope(scope), Complaint.received_at >= lo, Complaint.received_at < hi))
     answered_in = and_(_scope(scope), Complaint.answered_at >= lo, Complaint.answered_at < hi)
     answered, on_time, timed = session.execute(select(
         func.count(), func.sum(func.cast(Complaint.answered_on_time, Integer)),
         func.count(Complaint.processing_seconds)).where(answered_in)).one()
-    if scope is None:
-        register = REGISTER_ALL
-    median = _median_processing(session, lo, hi, scope, register, timed)
-    satisfied, surveyed, rating = session.execute(select(
+    satisfied, surveyed, rated, rating_sum = session.execute(select(
         func.sum(func.cast(Complaint.satisfaction == "yes", Integer)), func.count(),
-        func.avg(Complaint.satisfaction_rating)).where(
-        _scope(scope), Complaint.closed_at >= lo, Complaint.closed_at < hi,
-        Complaint.satisfaction.in_(("yes", "no")))).one()
-    return Kpis(received or 0, answered or 0, on_time or 0, median, satisfied or 0,
-                surveyed or 0, float(rating) if rating is not None else None)
+        func.count(Complaint.satisfaction_rating), func.sum(Complaint.satisfaction_rating))
+        .where(_scope(scope), Complaint.closed_at >= lo, Complaint.closed_at < hi,
+               Complaint.satisfaction.in_(SURVEYED))).one()
+    return {"received": received or 0, "answered": answered or 0,
+            "answered_on_time": on_time or 0, "timed": timed or 0,
+            "satisfied": satisfied or 0, "surveyed": surveyed or 0, "rated": rated or 0,
+            "rating_sum": rating_sum or 0}
 
 
 def register_of(reader) -> str | None:
@@ -163,9 +182,10 @@ def trend_by_category(session, today: date, months: int = 12, scope=None,
 
 def _trend_rows(session, firsts: list[date], scope, time_zone):
     bucket = local_bucket(Complaint.received_at, firsts, time_zone)
-    since = to_utc(datetime.combine(firsts[0], time()), time_zone)
+    since, until = _months_span(firsts, time_zone)
     stmt = (select(Complaint.category_id, bucket, func.count())
-            .where(_scope(scope), Complaint.received_at >= since)
+            .where(_scope(scope), Complaint.received_at >= since,
+                   Complaint.received_at < until)
             .group_by(Complaint.category_id, bucket))
     return [(category_id, day[:7], count) for category_id, day, count in session.execute(stmt)]
 
@@ -175,14 +195,22 @@ def _trend_rows_by_parts(session, firsts: list[date], parts, time_zone):
     million), then bucketed together: 580 -> 120 ms on SQLite."""
     if not parts:
         return []
-    since = to_utc(datetime.combine(firsts[0], time()), time_zone)
+    since, until = _months_span(firsts, time_zone)
     received = union_all(*(select(Complaint.category_id, Complaint.received_at)
-                           .where(part, Complaint.received_at >= since)
+                           .where(part, Complaint.received_at >= since,
+                                  Complaint.received_at < until)
                            for part in parts)).subquery()
     bucket = local_bucket(received.c.received_at, firsts, time_zone)
     stmt = (select(received.c.category_id, bucket, func.count())
             .group_by(received.c.category_id, bucket))
     return [(category_id, day[:7], count) for category_id, day, count in session.execute(stmt)]
+
+
+def _months_span(firsts: list[date], time_zone) -> tuple[datetime, datetime]:
+    """The UTC limits of the months: a complaint received later (a date typed in the
+    future) is in none of them, as in the monthly counts."""
+    until = add_months(firsts[-1], 1)
+    return tuple(to_utc(datetime.combine(day, time()), time_zone) for day in (firsts[0], until))
 
 
 def _trend_rows_from_counts(session, first: date, include_confidential: bool):

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.domain.periods import add_months
 from app.models import Complaint, ComplaintMonthStat, Setting
+from app.services import day_stats
 from app.services.buckets import local_bucket
 from app.services.clock import to_local
 from app.services.settings import get_setting
@@ -85,14 +86,21 @@ def rebuild(session) -> int:
 
 
 def ensure_time_zone(session) -> bool:
-    """Recount (and commit) when the counts were made in another time zone than the
-    configured one; True if they were. For the release step and a change of setting."""
+    """Recount (and commit) these and the daily counts (``day_stats``) when they were made
+    in another time zone than the configured one; True if they were. For the release
+    step and a change of setting."""
     row = session.get(Setting, TIME_ZONE_MARK)
     if row is not None and row.value == get_setting(session, "time_zone"):
         return False
-    rebuild(session)
+    rebuild_all(session)
     session.commit()
     return True
+
+
+def rebuild_all(session) -> None:
+    """These counts and the daily ones, in the caller's transaction (after a bulk load)."""
+    rebuild(session)
+    day_stats.rebuild(session, get_setting(session, "time_zone"))
 
 
 def _mark(session, time_zone):

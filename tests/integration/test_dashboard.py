@@ -164,7 +164,7 @@ def test_a_new_time_zone_recounts_the_months(session):
 
     from sqlalchemy import select
 
-    from app.models import ComplaintMonthStat
+    from app.models import ComplaintDayStat, ComplaintMonthStat
     from app.services import month_stats
     from app.services.settings import set_setting
     from tests import factories as f
@@ -174,14 +174,20 @@ def test_a_new_time_zone_recounts_the_months(session):
 
     def months():
         return set(session.scalars(select(ComplaintMonthStat.month).where(
-            ComplaintMonthStat.month >= day(2042, 1, 1))))
+            ComplaintMonthStat.month >= day(2042, 1, 1),
+            ComplaintMonthStat.month < day(2043, 1, 1))))
 
-    assert months() == {day(2042, 2, 1)}
+    def days():  # the daily counts too
+        return set(session.scalars(select(ComplaintDayStat.day).where(
+            ComplaintDayStat.day >= day(2042, 1, 1), ComplaintDayStat.day < day(2043, 1, 1),
+            ComplaintDayStat.received > 0)))
+
+    assert (months(), days()) == ({day(2042, 2, 1)}, {day(2042, 2, 1)})
     set_setting(session, "time_zone", "America/New_York")
     session.commit()
     try:
         assert month_stats.ensure_time_zone(session) is True
-        assert months() == {day(2042, 1, 1)}
+        assert (months(), days()) == ({day(2042, 1, 1)}, {day(2042, 1, 31)})
         assert month_stats.ensure_time_zone(session) is False
     finally:
         set_setting(session, "time_zone", "Europe/Paris")

@@ -76,9 +76,9 @@ def load_demo(session, clients: int = 200, complaints: int = 2000, seed: int = 4
 
 
 def _refresh_statistics(session) -> None:
-    """Monthly counts recounted from the bulk rows, and the planner's statistics updated
+    """Monthly and daily counts recounted from the bulk rows, and the planner's statistics updated
     (SQLite has no autovacuum: without ANALYZE it misjudges the new indexes)."""
-    month_stats.rebuild(session)
+    month_stats.rebuild_all(session)
     session.commit()
     engine = session.get_bind()
     if engine.dialect.name == "postgresql":
