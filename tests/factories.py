@@ -96,7 +96,12 @@ FLASHED = re.compile(r'<div class="alert alert-\w+">.*?</div>', re.S)
 def shown_ids(response, route: str = "/complaints/show/") -> set[int]:
     """Ids of the rows a page links to, e.g. the complaints of a list page (not the links
     of its flashed messages, such as the duplicates named after the add form)."""
-    html = FLASHED.sub("", response.get_data(as_text=True))
+    return shown_ids_in(response.get_data(as_text=True), route)
+
+
+def shown_ids_in(html: str, route: str = "/complaints/show/") -> set[int]:
+    """``shown_ids`` of a page's text."""
+    html = FLASHED.sub("", html)
     return {int(pk) for pk in re.findall(re.escape(route) + r"(\d+)", html)}
 
 

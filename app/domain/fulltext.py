@@ -81,3 +81,17 @@ def tsquery(text: str, typing: bool = False) -> str | None:
     """A ``to_tsquery('simple', …)`` text: words quoted and and-ed, prefixes marked."""
     quoted = [f"'{word}':*" if prefix else f"'{word}'" for word, prefix in _words(text, typing)]
     return " & ".join(quoted) or None
+
+
+# The list's filters the index also holds (relation → the short name of its words): with
+# words, the list's count is read in the index alone, where it otherwise read every match
+# of the words (a common word and a state: 33 -> 4 ms on SQLite, 104 -> 16 ms on
+# PostgreSQL). Held apart from the texts' words (a column of their own on SQLite, "#" on
+# PostgreSQL, which no typed word holds), so that typing "st3" finds no state.
+FACETS = {"state": "st", "category": "ca", "team": "te", "assignee": "as",
+          "request_type": "rt", "channel": "ch", "severity": "se", "complexity": "cx"}
+
+
+def facet_word(relation: str, value_id: int | None) -> str:
+    """The word the index holds for a complaint's ``relation`` (0: none)."""
+    return f"{FACETS[relation]}{value_id or 0}"

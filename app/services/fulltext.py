@@ -15,15 +15,17 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal,
     literal_column,
     select,
     table,
     true,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 
 from app.domain import fulltext
 from app.models import Client, Complaint
+from app.services.fulltext_schema import SQLITE_TEXT_COLUMNS
 
 RANK_WINDOW = 2000
 RECENT_IDS = 200_000  # see _newest_ids
@@ -38,38 +40,47 @@ _fts = table("complaint_fts", column("rowid"))
 _search = table("complaint_search", column("complaint_id"), column("document"))
 _client_fts = table("client_fts", column("rowid"))
 # Column weights of bm25, in the FTS5 table's column order: subject, people, client,
-# description, messages (a word in the subject counts most).
-_BM25_WEIGHTS = (10.0, 5.0, 5.0, 2.0, 1.0)
+# description, messages (a word in the subject counts most), facets (never typed).
+_BM25_WEIGHTS = (10.0, 5.0, 5.0, 2.0, 1.0, 0.0)
 
 
 def _is_postgresql(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _index(session, text: str, typing: bool = False):
+def _index(session, text: str, typing: bool = False, facets=()):
     """(index table, id column, match condition, score, is a high score better?) or None
     when ``text`` holds no word (``typing``: the quick search's words, see
-    ``domain.fulltext``)."""
+    ``domain.fulltext``). ``facets``: (relation, id) pairs the documents must hold too
+    (``domain.fulltext.FACETS``)."""
+    words = [fulltext.facet_word(relation, value) for relation, value in facets]
     if _is_postgresql(session):
         query = fulltext.tsquery(text, typing)
         if query is None:
             return None
         # Folded as the documents were (unaccent folds more letters than the terms did).
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), func.search_fold(query))
+        if words:  # a tsquery literal: to_tsquery would parse "#" away
+            held = " & ".join(f"'#{word}'" for word in words)
+            tsquery = tsquery.op("&&")(cast(literal(held), TSQUERY))
         return (_search, _search.c.complaint_id, _search.c.document.op("@@")(tsquery),
                 func.ts_rank(_search.c.document, tsquery), True)
     query = fulltext.fts5_query(text, typing)
     if query is None:
         return None
+    query = f"{SQLITE_TEXT_COLUMNS} : ({query})"
+    if words:
+        query += " AND facets : (" + " ".join(f'"{word}"' for word in words) + ")"
     target = literal_column("complaint_fts")
     return (_fts, _fts.c.rowid, target.op("MATCH")(query),
             func.bm25(target, *_BM25_WEIGHTS), False)  # bm25: lower is better
 
 
-def count_matches(session, text: str, limit: int) -> int:
-    """The complaints holding every word of ``text`` (visibility aside), counted up to
-    ``limit`` + 1: read in the index alone, which holds one document per complaint."""
-    index = _index(session, text)
+def count_matches(session, text: str, limit: int, facets=()) -> int:
+    """The complaints holding every word of ``text`` and ``facets`` (visibility aside),
+    counted up to ``limit`` + 1: read in the index alone, which holds one document per
+    complaint."""
+    index = _index(session, text, facets=facets)
     if index is None:
         return 0
     _, ids, condition, _, _ = index
@@ -78,7 +89,8 @@ def count_matches(session, text: str, limit: int) -> int:
 
 
 def list_condition(session, text: str, many: bool, counting: bool = False,
-                   combined: bool = False, walk: bool = False, above: int | None = None):
+                   combined: bool = False, walk: bool = False, above: int | None = None,
+                   facets=()):
     """The condition on complaints matching ``text``, written for the plan that suits the
     number of matches (``many``: more than FEW_MATCHES): planners misjudge it (PostgreSQL
     walked a million rows in date order for a word found nowhere, SQLite sorted 200,000
@@ -92,8 +104,8 @@ def list_condition(session, text: str, many: bool, counting: bool = False,
     order: SQLite reads the matches first then, unless the list has other filters
     (``combined``): their index is read, each id checked against the matches (a state and
     a common word: 190 -> 40 ms). ``above``: SQLite reads only the matches of the ids
-    above it (``newest_matches_floor``)."""
-    index = _index(session, text)
+    above it (``newest_matches_floor``). ``facets``: see ``_index``."""
+    index = _index(session, text, facets=facets)
     if index is None:  # nothing but punctuation: nothing can match
         return false()
     _, ids, condition, _, _ = index

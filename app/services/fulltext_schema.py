@@ -1,8 +1,9 @@
 """The full-text index of complaints: its tables and the triggers that keep it in sync.
 
 One document per complaint: subject; complainant name, email and tracking number; client
-name, customer number and email; description; the messages of its thread. SQLite keeps it
-in an FTS5 table (``complaint_fts``, rowid = complaint id), PostgreSQL in
+name, customer number and email; description; the messages of its thread; and, apart
+from the texts, the words of its state, category, team… (``domain.fulltext.FACETS``).
+SQLite keeps it in an FTS5 table (``complaint_fts``, rowid = complaint id), PostgreSQL in
 ``complaint_search`` (a weighted ``tsvector`` per complaint, GIN-indexed, accents folded by
 ``search_fold``).
 
@@ -23,7 +24,7 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.domain.fulltext import FOLDED_FROM, FOLDED_TO
+from app.domain.fulltext import FACETS, FOLDED_FROM, FOLDED_TO
 
 logger = logging.getLogger(__name__)
 
@@ -42,18 +43,28 @@ def is_index_table(name: str) -> bool:
 
 # --- SQLite ---------------------------------------------------------------------------
 
+# Each relation of FACETS as its word, "st3 ca12 …" ("st" || 3 on SQLite, concat_ws on
+# PostgreSQL, where the words are prefixed by "#").
+FACET_COLUMNS = {relation: f"{relation}_id" for relation in FACETS}
+_SQLITE_FACETS = " || ' ' || ".join(
+    f"'{word}' || coalesce(c.{FACET_COLUMNS[relation]}, 0)" for relation, word in FACETS.items())
+_FACET_TRIGGER_COLUMNS = ", ".join(FACET_COLUMNS.values())
+
 # (concat_ws only arrived in SQLite 3.44.)
 _SQLITE_DOCUMENT = """
-INSERT INTO complaint_fts (rowid, subject, people, client, description, messages)
+INSERT INTO complaint_fts (rowid, subject, people, client, description, messages, facets)
 SELECT c.id, c.subject,
        coalesce(c.complainant_name, '') || ' ' || coalesce(c.complainant_email, '')
          || ' ' || c.tracking_number,
        coalesce(cl.name, '') || ' ' || coalesce(cl.customer_number, '') || ' '
          || coalesce(cl.email, ''),
        c.description,
-       (SELECT group_concat(m.body, ' ') FROM message m WHERE m.complaint_id = c.id)
+       (SELECT group_concat(m.body, ' ') FROM message m WHERE m.complaint_id = c.id),
+       """ + _SQLITE_FACETS.replace("{", "{{").replace("}", "}}") + """
 FROM complaint c LEFT JOIN client cl ON cl.id = c.client_id
 WHERE {where};"""
+# The texts' columns, where typed words are looked for (never in the facets).
+SQLITE_TEXT_COLUMNS = "{subject people client description messages}"
 
 
 def _sqlite_refresh(where: str, rowids: str) -> str:
@@ -66,7 +77,7 @@ _SQLITE_TRIGGERS = {
                              _SQLITE_DOCUMENT.format(where="c.id = new.id")),
     "complaint_fts_update": (
         "AFTER UPDATE OF subject, description, complainant_name, complainant_email, "
-        "tracking_number, client_id ON complaint",
+        f"tracking_number, client_id, {_FACET_TRIGGER_COLUMNS} ON complaint",
         _sqlite_refresh("c.id = new.id", "old.id, new.id")),
     "complaint_fts_delete": ("AFTER DELETE ON complaint",
                              "DELETE FROM complaint_fts WHERE rowid = old.id;"),
@@ -104,7 +115,7 @@ def _install_sqlite(connection, build: bool) -> None:
     if build:
         connection.exec_driver_sql(
             "CREATE VIRTUAL TABLE IF NOT EXISTS complaint_fts USING fts5("
-            "subject, people, client, description, messages, "
+            "subject, people, client, description, messages, facets, "
             "tokenize = 'unicode61 remove_diacritics 2')")
         connection.exec_driver_sql(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS client_fts USING fts5({_CLIENT_COLUMNS}, "
@@ -149,6 +160,8 @@ def _pg_has_unaccent(connection) -> bool:
 # Weights: subject A, people and client B, description C, messages D (ts_rank's order).
 # Names and emails become plain words ("jean.dupont@example.org": jean, dupont, …), as
 # the query splits them; the parser already splits the texts' words on punctuation.
+_PG_FACETS = ", ".join(f"'#{word}' || coalesce(c.{FACET_COLUMNS[relation]}, 0)"
+                       for relation, word in FACETS.items())
 _PG_REFRESH = """
 CREATE OR REPLACE FUNCTION complaint_search_refresh(ids integer[]) RETURNS void
 LANGUAGE sql AS $$
@@ -160,7 +173,8 @@ LANGUAGE sql AS $$
       cl.email)), '[^[:alnum:]]+', ' ', 'g')), 'B') ||
     setweight(to_tsvector('simple', search_fold(c.description)), 'C') ||
     setweight(to_tsvector('simple', search_fold((SELECT string_agg(m.body, ' ' ORDER BY m.id)
-      FROM message m WHERE m.complaint_id = c.id))), 'D')
+      FROM message m WHERE m.complaint_id = c.id))), 'D') ||
+    array_to_tsvector(ARRAY[""" + _PG_FACETS + """])
   FROM complaint c LEFT JOIN client cl ON cl.id = c.client_id
   WHERE c.id = ANY(ids)
   ON CONFLICT (complaint_id) DO UPDATE SET document = EXCLUDED.document
@@ -186,7 +200,8 @@ _PG_TRIGGER_FUNCTIONS = {
 _PG_TRIGGERS = {
     "complaint_search_complaint": (
         "AFTER INSERT OR UPDATE OF subject, description, complainant_name, complainant_email, "
-        "tracking_number, client_id ON complaint", "complaint_search_on_complaint"),
+        f"tracking_number, client_id, {_FACET_TRIGGER_COLUMNS} ON complaint",
+        "complaint_search_on_complaint"),
     "complaint_search_client": (
         "AFTER UPDATE OF name, customer_number, email ON client", "complaint_search_on_client"),
     "complaint_search_message": (

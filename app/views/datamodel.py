@@ -41,6 +41,7 @@ class ListPhase:
 
     counting: bool = False  # the capped count: no order
     filters: int = 0  # the list's own filters, the reader's scope aside
+    filter_values: tuple = ()  # FAB's among them: (filter, value) as applied
     counted: int | None = None  # building the page: the matches counted (capped)
     rows_wanted: int = 0  # building the page: its offset plus its size
     page_size: int = 0
@@ -61,6 +62,18 @@ class ListPhase:
 
 def list_phase() -> ListPhase:
     return g.get("list_phase") or ListPhase()
+
+
+def applied_values(filters) -> tuple:
+    """(filter, value) for each condition FAB applies, the reader's scope aside: a filter
+    given several values is applied once for each (``Filters.apply_all``)."""
+    applied = []
+    for flt, values in (filters.get_filters_values() if filters is not None else ()):
+        if getattr(flt, "reader_scope", False):
+            continue
+        several = isinstance(values, list) and flt.arg_name not in {"in", "not_in"}
+        applied.extend((flt, value) for value in (values if several else [values]))
+    return tuple(applied)
 
 
 class CachedFilterConverter:
@@ -96,12 +109,12 @@ class ListInterface(SQLAInterface):
         base = self.session.query(self.obj)
         extra = list(self.extra_conditions()) if self.extra_conditions is not None else []
         base = base.filter(*extra)
-        own_filters = len(extra) + sum(not getattr(f, "reader_scope", False)
-                                       for f in getattr(filters, "filters", None) or ())
-        count = self.capped_count(base, filters, own_filters)
+        own_values = applied_values(filters)
+        own_filters = len(extra) + len(own_values)
+        count = self.capped_count(base, filters, own_filters, own_values)
         if not count:
             return count, []
-        phase = ListPhase(filters=own_filters, counted=count,
+        phase = ListPhase(filters=own_filters, filter_values=own_values, counted=count,
                           rows_wanted=((page or 0) + 1) * (page_size or 0),
                           page_size=page_size or 0, order=(order_column, order_direction))
         g.list_phase = phase
@@ -131,10 +144,11 @@ class ListInterface(SQLAInterface):
                                     page_size, aliases_mapping={})
         return [row[0] for row in ids.with_entities(self.obj.id)]
 
-    def capped_count(self, query, filters, own_filters: int = 0) -> int:
+    def capped_count(self, query, filters, own_filters: int = 0, own_values=()) -> int:
         """Matches counted up to the cap: ids only, and never past cap + 1 of them."""
         cap = count_cap()
-        g.list_phase = phase = ListPhase(counting=True, filters=own_filters)
+        g.list_phase = phase = ListPhase(counting=True, filters=own_filters,
+                                         filter_values=own_values)
         try:
             matches = (self._apply_inner_all(query, filters, aliases_mapping={})
                        .with_entities(self.obj.id).limit(cap + 1).subquery())

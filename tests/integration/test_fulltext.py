@@ -3,9 +3,11 @@ PostgreSQL tsvector: accents folded, ranked, kept in sync by every write, never 
 never past the reader's visibility."""
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from flask import current_app
+from sqlalchemy import select
 
 from app.models import Complaint, Message
 from app.services import complaints as complaint_service
@@ -216,6 +218,95 @@ def test_the_list_filter_gives_the_same_rows_whatever_its_plan(admin_client, vie
     page = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
                             "&psize_ComplaintView=2&page_ComplaintView=2")
     assert len(f.shown_ids(page)) == 1
+
+
+@pytest.mark.parametrize(("few", "walk_at_least"), [(0, 0), (0, 10**9), (1000, 0)])
+def test_words_and_the_filters_the_index_holds_follow_every_change(app, admin_client, dbs,
+                                                                     monkeypatch, few,
+                                                                     walk_at_least):
+    """A state, category or assignee filter with words is counted in the index, which
+    follows a complaint's changes of them; typed words never match those facets."""
+    from app.models import Category
+    from app.services import fulltext
+    from app.views import filters
+
+    monkeypatch.setattr(fulltext, "FEW_MATCHES", few)
+    monkeypatch.setattr(filters, "WALK_AT_LEAST", walk_at_least)
+    word = f.unique("Facette")
+    with dbs() as s:
+        billing, delivery = (s.scalars(select(Category).where(Category.code == code)).one()
+                             for code in ("billing", "delivery"))
+        agent = f.user(s, "agent")
+        first = f.make_complaint(s, subject=f"Fuite {word}", category=billing,
+                                 state_code="in_progress", assignee=agent)
+        second = f.make_complaint(s, subject=f"Fuite {word}", category=delivery,
+                                  state_code="in_progress")
+        ids = {"first": first.id, "second": second.id, "billing": billing.id,
+               "delivery": delivery.id, "agent": agent.id,
+               "in_progress": first.state_id, "answered": f.state(s, "answered").id}
+
+    def listed(filters_in_url):
+        html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
+                                f"{filters_in_url}").get_data(as_text=True)
+        count = re.search(r"Record Count:</strong>\s*(\d+)", html)
+        shown = f.shown_ids_in(html)
+        assert int(count.group(1)) == len(shown) if count else shown == set()
+        return shown
+
+    state, category = "&_flt_0_state={}", "&_flt_0_category={}"
+    with statements_run(app) as run:
+        assert listed(state.format(ids["in_progress"])) == {ids["first"], ids["second"]}
+    held = f"st{ids['in_progress']}"  # the state looked for in the index, with the words
+    assert any(held in str(parameters) for parameters in run)
+    assert listed(state.format(ids["in_progress"]) + category.format(ids["billing"])) == {
+        ids["first"]}
+    assert listed(f"&_flt_0_assignee={ids['agent']}") == {ids["first"]}
+    with dbs() as s:  # the index follows a change of state and of category
+        second = s.get(Complaint, ids["second"])
+        complaint_service.change_state(s, second, f.state(s, "answered"))
+        second.category_id = ids["billing"]
+        s.commit()
+    assert listed(state.format(ids["in_progress"])) == {ids["first"]}
+    assert listed(state.format(ids["answered"])) == {ids["second"]}
+    assert listed(category.format(ids["billing"])) == {ids["first"], ids["second"]}
+    assert listed(category.format(ids["delivery"])) == set()
+    # The facets' own words are not the texts': typing one finds no complaint by it.
+    html = admin_client.get(f"/complaints/list/?_flt_2_subject=st{ids['in_progress']}"
+                            f"&_flt_0_state={ids['in_progress']}")
+    assert not {ids["first"]} & f.shown_ids(html)
+
+
+@contextmanager
+def statements_run(app):
+    """The parameters of the SQL statements run meanwhile."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    run = []
+
+    def record(_conn, _cursor, _statement, parameters, _context, _many):
+        run.append(parameters)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield run
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_filter_given_several_words_counts_the_complaints_holding_all(admin_client, dbs):
+    one, other = f.unique("Premier"), f.unique("Second")
+    with dbs() as s:
+        both = f.make_complaint(s, subject=f"{one} {other}").id
+        f.make_complaint(s, subject=f"{one} seul")
+        f.make_complaint(s, subject=f"{other} seul aussi")
+    html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={one}"
+                            f"&_flt_2_subject={other}").get_data(as_text=True)
+    assert f.shown_ids_in(html) == {both}
+    assert re.search(r"Record Count:</strong>\s*1\b", html)
 
 
 def test_the_ranked_window_is_the_newest_matches_even_when_recent_ones_are_few(app_ctx, dbs,
