@@ -46,18 +46,23 @@ def time_queries(app, runs):
     from app.extensions import db
     from app.services import dashboard
     from app.services.clock import utcnow
+    from app.services.settings import get_setting
 
     now, today = utcnow(), date.today()
     start = today.replace(day=1)
+    with app.app_context():
+        zone = get_setting(db.session, "time_zone")
+        db.session.remove()
     queries = {
         "open by state": lambda: dashboard.open_by_state(db.session),
         "urgent list": lambda: dashboard.urgent(db.session, now),
         "urgent counts": lambda: dashboard.count_urgent(db.session, now),
-        "KPIs (month)": lambda: dashboard.kpis(db.session, start, start + timedelta(days=31)),
+        "KPIs (month, daily counts)": lambda: dashboard.kpis(
+            db.session, start, start + timedelta(days=31), time_zone=zone),
         "trend (12 months, monthly counts)": lambda: dashboard.trend_by_category(
-            db.session, today, 12, rollup_confidential=True),
+            db.session, today, 12, time_zone=zone, share=dashboard.WHOLE_REGISTER),
         "trend (12 months, counted for a scope)": lambda: dashboard.trend_by_category(
-            db.session, today, 12),
+            db.session, today, 12, time_zone=zone),
     }
     rows = []
     with app.app_context():

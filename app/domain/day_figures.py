@@ -4,7 +4,8 @@ A complaint counts as received on the local day of its reception, as answered (o
 not, with a processing time or not) on the day of its first answer, and as surveyed
 (satisfied or not, with a rating or not) on the day it was closed. Summed over the days
 of a period, these are the dashboard's KPIs for a reader who sees the whole register,
-read in a few hundred rows instead of counted among a year of complaints.
+read in a few hundred rows instead of counted among a year of complaints. They are kept
+per team (``team_id``, 0 for none) too, for readers who see their team's complaints.
 """
 
 from collections.abc import Callable, Mapping
@@ -13,20 +14,21 @@ from datetime import date, datetime
 FIGURES = ("received", "answered", "answered_on_time", "timed", "surveyed", "satisfied",
            "rated", "rating_sum")
 # The complaint's columns the figures are made of.
-COLUMNS = ("received_at", "confidential", "answered_at", "answered_on_time",
+COLUMNS = ("received_at", "confidential", "team_id", "answered_at", "answered_on_time",
            "processing_seconds", "closed_at", "satisfaction", "satisfaction_rating")
 SURVEYED = ("yes", "no")  # a satisfaction of "unknown" is no answer
 
-Key = tuple[date, bool]  # (local day, confidential)
+Key = tuple[date, bool, int]  # (local day, confidential, team id or 0)
 
 
 def figures_of(values: Mapping, local_day: Callable[[datetime], date]) -> dict[Key, dict]:
     """The figures a complaint with these column values adds to each day it counts in."""
-    confidential = bool(values["confidential"])
+    confidential, team = bool(values["confidential"]), values["team_id"] or 0
     added: dict[Key, dict] = {}
 
     def count(moment, **figures):
-        day = added.setdefault((local_day(moment), confidential), dict.fromkeys(FIGURES, 0))
+        day = added.setdefault((local_day(moment), confidential, team),
+                               dict.fromkeys(FIGURES, 0))
         for name, value in figures.items():
             day[name] += value
 

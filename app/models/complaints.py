@@ -300,29 +300,33 @@ class DeletedComplaint(Model):
 
 
 class ComplaintMonthStat(Model):
-    """Complaints received per month and category (split by the confidential flag), kept
-    up to date by the complaint services, so the dashboard's trend reads a few hundred
-    rows instead of a year of complaints."""
+    """Complaints received per month and category (split by the confidential flag and the
+    team), kept in step with every write to a complaint (``services.day_stats``), so the
+    dashboard's trend reads a few hundred rows instead of a year of complaints."""
 
     __tablename__ = "complaint_month_stat"
-    __table_args__ = (PrimaryKeyConstraint("month", "category_key", "confidential"),)
+    __table_args__ = (PrimaryKeyConstraint("month", "category_key", "confidential",
+                                           "team_key"),)
 
     month = Column(Date, nullable=False)
     category_key = Column(Integer, nullable=False)  # category id, 0 for none
     confidential = Column(Boolean, nullable=False)
+    team_key = Column(Integer, nullable=False, default=0)  # team id, 0 for none
     received = Column(Integer, nullable=False, default=0)
 
 
 class ComplaintDayStat(Model):
-    """The dashboard's figures per local day (split by the confidential flag), kept in
-    step with every write to a complaint (``services.day_stats``): a period's KPIs read
-    its days instead of counting its complaints. See ``domain.day_figures``."""
+    """The dashboard's figures per local day (split by the confidential flag and the
+    team), kept in step with every write to a complaint (``services.day_stats``): a
+    period's KPIs read its days instead of counting its complaints. See
+    ``domain.day_figures``."""
 
     __tablename__ = "complaint_day_stat"
-    __table_args__ = (PrimaryKeyConstraint("day", "confidential"),)
+    __table_args__ = (PrimaryKeyConstraint("day", "confidential", "team_key"),)
 
     day = Column(Date, nullable=False)
     confidential = Column(Boolean, nullable=False)
+    team_key = Column(Integer, nullable=False, default=0)  # team id, 0 for none
     received = Column(Integer, nullable=False, default=0)
     answered = Column(Integer, nullable=False, default=0)
     answered_on_time = Column(Integer, nullable=False, default=0)

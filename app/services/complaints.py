@@ -14,7 +14,7 @@ from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, Event, State, StateTransition
 from app.models.base import id_of
-from app.services import assignment, deadlines, month_stats, notifications
+from app.services import assignment, deadlines, notifications
 from app.services.clock import utcnow
 from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
 from app.services.settings import get_setting
@@ -82,7 +82,6 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
     _record_answer_if_done(complaint)
     session.add(complaint)
     session.flush()
-    month_stats.add(session, month_stats.key_of(session, complaint), 1)
     _log(session, complaint, actor, events.CREATED, now=now,
          actor_kind=events.ACTOR_COMPLAINANT if by_complainant else None)
     by_rule = assignment.apply_rules(session, complaint, now)  # only if nobody was chosen
@@ -121,7 +120,6 @@ def stage_update(session, complaint: Complaint, actor=None, now=None) -> list[st
         for field, (old, new) in changes.items():
             _log(session, complaint, actor, events.FIELD_CHANGED, now=now, field=field,
                  old_value=old, new_value=new)
-        _move_month_bucket(session, complaint, changes)
         if assignment:
             _log_assignment(session, complaint, actor, now, assignment)
         reason = next((r for f, r in (("received_at", deadlines.REASON_RECEIVED),
@@ -279,18 +277,6 @@ def _stored_values(session, complaint, names) -> dict:
     columns = [getattr(Complaint, name) for name in names]
     row = session.execute(select(*columns).where(Complaint.id == complaint.id)).one()
     return dict(zip(names, row, strict=True))
-
-
-def _move_month_bucket(session, complaint, changes):
-    """Keep the monthly counts right when the reception date, category or flag changed."""
-    if not {"received_at", "category", "confidential"} & set(changes):
-        return
-    new_key = month_stats.key_of(session, complaint)
-    old = {f: changes[f][0] for f in ("received_at", "category", "confidential") if f in changes}
-    old_key = month_stats.bucket(session, old.get("received_at", complaint.received_at),
-                                 old["category"] if "category" in old else new_key[1],
-                                 old.get("confidential", complaint.confidential))
-    month_stats.move(session, old_key, new_key)
 
 
 def _log_assignment(session, complaint, actor, now, changed, detail=None):

@@ -28,6 +28,7 @@ from app.models.complaints import clock_is
 from app.services import day_stats
 from app.services.buckets import local_bucket
 from app.services.clock import to_utc
+from app.services.visibility import scope_parts
 
 URGENT_LIMIT = 25
 
@@ -101,27 +102,64 @@ def my_overdue_reminders(session, user_id: int, now: datetime, scope=None,
     return session.scalars(stmt).all()
 
 
+@dataclass(frozen=True)
+class Share:
+    """The part of the register a reader's figures count, as the kept counts (daily and
+    monthly) hold it: every team's complaints or one ``team``'s, the confidential ones
+    or not; and ``parts``, the rest of the reader's scope, counted among the complaints
+    (an agent's complaints assigned to them in another team, their portfolio's)."""
+
+    confidential: bool
+    team: int | None = None
+    parts: tuple = ()
+
+    @property
+    def whole_register(self) -> bool:
+        return self.team is None
+
+
+WHOLE_REGISTER = Share(confidential=True)
+REGISTER_NOT_CONFIDENTIAL = Share(confidential=False)
+
+
+def share_of(reader) -> Share | None:
+    """The reader's share of the register, or None when no kept count holds a part of
+    their scope (an agent with no team: counted)."""
+    if reader.sees_all:
+        return Share(reader.sees_confidential)
+    if reader.team_id is not None:
+        return Share(reader.sees_confidential, reader.team_id, tuple(scope_parts(reader)[1:]))
+    return None
+
+
 def kpis(session, start: date, end: date, scope=None, time_zone: str = "UTC",
-         register: str | None = None) -> Kpis:
+         share: Share | None = None) -> Kpis:
     """Received, answered, answered on time and median processing time in [start, end),
-    the days being those of ``time_zone`` (the stored times are UTC). ``register`` says
-    when ``scope`` is the whole register (see ``register_of``); no scope is all of it.
-    The whole register's figures are read in the daily counts (``day_stats``), the median
-    aside; a part of it is counted."""
+    the days being those of ``time_zone`` (the stored times are UTC). ``share`` is what
+    ``scope`` is made of (no scope: the whole register): its kept part is read in the
+    daily counts (``day_stats``), the rest and the median counted."""
     if scope is None:
-        register = REGISTER_ALL
+        share = WHOLE_REGISTER
     lo = to_utc(datetime.combine(start, time()), time_zone)
     hi = to_utc(datetime.combine(end, time()), time_zone)
-    days = None
-    if register in (REGISTER_ALL, REGISTER_NOT_CONFIDENTIAL):
-        days = day_stats.totals(session, start, end, time_zone,
-                                include_confidential=register == REGISTER_ALL)
-    if days is None:
-        days = _counted_figures(session, lo, hi, scope)
-    median = _median_processing(session, lo, hi, scope, register, days["timed"])
-    return Kpis(days["received"], days["answered"], days["answered_on_time"], median,
-                days["satisfied"], days["surveyed"],
-                days["rating_sum"] / days["rated"] if days["rated"] else None)
+    figures = None
+    if share is not None:
+        figures = day_stats.totals(session, start, end, time_zone, share.confidential,
+                                   share.team)
+    if figures is None:
+        figures = _counted_figures(session, lo, hi, scope)
+    else:
+        for part in share.parts:
+            add_up_figures(figures, _counted_figures(session, lo, hi, part))
+    median = _median_processing(session, lo, hi, scope, share, figures["timed"])
+    return Kpis(figures["received"], figures["answered"], figures["answered_on_time"], median,
+                figures["satisfied"], figures["surveyed"],
+                figures["rating_sum"] / figures["rated"] if figures["rated"] else None)
+
+
+def add_up_figures(total: dict, more: dict) -> None:
+    for name, value in more.items():
+        total[name] += value
 
 
 def _counted_figures(session, lo: datetime, hi: datetime, scope) -> dict:
@@ -143,31 +181,25 @@ def _counted_figures(session, lo: datetime, hi: datetime, scope) -> dict:
             "rating_sum": rating_sum or 0}
 
 
-def register_of(reader) -> str | None:
-    """How much of the register a reader's scope is: all of it, all but the confidential
-    complaints, or (None) a part only."""
-    if reader.sees_whole_register:
-        return REGISTER_ALL
-    return REGISTER_NOT_CONFIDENTIAL if reader.sees_all else None
-
-
 def trend_by_category(session, today: date, months: int = 12, scope=None,
-                      rollup_confidential: bool | None = None,
-                      time_zone: str = "UTC", scope_parts=None) -> dict:
+                      time_zone: str = "UTC", share: Share | None = None,
+                      scope_parts=None) -> dict:
     """Complaints received per category per local month over the last ``months`` months
     (``today`` is the local date).
 
-    Readers who see every complaint read the monthly counts (``rollup_confidential``
-    says whether confidential ones count for them); others count their scope directly,
-    part by part when it comes as disjoint ``scope_parts`` (``visibility.scope_parts``).
+    A reader's ``share`` of the register is read in the monthly counts (its ``parts``
+    outside them counted); other scopes are counted, part by part when they come as
+    disjoint ``scope_parts`` (``visibility.scope_parts``).
     """
     firsts = last_months(today, months)
-    if rollup_confidential is None and scope_parts is not None:
+    if share is not None and day_stats.counts_made_in(session, time_zone):
+        rows = _trend_rows_from_counts(session, firsts[0], share)
+        if share.parts:
+            rows += _trend_rows_by_parts(session, firsts, share.parts, time_zone)
+    elif scope_parts is not None:
         rows = _trend_rows_by_parts(session, firsts, scope_parts, time_zone)
-    elif rollup_confidential is None:
-        rows = _trend_rows(session, firsts, scope, time_zone)
     else:
-        rows = _trend_rows_from_counts(session, firsts[0], rollup_confidential)
+        rows = _trend_rows(session, firsts, scope, time_zone)
     keys = [f"{d:%Y-%m}" for d in firsts]
     series: dict = {}
     for category_id, month, count in rows:
@@ -213,11 +245,14 @@ def _months_span(firsts: list[date], time_zone) -> tuple[datetime, datetime]:
     return tuple(to_utc(datetime.combine(day, time()), time_zone) for day in (firsts[0], until))
 
 
-def _trend_rows_from_counts(session, first: date, include_confidential: bool):
+def _trend_rows_from_counts(session, first: date, share: Share):
     stat = ComplaintMonthStat
-    stmt = (select(stat.category_key, stat.month, func.sum(stat.received))
-            .where(stat.month >= first,
-                   true() if include_confidential else stat.confidential.is_(False))
+    where = [stat.month >= first]
+    if not share.confidential:
+        where.append(stat.confidential.is_(False))
+    if share.team is not None:
+        where.append(stat.team_key == share.team)
+    stmt = (select(stat.category_key, stat.month, func.sum(stat.received)).where(*where)
             .group_by(stat.category_key, stat.month))
     return [(key or None, f"{month:%Y-%m}", int(n)) for key, month, n in session.execute(stmt)]
 
@@ -230,20 +265,19 @@ def _scope(scope):
 # PostgreSQL's percentile_cont: 104 ms) than walking the index of processing times in
 # order and counting those of the period (40 ms on either).
 SORT_AT_MOST = 20_000
-REGISTER_ALL, REGISTER_NOT_CONFIDENTIAL = "all", "all but confidential"
 _MEDIAN_BY_INDEX = (  # SQLite: spelt out, its choice of plan flips with its statistics
     "SELECT processing_seconds FROM complaint INDEXED BY ix_complaint_processing"
     " WHERE processing_seconds IS NOT NULL AND answered_at >= :lo AND answered_at < :hi"
     "{confidential} ORDER BY processing_seconds LIMIT :limit OFFSET :offset")
 
 
-def _median_processing(session, lo: datetime, hi: datetime, scope, register, n: int):
+def _median_processing(session, lo: datetime, hi: datetime, scope, share, n: int):
     """Median processing time of the ``n`` complaints answered in [lo, hi) that have one.
 
     Few: sorted (PostgreSQL's percentile_cont, or one OFFSET read of the sorted times on
-    SQLite). Many, for a reader who sees the whole register (``register``: "all", or "all
-    but confidential"): the middle of ``ix_complaint_processing`` walked in order; another
-    scope names columns the index does not hold."""
+    SQLite). Many, for a reader who sees the whole register (``share``: all of it, or all
+    but the confidential complaints): the middle of ``ix_complaint_processing`` walked in
+    order; another scope names columns the index does not hold."""
     if not n:
         return None
     column = Complaint.processing_seconds
@@ -251,9 +285,9 @@ def _median_processing(session, lo: datetime, hi: datetime, scope, register, n: 
                      column.isnot(None))
     postgresql = session.get_bind().dialect.name == "postgresql"
     offset, limit = (n - 1) // 2, 2 - n % 2
-    walk = register in (REGISTER_ALL, REGISTER_NOT_CONFIDENTIAL) and n > SORT_AT_MOST
+    walk = share is not None and share.whole_register and n > SORT_AT_MOST
     if walk and not postgresql:
-        confidential = " AND confidential = 0" if register == REGISTER_NOT_CONFIDENTIAL else ""
+        confidential = "" if share.confidential else " AND confidential = 0"
         statement = text(_MEDIAN_BY_INDEX.format(confidential=confidential)).bindparams(
             bindparam("lo", type_=DateTime), bindparam("hi", type_=DateTime))
         values = session.scalars(statement, {"lo": lo, "hi": hi, "limit": limit,

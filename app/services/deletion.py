@@ -20,7 +20,7 @@ from app.domain.deletion import (
     blocking_reasons,
 )
 from app.models import DeletedComplaint
-from app.services import attachments, month_stats
+from app.services import attachments
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
 
@@ -69,7 +69,6 @@ def stage_deletion(session, complaint, actor, now=None, config=None) -> DeletedC
                                                          ensure_ascii=False, indent=1),
     )
     session.add(record)
-    month_stats.add(session, month_stats.key_of(session, complaint), -1)
     logger.info("complaint %s deleted by %s", complaint.tracking_number, actor)
     return record
 

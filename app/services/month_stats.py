@@ -1,8 +1,10 @@
-"""Monthly counts of received complaints per category, kept in step with the complaints.
+"""Monthly counts of received complaints per category and team, kept in step with the
+complaints.
 
 Every write that adds, removes or moves a complaint between buckets (creation, deletion,
-a change of reception date, category or confidential flag) adjusts the counts in the
-same transaction, with an atomic upsert, so concurrent writers never lose an update.
+a change of reception date, category, team or confidential flag) adjusts the counts in
+the same transaction, with an atomic upsert, so concurrent writers never lose an update:
+at the flush, with the daily counts (``day_stats``).
 
 Months are those of the configured time zone (a complaint received on the 1st at 00:30
 in Paris counts in that month, not in the previous UTC one). The counts remember the
@@ -18,7 +20,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.domain.periods import add_months
 from app.models import Complaint, ComplaintMonthStat, Setting
-from app.services import day_stats
 from app.services.buckets import local_bucket
 from app.services.clock import to_local
 from app.services.settings import get_setting
@@ -27,23 +28,25 @@ from app.services.settings import get_setting
 TIME_ZONE_MARK = "month_stats_time_zone"
 
 
-def bucket(session, received_at, category_id, confidential) -> tuple[date, int, bool]:
-    """The (local month, category key, confidential) bucket a complaint counts in."""
+def bucket(session, received_at, category_id, confidential,
+           team_id=None) -> tuple[date, int, bool, int]:
+    """The (local month, category key, confidential, team key) bucket a complaint counts
+    in."""
     local = to_local(received_at, get_setting(session, "time_zone"))
-    return (local.date().replace(day=1), category_id or 0, bool(confidential))
+    return (local.date().replace(day=1), category_id or 0, bool(confidential), team_id or 0)
 
 
 def add(session, key, delta: int) -> None:
     """Add ``delta`` to one bucket (creating it at 0 first)."""
-    month, category_key, confidential = key
+    month, category_key, confidential, team_key = key
     dialect = session.get_bind().dialect.name
     upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(ComplaintMonthStat)
     stmt = upsert.values(month=month, category_key=category_key, confidential=confidential,
-                         received=delta)
+                         team_key=team_key, received=delta)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["month", "category_key", "confidential"],
+        index_elements=["month", "category_key", "confidential", "team_key"],
         set_={"received": ComplaintMonthStat.received + delta})
-    session.execute(stmt)
+    session.connection().execute(stmt)
 
 
 def move(session, old_key, new_key) -> None:
@@ -54,11 +57,6 @@ def move(session, old_key, new_key) -> None:
         add(session, old_key, -1)
     if new_key is not None:
         add(session, new_key, 1)
-
-
-def key_of(session, complaint):
-    return bucket(session, complaint.received_at, _category_id(complaint),
-                  complaint.confidential)
 
 
 def rebuild(session) -> int:
@@ -74,12 +72,15 @@ def rebuild(session) -> int:
             months.append(add_months(months[-1], 1))
         month = local_bucket(Complaint.received_at, months, time_zone)
         category = func.coalesce(Complaint.category_id, 0)
-        grouped = (select(month, category, Complaint.confidential, func.count())
-                   .group_by(month, category, Complaint.confidential))
-        for day, category_key, confidential, received in session.execute(grouped).all():
+        team = func.coalesce(Complaint.team_id, 0)
+        grouped = (select(month, category, Complaint.confidential, team, func.count())
+                   .group_by(month, category, Complaint.confidential, team))
+        for day, category_key, confidential, team_key, received in session.execute(
+                grouped).all():
             session.add(ComplaintMonthStat(month=date.fromisoformat(day),
                                            category_key=category_key,
-                                           confidential=confidential, received=received))
+                                           confidential=confidential, team_key=team_key,
+                                           received=received))
     _mark(session, time_zone)
     session.flush()
     return session.scalar(select(func.count()).select_from(ComplaintMonthStat))
@@ -99,6 +100,8 @@ def ensure_time_zone(session) -> bool:
 
 def rebuild_all(session) -> None:
     """These counts and the daily ones, in the caller's transaction (after a bulk load)."""
+    from app.services import day_stats  # which keeps these counts too, at each flush
+
     rebuild(session)
     day_stats.rebuild(session, get_setting(session, "time_zone"))
 
@@ -109,10 +112,4 @@ def _mark(session, time_zone):
         session.add(Setting(key=TIME_ZONE_MARK, value=time_zone))
     else:
         row.value = time_zone
-
-
-def _category_id(complaint):
-    category = complaint.category
-    return category.id if category is not None else complaint.category_id
-
 

@@ -42,12 +42,10 @@ class DashboardView(BaseView):
         today = to_local(now).date()
         kind, start, end, error = _period_from_args(today)
         session, scope, reader = db.session, visible_condition(), current_reader()
+        time_zone, share = get_setting(session, "time_zone"), dashboard.share_of(reader)
         overdue, due_soon = dashboard.count_urgent(session, now, scope)
-        trend = dashboard.trend_by_category(
-            session, today, 12, scope,
-            rollup_confidential=reader.sees_confidential if reader.sees_all else None,
-            time_zone=get_setting(session, "time_zone"),
-            scope_parts=None if reader.sees_all else scope_parts(reader))
+        trend = dashboard.trend_by_category(session, today, 12, scope, time_zone, share,
+                                            None if reader.sees_all else scope_parts(reader))
         return self.render_template(
             "dashboard.html",
             title=_l("Dashboard"),
@@ -58,8 +56,7 @@ class DashboardView(BaseView):
             due_soon_count=due_soon,
             mine=dashboard.my_complaints(session, g.user.id, scope),
             reminders=dashboard.my_overdue_reminders(session, g.user.id, now, scope),
-            kpis=dashboard.kpis(session, start, end, scope, get_setting(session, "time_zone"),
-                                dashboard.register_of(reader)),
+            kpis=dashboard.kpis(session, start, end, scope, time_zone, share),
             chart_json=json.dumps(_chart(trend)),
             period=kind, period_labels=PERIOD_LABELS, start=start, end=end,
             last_day=end - timedelta(days=1),

@@ -83,14 +83,21 @@ def test_bad_custom_period_is_explained(admin_client):
 
 def test_monthly_counts_follow_creations_edits_and_deletions(session):
     from app.models import ComplaintMonthStat
-    from app.services import deletion
+    from app.services import deletion, month_stats
+    from app.services.settings import get_setting
 
-    def counts():
-        return {(s.month, s.category_key, s.confidential): s.received
-                for s in session.scalars(select(ComplaintMonthStat))}
+    month_stats.ensure_time_zone(session)
+    zone = get_setting(session, "time_zone")
+
+    def counts():  # every team's
+        found = {}
+        for s in session.scalars(select(ComplaintMonthStat)):
+            key = (s.month, s.category_key, s.confidential)
+            found[key] = found.get(key, 0) + s.received
+        return found
 
     def direct():
-        trend = dashboard.trend_by_category(session, date(2027, 12, 1), 60)
+        trend = dashboard.trend_by_category(session, date(2027, 12, 1), 60, time_zone=zone)
         return {(m, (c.id if c else None)): n for c, series in trend["series"]
                 for m, n in zip(trend["months"], series, strict=True) if n}
 
@@ -112,8 +119,8 @@ def test_monthly_counts_follow_creations_edits_and_deletions(session):
     assert counts()[(date(2025, 4, 1), delivery.id, True)] == after[
         (date(2025, 4, 1), delivery.id, True)] - 1
     # And the counts always agree with counting the complaints themselves.
-    rollup = dashboard.trend_by_category(session, date(2027, 12, 1), 60,
-                                         rollup_confidential=True)
+    rollup = dashboard.trend_by_category(session, date(2027, 12, 1), 60, time_zone=zone,
+                                         share=dashboard.WHOLE_REGISTER)
     assert {(m, (cat.id if cat else None)): n for cat, series in rollup["series"]
             for m, n in zip(rollup["months"], series, strict=True) if n} == direct()
 
@@ -146,15 +153,17 @@ def test_the_trend_counts_local_months(session):
     category = f.make_complaint(session).category  # any category of the reference lists
     complaint = f.make_complaint(session, received_at=moment(2041, 11, 30, 23, 30),
                                  category=category)
-    assert month_stats.key_of(session, complaint)[0] == day(2041, 12, 1)
-    for rollup in (True, None):
+    assert month_stats.bucket(session, complaint.received_at, complaint.category_id,
+                              False)[0] == day(2041, 12, 1)
+    month_stats.ensure_time_zone(session)
+    for share in (dashboard.WHOLE_REGISTER, None):
         trend = dashboard.trend_by_category(
             session, day(2041, 12, 15), 2, scope=Complaint.id == complaint.id,
-            rollup_confidential=rollup, time_zone="Europe/Paris")
+            time_zone="Europe/Paris", share=share)
         assert trend["months"] == [day(2041, 11, 1), day(2041, 12, 1)]
         counts = dict(trend["series"])
         assert counts[category][1] >= 1  # December
-        if rollup is None:  # counted for this complaint only
+        if share is None:  # counted for this complaint only
             assert counts[category] == [0, 1]
 
 
@@ -216,7 +225,7 @@ def test_median_processing_time_is_the_same_sorted_or_read_in_index_order(sessio
         everything = dashboard.kpis(session, march, april)
         assert everything.median_processing_seconds == 8 * 86400  # 1 2 3 8 20 40 50
         visible = dashboard.kpis(session, march, april, not_confidential,
-                                 register=dashboard.REGISTER_NOT_CONFIDENTIAL)
+                                 share=dashboard.REGISTER_NOT_CONFIDENTIAL)
         assert visible.median_processing_seconds == (3 + 8) / 2 * 86400  # 1 3 8 20
         assert (everything.answered, visible.answered) == (7, 4)
         # A scope that is not the whole register is always sorted (the index lacks its
@@ -227,7 +236,10 @@ def test_median_processing_time_is_the_same_sorted_or_read_in_index_order(sessio
 
 def test_a_scoped_trend_counts_each_visible_complaint_once_part_by_part(session):
     """The agent's scope counted part by part (team, assigned elsewhere, portfolio
-    elsewhere) gives the same trend as the scope's one condition."""
+    elsewhere), or its team's part read in the monthly counts, gives the same trend as
+    the scope's one condition."""
+    from app.services import month_stats
+    from app.services.settings import get_setting
     from app.services.visibility import Reader, scope_parts, visible_condition
 
     agent, other = f.user(session, "agent"), f.user(session, "supervisor")
@@ -248,6 +260,8 @@ def test_a_scoped_trend_counts_each_visible_complaint_once_part_by_part(session)
     make(team=team, confidential=True)                 # hidden without the permission
     make(team=elsewhere, assignee=other)               # not the agent's at all
     session.flush()
+    month_stats.ensure_time_zone(session)
+    zone = get_setting(session, "time_zone")
 
     def total(trend):
         return sum(sum(counts) for _, counts in trend["series"])
@@ -259,8 +273,11 @@ def test_a_scoped_trend_counts_each_visible_complaint_once_part_by_part(session)
                                           visible_condition(reader))
         parts = dashboard.trend_by_category(session, date(2029, 5, 20), 1,
                                             scope_parts=scope_parts(reader))
-        assert total(parts) == total(one) == expected
-        assert parts == one
+        # The team's part read in the monthly counts, the rest counted.
+        kept = dashboard.trend_by_category(session, date(2029, 5, 20), 1, None, zone,
+                                           dashboard.share_of(reader))
+        assert total(parts) == total(one) == total(kept) == expected
+        assert parts == one == kept
     without_team = Reader(user_id=agent.id)
     assert total(dashboard.trend_by_category(
         session, date(2029, 5, 20), 1, scope_parts=scope_parts(without_team))) == 6

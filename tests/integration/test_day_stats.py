@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select, true
 
-from app.models import Complaint, ComplaintDayStat
+from app.models import Complaint, ComplaintDayStat, ComplaintMonthStat
 from app.services import complaints as service
 from app.services import dashboard, day_stats, deletion, month_stats
 from app.services.settings import get_setting
@@ -88,14 +88,49 @@ def test_a_rebuild_finds_the_counts_the_writes_kept(session, zone):
     f.make_complaint(session, received_at=datetime(YEAR, 6, 5, 9), confidential=True)
 
     def rows():  # a day whose complaints all moved away keeps a row of zeros
-        figures = {(s.day, s.confidential): tuple(getattr(s, n) for n in day_stats.FIGURES)
-                   for s in session.scalars(select(ComplaintDayStat))}
+        figures = {(s.day, s.confidential, s.team_key): tuple(
+            getattr(s, n) for n in day_stats.FIGURES)
+            for s in session.scalars(select(ComplaintDayStat))}
         return {key: values for key, values in figures.items() if any(values)}
 
-    kept = rows()
-    day_stats.rebuild(session, zone)
+    def months():
+        found = {(s.month, s.category_key, s.confidential, s.team_key): s.received
+                 for s in session.scalars(select(ComplaintMonthStat))}
+        return {key: received for key, received in found.items() if received}
+
+    kept, kept_months = rows(), months()
+    month_stats.rebuild_all(session)
     session.commit()
-    assert rows() == kept
+    assert (rows(), months()) == (kept, kept_months)
+
+
+def test_an_agents_share_reads_its_teams_counts_and_counts_the_rest(session, zone):
+    from app.services.visibility import Reader, visible_condition
+
+    agent = f.user(session, "agent")
+    team, elsewhere = f.make_team(session), f.make_team(session)
+    portfolio = f.make_client(session, portfolio_owner_id=agent.id)
+
+    def make(**fields):
+        return f.make_complaint(session, received_at=datetime(YEAR, 10, 6, 10), **fields)
+
+    make(team=team)
+    make(team=elsewhere, assignee=agent)         # assigned to them in another team
+    make(client=portfolio, team=elsewhere)       # their portfolio's
+    make(team=team, confidential=True)           # not theirs to see
+    make(team=elsewhere)                         # not theirs
+    moved = make(team=elsewhere)
+    service.assign(session, moved, team=team)    # now their team's: its counts move too
+    reader = Reader(user_id=agent.id, team_id=team.id)
+    october = (date(YEAR, 10, 1), date(YEAR, 11, 1))
+    kept = dashboard.kpis(session, *october, visible_condition(reader), zone,
+                          dashboard.share_of(reader))
+    assert kept == dashboard.kpis(session, *october, visible_condition(reader), zone)
+    assert kept.received == 4
+    trend = dashboard.trend_by_category(session, date(YEAR, 10, 20), 1,
+                                        visible_condition(reader), zone,
+                                        dashboard.share_of(reader))
+    assert sum(sum(counts) for _, counts in trend["series"]) == 4
 
 
 def test_another_time_zone_is_counted_not_read(session, zone):
