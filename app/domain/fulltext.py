@@ -21,6 +21,7 @@ separators), never obeyed (``*`` only marks the word it ends as a prefix).
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 MAX_TERMS = 12  # a longer query is cut: each word costs a posting-list read
 MIN_PREFIX = 3  # "a*" would merge the lists of every word starting with a
@@ -83,15 +84,54 @@ def tsquery(text: str, typing: bool = False) -> str | None:
     return " & ".join(quoted) or None
 
 
-# The list's filters the index also holds (relation → the short name of its words): with
-# words, the list's count is read in the index alone, where it otherwise read every match
-# of the words (a common word and a state: 33 -> 4 ms on SQLite, 104 -> 16 ms on
+# What the index holds of each complaint besides its texts (relation → the short name of
+# its words, the relation's id following it): the list's filters on them, and a reader's
+# scope (their team, assignee, portfolio's clients, the confidential flag), are then
+# read in the index with the words, where the list's count otherwise read every match of
+# the words (a common word and a state: 33 -> 4 ms on SQLite, 104 -> 16 ms on
 # PostgreSQL). Held apart from the texts' words (a column of their own on SQLite, "#" on
 # PostgreSQL, which no typed word holds), so that typing "st3" finds no state.
 FACETS = {"state": "st", "category": "ca", "team": "te", "assignee": "as",
-          "request_type": "rt", "channel": "ch", "severity": "se", "complexity": "cx"}
+          "request_type": "rt", "channel": "ch", "severity": "se", "complexity": "cx",
+          "client": "cl", "confidential": "cf"}
+# The complaint's column for each (the flag's words are cf0 and cf1).
+FACET_COLUMNS = {relation: relation if relation == "confidential" else f"{relation}_id"
+                 for relation in FACETS}
 
 
-def facet_word(relation: str, value_id: int | None) -> str:
+def facet_word(relation: str, value: int | bool | None) -> str:
     """The word the index holds for a complaint's ``relation`` (0: none)."""
-    return f"{FACETS[relation]}{value_id or 0}"
+    return f"{FACETS[relation]}{int(value or 0)}"
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the documents must hold besides the words: one facet of each group of
+    ``any_of`` (each a tuple of (relation, value)), and none of ``none_of``. A rare facet
+    is cheaper excluded than its common opposite required ("not cf1", not "cf0")."""
+
+    any_of: tuple = ()
+    none_of: tuple = ()
+
+    def __add__(self, other: "Facets") -> "Facets":
+        return Facets(self.any_of + other.any_of, self.none_of + other.none_of)
+
+
+def facets_fts5(facets: Facets) -> str:
+    """The FTS5 condition on the facets column, to follow the words' ("" for none)."""
+    text = "".join(f" AND facets : ({_or_fts5(group)})" for group in facets.any_of)
+    if facets.none_of:
+        text += f" NOT facets : ({_or_fts5(facets.none_of)})"
+    return text
+
+
+def _or_fts5(group) -> str:
+    return " OR ".join(f'"{facet_word(*facet)}"' for facet in group)
+
+
+def facets_tsquery(facets: Facets) -> str | None:
+    """The same as a PostgreSQL tsquery literal (cast, never parsed: "#" would go)."""
+    held = [" | ".join(f"'#{facet_word(*facet)}'" for facet in group)
+            for group in facets.any_of]
+    held += [f"!'#{facet_word(*facet)}'" for facet in facets.none_of]
+    return " & ".join(f"({words})" for words in held) or None

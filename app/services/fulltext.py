@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 
 from app.domain import fulltext
+from app.domain.fulltext import Facets
 from app.models import Client, Complaint
 from app.services.fulltext_schema import SQLITE_TEXT_COLUMNS
 
@@ -48,38 +49,35 @@ def _is_postgresql(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _index(session, text: str, typing: bool = False, facets=()):
+def _index(session, text: str, typing: bool = False, facets: Facets = Facets()):
     """(index table, id column, match condition, score, is a high score better?) or None
     when ``text`` holds no word (``typing``: the quick search's words, see
-    ``domain.fulltext``). ``facets``: (relation, id) pairs the documents must hold too
-    (``domain.fulltext.FACETS``)."""
-    words = [fulltext.facet_word(relation, value) for relation, value in facets]
+    ``domain.fulltext``). ``facets``: what the documents hold besides the words
+    (``domain.fulltext.Facets``)."""
     if _is_postgresql(session):
         query = fulltext.tsquery(text, typing)
         if query is None:
             return None
         # Folded as the documents were (unaccent folds more letters than the terms did).
         tsquery = func.to_tsquery(literal_column("'simple'::regconfig"), func.search_fold(query))
-        if words:  # a tsquery literal: to_tsquery would parse "#" away
-            held = " & ".join(f"'#{word}'" for word in words)
+        held = fulltext.facets_tsquery(facets)
+        if held:
             tsquery = tsquery.op("&&")(cast(literal(held), TSQUERY))
         return (_search, _search.c.complaint_id, _search.c.document.op("@@")(tsquery),
                 func.ts_rank(_search.c.document, tsquery), True)
     query = fulltext.fts5_query(text, typing)
     if query is None:
         return None
-    query = f"{SQLITE_TEXT_COLUMNS} : ({query})"
-    if words:
-        query += " AND facets : (" + " ".join(f'"{word}"' for word in words) + ")"
+    query = f"{SQLITE_TEXT_COLUMNS} : ({query})" + fulltext.facets_fts5(facets)
     target = literal_column("complaint_fts")
     return (_fts, _fts.c.rowid, target.op("MATCH")(query),
             func.bm25(target, *_BM25_WEIGHTS), False)  # bm25: lower is better
 
 
-def count_matches(session, text: str, limit: int, facets=()) -> int:
-    """The complaints holding every word of ``text`` and ``facets`` (visibility aside),
-    counted up to ``limit`` + 1: read in the index alone, which holds one document per
-    complaint."""
+def count_matches(session, text: str, limit: int, facets: Facets = Facets()) -> int:
+    """The complaints holding every word of ``text`` and ``facets`` (visibility aside,
+    unless the facets hold it: ``visibility.scope_facets``), counted up to ``limit`` + 1:
+    read in the index alone, which holds one document per complaint."""
     index = _index(session, text, facets=facets)
     if index is None:
         return 0
@@ -90,7 +88,7 @@ def count_matches(session, text: str, limit: int, facets=()) -> int:
 
 def list_condition(session, text: str, many: bool, counting: bool = False,
                    combined: bool = False, walk: bool = False, above: int | None = None,
-                   facets=()):
+                   facets: Facets = Facets()):
     """The condition on complaints matching ``text``, written for the plan that suits the
     number of matches (``many``: more than FEW_MATCHES): planners misjudge it (PostgreSQL
     walked a million rows in date order for a word found nowhere, SQLite sorted 200,000
@@ -159,18 +157,22 @@ def holds_newest_page(session, ids: list[int], floor: int, rows: int) -> bool:
         Complaint.received_at >= oldest, Complaint.id + 0 <= floor)))
 
 
-def ranked_complaints(session, text: str, scope=None, limit: int = 50, options=()) -> list:
-    """The complaints matching ``text`` within ``scope``, best first (see RANK_WINDOW)."""
-    index = _index(session, text, typing=True)
+def ranked_complaints(session, text: str, scope=None, limit: int = 50, options=(),
+                      scope_facets=None) -> list:
+    """The complaints matching ``text`` within ``scope``, best first (see RANK_WINDOW).
+    ``scope_facets``: the scope as the index holds it (``visibility.scope_facets``), so
+    that the matches are the visible ones without reading each one's complaint (an
+    agent's two words on PostgreSQL: 211 -> 50 ms)."""
+    index = _index(session, text, typing=True, facets=scope_facets or Facets())
     if index is None:
         return []
     index_table, ids, condition, score, high_first = index
     visible = scope if scope is not None else true()
-    newest = (select(ids.label("id"))
-              .select_from(index_table.join(Complaint.__table__, Complaint.id == ids))
-              .where(condition, visible)
-              .order_by(ids.desc())
-              .limit(RANK_WINDOW))
+    newest = select(ids.label("id")).where(condition)
+    if scope_facets is None:
+        newest = (newest.select_from(index_table.join(Complaint.__table__, Complaint.id == ids))
+                  .where(visible))
+    newest = newest.order_by(ids.desc()).limit(RANK_WINDOW)
     if _is_postgresql(session):
         window = (select(_search.c.complaint_id.label("id"), score.label("score"))
                   .where(_search.c.complaint_id.in_(_newest_ids(session, newest, ids)))
@@ -183,7 +185,7 @@ def ranked_complaints(session, text: str, scope=None, limit: int = 50, options=(
     chosen = (select(window.c.id, window.c.score).order_by(best_in_window, window.c.id.desc())
               .limit(limit).subquery())
     best = chosen.c.score.desc() if high_first else chosen.c.score.asc()
-    statement = (select(Complaint).join(chosen, Complaint.id == chosen.c.id)
+    statement = (select(Complaint).join(chosen, Complaint.id == chosen.c.id).where(visible)
                  .order_by(best, Complaint.id.desc()).options(*options))
     return list(session.scalars(statement).unique())
 

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.domain.fulltext import FACETS, FOLDED_FROM, FOLDED_TO
+from app.domain.fulltext import FACET_COLUMNS, FACETS, FOLDED_FROM, FOLDED_TO
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +43,11 @@ def is_index_table(name: str) -> bool:
 
 # --- SQLite ---------------------------------------------------------------------------
 
-# Each relation of FACETS as its word, "st3 ca12 …" ("st" || 3 on SQLite, concat_ws on
-# PostgreSQL, where the words are prefixed by "#").
-FACET_COLUMNS = {relation: f"{relation}_id" for relation in FACETS}
+# Each relation of FACETS as its word, "st3 ca12 … cf0" (on PostgreSQL "#st3", …).
 _SQLITE_FACETS = " || ' ' || ".join(
     f"'{word}' || coalesce(c.{FACET_COLUMNS[relation]}, 0)" for relation, word in FACETS.items())
-_FACET_TRIGGER_COLUMNS = ", ".join(FACET_COLUMNS.values())
+_FACET_TRIGGER_COLUMNS = ", ".join(  # client_id rewrites the document anyway
+    column for column in FACET_COLUMNS.values() if column != "client_id")
 
 # (concat_ws only arrived in SQLite 3.44.)
 _SQLITE_DOCUMENT = """
@@ -160,8 +159,9 @@ def _pg_has_unaccent(connection) -> bool:
 # Weights: subject A, people and client B, description C, messages D (ts_rank's order).
 # Names and emails become plain words ("jean.dupont@example.org": jean, dupont, …), as
 # the query splits them; the parser already splits the texts' words on punctuation.
-_PG_FACETS = ", ".join(f"'#{word}' || coalesce(c.{FACET_COLUMNS[relation]}, 0)"
-                       for relation, word in FACETS.items())
+_PG_FACETS = ", ".join(  # the flag is a boolean there: as an integer
+    f"'#{word}' || coalesce(CAST(c.{FACET_COLUMNS[relation]} AS integer), 0)"
+    for relation, word in FACETS.items())
 _PG_REFRESH = """
 CREATE OR REPLACE FUNCTION complaint_search_refresh(ids integer[]) RETURNS void
 LANGUAGE sql AS $$

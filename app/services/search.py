@@ -18,8 +18,10 @@ class SearchResult:
     clients: list
 
 
-def quick_search(session, text: str, scope=None, limit: int = 50) -> SearchResult:
-    """``scope``: the reader's visibility condition; complaints outside it never show."""
+def quick_search(session, text: str, scope=None, limit: int = 50,
+                 scope_facets=None) -> SearchResult:
+    """``scope``: the reader's visibility condition; complaints outside it never show.
+    ``scope_facets``: the same as the full-text index holds it, when it can."""
     visible = scope if scope is not None else true()
     text = (text or "").strip()
     if not text:
@@ -31,7 +33,8 @@ def quick_search(session, text: str, scope=None, limit: int = 50) -> SearchResul
             return SearchResult(exact, [exact], [])
     complaints = fulltext.ranked_complaints(
         session, text, scope=visible, limit=limit,
-        options=(joinedload(Complaint.client), joinedload(Complaint.state)))
+        options=(joinedload(Complaint.client), joinedload(Complaint.state)),
+        scope_facets=scope_facets)
     clients = fulltext.matching_clients(session, text, limit=limit)
     return SearchResult(None, complaints, clients)
 

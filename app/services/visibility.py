@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, false, or_, select, true
 
+from app.domain.fulltext import Facets
 from app.domain.roles import SCOPE_VIEW, SEE_ALL, SEE_CONFIDENTIAL  # noqa: F401  (re-export)
 from app.models import Client, Complaint
 
@@ -62,6 +63,31 @@ def scope_parts(reader: Reader) -> list:
     if not reader.sees_confidential:
         parts = [and_(part, Complaint.confidential.is_(False)) for part in parts]
     return parts
+
+
+# Past this many clients in a portfolio, a scope is not written as words of the full-text
+# index (each client one more word to look up).
+PORTFOLIO_FACETS_AT_MOST = 50
+
+
+def scope_facets(session, reader: Reader) -> Facets | None:
+    """The reader's scope as the full-text index holds it (``domain.fulltext.FACETS``):
+    their team, assignee or portfolio's clients, and not confidential unless they may
+    see it; None when it cannot be written so (nobody; a portfolio of more than
+    PORTFOLIO_FACETS_AT_MOST clients)."""
+    if reader.user_id is None:
+        return None
+    hidden = () if reader.sees_confidential else (("confidential", 1),)
+    if reader.sees_all:
+        return Facets(none_of=hidden)
+    clients = session.scalars(select(Client.id).where(Client.portfolio_owner_id == reader.user_id)
+                              .order_by(Client.id).limit(PORTFOLIO_FACETS_AT_MOST + 1)).all()
+    if len(clients) > PORTFOLIO_FACETS_AT_MOST:
+        return None
+    own = [("assignee", reader.user_id), *(("client", client) for client in clients)]
+    if reader.team_id is not None:
+        own.append(("team", reader.team_id))
+    return Facets(any_of=(tuple(own),), none_of=hidden)
 
 
 def reader_for(user) -> Reader:

@@ -1,5 +1,6 @@
 """the full-text index also holds each complaint's state, category, team, assignee, request
-type, channel, severity and complexity, so that words and those filters are counted in it
+type, channel, severity, complexity, client and confidential flag, so that words, those
+filters and a reader's scope are counted in it
 
 Revision ID: 0022
 Revises: 0021

@@ -276,6 +276,55 @@ def test_words_and_the_filters_the_index_holds_follow_every_change(app, admin_cl
     assert not {ids["first"]} & f.shown_ids(html)
 
 
+@pytest.mark.parametrize("portfolio_facets_at_most", [50, 0])
+def test_an_agents_words_count_their_scope_in_the_index(app, agent_client, dbs, monkeypatch,
+                                                        portfolio_facets_at_most):
+    """An agent's scope (team, assigned to them, portfolio, no confidential) is written
+    as words of the index when their portfolio is small, and counted apart otherwise:
+    the same rows and count, which follow a change of team."""
+    from app.services import visibility
+
+    monkeypatch.setattr(visibility, "PORTFOLIO_FACETS_AT_MOST", portfolio_facets_at_most)
+    word = f.unique("Perimetre")
+    with dbs() as s:
+        agent = f.user(s, "agent")
+        team, elsewhere = f.make_team(s), f.make_team(s)
+        former_team, agent.team_id = agent.team_id, team.id  # put back at the end
+        portfolio = f.make_client(s, portfolio_owner_id=agent.id)
+
+        def make(**fields):
+            return f.make_complaint(s, subject=f"Fuite {word}", **fields).id
+
+        visible = {make(team=team), make(team=elsewhere, assignee=agent),
+                   make(client=portfolio, team=elsewhere)}
+        hidden = make(team=team, confidential=True)
+        moving = make(team=elsewhere)
+        ids = {"team": team.id, "elsewhere": elsewhere.id}
+
+    def listed():
+        html = agent_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
+                                ).get_data(as_text=True)
+        count = re.search(r"Record Count:</strong>\s*(\d+)", html)
+        shown = f.shown_ids_in(html)
+        assert (int(count.group(1)) if count else 0) == len(shown)
+        return shown
+
+    try:
+        with statements_run(app) as run:
+            assert listed() == visible
+        in_index = f"te{ids['team']}"
+        assert any(in_index in str(p) for p in run) == bool(portfolio_facets_at_most)
+        assert hidden not in listed()
+        with dbs() as s:
+            complaint_service.assign(s, s.get(Complaint, moving),
+                                     team=s.get(type(team), ids["team"]))
+        assert listed() == visible | {moving}
+    finally:
+        with dbs() as s:
+            f.user(s, "agent").team_id = former_team
+            s.commit()
+
+
 @contextmanager
 def statements_run(app):
     """The parameters of the SQL statements run meanwhile."""

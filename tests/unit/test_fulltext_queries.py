@@ -58,3 +58,16 @@ def test_long_queries_are_cut():
 def test_the_folding_table_maps_one_letter_to_one():
     assert len(fulltext.FOLDED_FROM) == len(fulltext.FOLDED_TO)
     assert fulltext.fold("ÀÉÎÕÜÇàéîõüçŒ") == "aeiouçaeiouçœ".replace("ç", "c")
+
+
+def test_facets_or_each_groups_words_and_and_the_groups():
+    facets = fulltext.Facets(any_of=((("team", 3), ("assignee", 8), ("client", 12)),
+                                     (("state", 2),)),
+                             none_of=(("confidential", True),))
+    assert fulltext.facets_fts5(facets) == (
+        ' AND facets : ("te3" OR "as8" OR "cl12") AND facets : ("st2")'
+        ' NOT facets : ("cf1")')
+    assert fulltext.facets_tsquery(facets) == (
+        "('#te3' | '#as8' | '#cl12') & ('#st2') & (!'#cf1')")
+    assert fulltext.facets_fts5(fulltext.Facets()) == ""
+    assert fulltext.facets_tsquery(fulltext.Facets()) is None
