@@ -46,10 +46,19 @@ class Complaint(Model):
         Index("ix_complaint_closed_cover", "closed_at", "confidential", "satisfaction",
               "satisfaction_rating", sqlite_where=text("closed_at IS NOT NULL"),
               postgresql_where=text("closed_at IS NOT NULL")),
-        # Processing times in order, for the median of a long period (see dashboard).
+        # Processing times in order, for the median of a long period (see dashboard), with
+        # a reader's scope (team, assignee, client).
         Index("ix_complaint_processing", "processing_seconds", "answered_at", "confidential",
+              "team_id", "assignee_id", "client_id",
               sqlite_where=text("processing_seconds IS NOT NULL"),
               postgresql_where=text("processing_seconds IS NOT NULL")),
+        # An agent's complaints outside their team: the answers and closings of a period.
+        Index("ix_complaint_assignee_answered", "assignee_id", "answered_at", "team_id",
+              "confidential", "answered_on_time", "processing_seconds"),
+        Index("ix_complaint_assignee_closed", "assignee_id", "closed_at", "team_id",
+              "confidential", "satisfaction", "satisfaction_rating",
+              sqlite_where=text("closed_at IS NOT NULL"),
+              postgresql_where=text("closed_at IS NOT NULL")),
         # A reader's scope (its team, its complaints, its portfolio), newest first; with
         # the trend's columns, the dashboard counts a scope without reading the rows.
         Index("ix_complaint_assignee_received", "assignee_id", "received_at", "category_id",

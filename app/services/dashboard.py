@@ -268,16 +268,19 @@ SORT_AT_MOST = 20_000
 _MEDIAN_BY_INDEX = (  # SQLite: spelt out, its choice of plan flips with its statistics
     "SELECT processing_seconds FROM complaint INDEXED BY ix_complaint_processing"
     " WHERE processing_seconds IS NOT NULL AND answered_at >= :lo AND answered_at < :hi"
-    "{confidential} ORDER BY processing_seconds LIMIT :limit OFFSET :offset")
+    " AND ({scope}) ORDER BY processing_seconds LIMIT :limit OFFSET :offset")
 
 
 def _median_processing(session, lo: datetime, hi: datetime, scope, share, n: int):
     """Median processing time of the ``n`` complaints answered in [lo, hi) that have one.
 
     Few: sorted (PostgreSQL's percentile_cont, or one OFFSET read of the sorted times on
-    SQLite). Many, for a reader who sees the whole register (``share``: all of it, or all
-    but the confidential complaints): the middle of ``ix_complaint_processing`` walked in
-    order; another scope names columns the index does not hold."""
+    SQLite). Many, for a reader's scope (``share``: ``scope`` is made of its team, its
+    complaints, its portfolio's clients, the confidential flag, which the index holds):
+    the middle of ``ix_complaint_processing`` walked in order (with migration 0024's
+    indexes, an agent's dashboard for a year: 1,797 -> 112 ms on SQLite); PostgreSQL walks
+    it for the whole register only, its planner reading the index in order by itself.
+    Another scope is sorted."""
     if not n:
         return None
     column = Complaint.processing_seconds
@@ -285,14 +288,16 @@ def _median_processing(session, lo: datetime, hi: datetime, scope, share, n: int
                      column.isnot(None))
     postgresql = session.get_bind().dialect.name == "postgresql"
     offset, limit = (n - 1) // 2, 2 - n % 2
-    walk = share is not None and share.whole_register and n > SORT_AT_MOST
+    walk = share is not None and n > SORT_AT_MOST
     if walk and not postgresql:
-        confidential = "" if share.confidential else " AND confidential = 0"
-        statement = text(_MEDIAN_BY_INDEX.format(confidential=confidential)).bindparams(
+        # The scope's ids and flags as literals: they are the reader's, never typed.
+        in_scope = _scope(scope).compile(dialect=session.get_bind().dialect,
+                                         compile_kwargs={"literal_binds": True})
+        statement = text(_MEDIAN_BY_INDEX.format(scope=in_scope)).bindparams(
             bindparam("lo", type_=DateTime), bindparam("hi", type_=DateTime))
         values = session.scalars(statement, {"lo": lo, "hi": hi, "limit": limit,
                                              "offset": offset}).all()
-    elif walk:  # PostgreSQL's planner reads the index in order by itself
+    elif walk and share.whole_register:
         values = session.scalars(select(column).where(condition).order_by(column)
                                  .offset(offset).limit(limit)).all()
     elif postgresql:

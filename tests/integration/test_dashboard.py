@@ -208,12 +208,14 @@ def test_median_processing_time_is_the_same_sorted_or_read_in_index_order(sessio
                                                                           monkeypatch):
     """Past SORT_AT_MOST values SQLite walks ix_complaint_processing in order instead of
     sorting the period's times: both plans give the median, confidential ones left out
-    for a reader who may not see them."""
+    for a reader who may not see them, of a reader's team."""
     answered_at = datetime(2030, 3, 10, 9, 0)  # a year no other test answers in
+    team = f.make_team(session)
     for days, confidential in ((1, False), (3, False), (8, False), (20, False), (2, True),
                                (40, True), (50, True)):
         complaint = f.make_complaint(session, received_at=answered_at - days * DAY,
-                                     confidential=confidential)
+                                     confidential=confidential,
+                                     team=team if days in (1, 8, 20, 40) else None)
         complaint.answered_at, complaint.processing_seconds = answered_at, days * 86400
     outside = f.make_complaint(session, received_at=datetime(2030, 1, 2))
     outside.answered_at, outside.processing_seconds = datetime(2030, 2, 1), 999 * 86400
@@ -228,8 +230,12 @@ def test_median_processing_time_is_the_same_sorted_or_read_in_index_order(sessio
                                  share=dashboard.REGISTER_NOT_CONFIDENTIAL)
         assert visible.median_processing_seconds == (3 + 8) / 2 * 86400  # 1 3 8 20
         assert (everything.answered, visible.answered) == (7, 4)
-        # A scope that is not the whole register is always sorted (the index lacks its
-        # columns).
+        # A reader's team (its share), its confidential complaints left out: walked too.
+        in_team = (Complaint.team_id == team.id) & not_confidential
+        teams = dashboard.kpis(session, march, april, in_team,
+                               share=dashboard.Share(confidential=False, team=team.id))
+        assert teams.median_processing_seconds == 8 * 86400  # 1 8 20
+        # Another scope is always sorted (the index lacks its columns).
         scoped = dashboard.kpis(session, march, april, Complaint.processing_seconds < 30 * 86400)
         assert scoped.median_processing_seconds == 3 * 86400  # 1 2 3 8 20
 
