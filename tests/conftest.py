@@ -106,26 +106,33 @@ def session(app_ctx):
     db.session.remove()
 
 
-def get_recording_sql(app, client, path):
-    """``(statements, response)``: ``GET path``, answered 200, and the SQL it ran."""
+@contextmanager
+def recording_sql(app):
+    """The (statement, parameters) the application's engine runs meanwhile."""
     from sqlalchemy import event
 
     from app.extensions import db
 
-    seen = []
     with app.app_context():
         engine = db.engine
+    run = []
 
-    def keep(_conn, _cursor, statement, *args):
-        seen.append(statement)
+    def keep(_conn, _cursor, statement, parameters, *args):
+        run.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", keep)
     try:
-        response = client.get(path)
+        yield run
     finally:
         event.remove(engine, "before_cursor_execute", keep)
+
+
+def get_recording_sql(app, client, path):
+    """``(statements, response)``: ``GET path``, answered 200, and the SQL it ran."""
+    with recording_sql(app) as run:
+        response = client.get(path)
     assert response.status_code == 200
-    return seen, response
+    return [statement for statement, _ in run], response
 
 
 def login(client, username, password=PASSWORD):

@@ -3,7 +3,6 @@ PostgreSQL tsvector: accents folded, ranked, kept in sync by every write, never 
 never past the reader's visibility."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
 from flask import current_app
@@ -14,6 +13,7 @@ from app.services import complaints as complaint_service
 from app.services import messages
 from app.services.search import quick_search
 from tests import factories as f
+from tests.conftest import recording_sql
 
 
 def found(session, text, scope=None):
@@ -254,10 +254,10 @@ def test_words_and_the_filters_the_index_holds_follow_every_change(app, admin_cl
         return shown
 
     state, category = "&_flt_0_state={}", "&_flt_0_category={}"
-    with statements_run(app) as run:
+    with recording_sql(app) as run:
         assert listed(state.format(ids["in_progress"])) == {ids["first"], ids["second"]}
     held = f"st{ids['in_progress']}"  # the state looked for in the index, with the words
-    assert any(held in str(parameters) for parameters in run)
+    assert any(held in str(parameters) for _, parameters in run)
     assert listed(state.format(ids["in_progress"]) + category.format(ids["billing"])) == {
         ids["first"]}
     assert listed(f"&_flt_0_assignee={ids['agent']}") == {ids["first"]}
@@ -310,10 +310,10 @@ def test_an_agents_words_count_their_scope_in_the_index(app, agent_client, dbs, 
         return shown
 
     try:
-        with statements_run(app) as run:
+        with recording_sql(app) as run:
             assert listed() == visible
         in_index = f"te{ids['team']}"
-        assert any(in_index in str(p) for p in run) == bool(portfolio_facets_at_most)
+        assert any(in_index in str(p) for _, p in run) == bool(portfolio_facets_at_most)
         assert hidden not in listed()
         with dbs() as s:
             complaint_service.assign(s, s.get(Complaint, moving),
@@ -323,27 +323,6 @@ def test_an_agents_words_count_their_scope_in_the_index(app, agent_client, dbs, 
         with dbs() as s:
             f.user(s, "agent").team_id = former_team
             s.commit()
-
-
-@contextmanager
-def statements_run(app):
-    """The parameters of the SQL statements run meanwhile."""
-    from sqlalchemy import event
-
-    from app.extensions import db
-
-    with app.app_context():
-        engine = db.engine
-    run = []
-
-    def record(_conn, _cursor, _statement, parameters, _context, _many):
-        run.append(parameters)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield run
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_filter_given_several_words_counts_the_complaints_holding_all(admin_client, dbs):

@@ -7,10 +7,11 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.models import Complaint
 from tests import factories as f
+from tests.conftest import recording_sql
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|CREATE|DROP|ALTER)\b", re.I)
 SKIPPED = {"static", "appbuilder.static", "AuthDBView.logout"}  # files; logout ends the run
@@ -30,21 +31,11 @@ def rows(app):
 
 @contextmanager
 def recorded_writes(app):
-    from app.extensions import db
-
-    with app.app_context():
-        engine = db.engine
     writes = []
-
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        if WRITE.match(statement):
-            writes.append(statement.split("\n", 1)[0][:120])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recording_sql(app) as run:
         yield writes
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    writes.extend(statement.split("\n", 1)[0][:120] for statement, _ in run
+                  if WRITE.match(statement))
 
 
 def get_urls(app, rows) -> list[str]:
