@@ -4,6 +4,7 @@ from flask import current_app, g
 from flask_appbuilder.models.filters import BaseFilter
 
 from app.services.visibility import NOBODY, SCOPE_VIEW, SEE_ALL, SEE_CONFIDENTIAL, Reader
+from app.services.visibility import scope_facets as _scope_facets
 from app.services.visibility import visible_condition as _condition
 
 
@@ -27,6 +28,14 @@ def current_reader() -> Reader:
 def visible_condition():
     """The SQL condition on Complaint for the current reader."""
     return _condition(current_reader())
+
+
+def scope_facets(session):
+    """The current reader's scope as the full-text index holds it
+    (``visibility.scope_facets``), read once a request."""
+    if "scope_facets" not in g:
+        g.scope_facets = _scope_facets(session, current_reader())
+    return g.scope_facets
 
 
 class VisibleComplaints(BaseFilter):

@@ -14,8 +14,7 @@ from app.models import Complaint
 from app.models.complaints import clock_is
 from app.services import fulltext
 from app.services.clock import utcnow
-from app.services.visibility import scope_facets
-from app.views.access import current_reader
+from app.views.access import scope_facets
 from app.views.datamodel import count_cap, list_phase
 
 # PostgreSQL walks the list in its order, checking each row, when the counted matches are
@@ -65,7 +64,7 @@ class FullTextFilter(BaseFilter):
     def apply(self, query, value):
         session, phase = self.datamodel.session, list_phase()
         filters = held_in_index(phase.filter_values)
-        scope = reader_scope_facets(session)
+        scope = scope_facets(session)
         facets = Facets(any_of=tuple((facet,) for facet in filters)) + (scope or Facets())
         # The list's only condition with filters the index holds, and a scope it holds:
         # the count is that of the full-text index, read once for the plan anyway (a word
@@ -90,13 +89,6 @@ class FullTextFilter(BaseFilter):
             phase.holds_page = lambda ids: fulltext.holds_newest_page(session, ids, floor, rows)
         return query.filter(fulltext.list_condition(
             session, value, many, phase.counting, phase.filters > 1, walk, floor, facets))
-
-
-def reader_scope_facets(session):
-    """``visibility.scope_facets`` of the signed-in reader, read once a request."""
-    if "scope_facets" not in g:
-        g.scope_facets = scope_facets(session, current_reader())
-    return g.scope_facets
 
 
 def held_in_index(filter_values) -> tuple:

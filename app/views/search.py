@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext as _l
 from app.extensions import db
 from app.read_only import read_only
 from app.services.search import quick_search
-from app.views.access import visible_condition
-from app.views.filters import reader_scope_facets
+from app.views.access import scope_facets, visible_condition
 from app.views.formatting import local_datetime
 from app.views.labels import CLIENT_LABELS, COMPLAINT_LABELS
 
@@ -24,7 +23,7 @@ class SearchView(BaseView):
     def search(self):
         text = request.args.get("q", "")[:200]
         result = quick_search(db.session, text, scope=visible_condition(),
-                              scope_facets=reader_scope_facets(db.session))
+                              scope_facets=scope_facets(db.session))
         if result.exact is not None:
             return redirect(url_for("ComplaintView.show", pk=result.exact.id))
         self.update_redirect()  # switching language keeps the results on screen
