@@ -17,7 +17,7 @@ caller counts the complaints instead.
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, Integer, cast, delete, event, func, literal, select
+from sqlalchemy import Date, Integer, cast, delete, event, func, insert, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, attributes
@@ -65,7 +65,9 @@ def rebuild(session, time_zone: str) -> int:
         total: dict = {}
         for key, figures in _counted(session, days, time_zone):
             add_up(total, {key: figures})
-        _upsert(session, total, inserting=True)
+        session.execute(insert(ComplaintDayStat), [
+            {"day": day, "confidential": confidential, "team_key": team, **figures}
+            for (day, confidential, team), figures in total.items()])
     session.flush()
     return session.scalar(select(func.count()).select_from(ComplaintDayStat))
 
@@ -114,21 +116,17 @@ def _counted(session, days, time_zone):
                        rating_sum=func.coalesce(c.satisfaction_rating, 0))
 
 
-def _upsert(session, changes: dict, inserting: bool = False) -> None:
-    """Add each day's changes to its row (created at zero first)."""
-    if not changes:
-        return
+def _upsert(session, changes: dict) -> None:
+    """Add each day's changes to its row (created at zero first), atomically."""
     connection = session.connection()
     dialect = connection.dialect.name
     table = ComplaintDayStat.__table__
     for (day, confidential, team), delta in sorted(changes.items()):
         upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
         statement = upsert.values(day=day, confidential=confidential, team_key=team, **delta)
-        if not inserting:
-            statement = statement.on_conflict_do_update(
-                index_elements=["day", "confidential", "team_key"],
-                set_={name: table.c[name] + delta[name] for name in FIGURES})
-        connection.execute(statement)
+        connection.execute(statement.on_conflict_do_update(
+            index_elements=["day", "confidential", "team_key"],
+            set_={name: table.c[name] + delta[name] for name in FIGURES}))
 
 
 # Columns also set through a relationship, whose id the flush copies into them: until
@@ -163,11 +161,11 @@ def _stored(session, ids) -> dict[int, dict]:
     return {row[0]: dict(zip(_STORED, row[1:], strict=True)) for row in rows}
 
 
-def _month_key(session, values):
+def _month_key(values, time_zone):
     if values is None or values["received_at"] is None:
         return None
-    return month_stats.bucket(session, values["received_at"], values["category_id"],
-                              values["confidential"], values["team_id"])
+    return month_stats.bucket(values["received_at"], values["category_id"],
+                              values["confidential"], values["team_id"], time_zone)
 
 
 @event.listens_for(Session, "before_flush")
@@ -190,8 +188,13 @@ def _before_flush(session, _context, _instances):
         moves = [(None, _values(o)) for o in added]
         moves += [(stored.get(o.id), _values(o)) for o in changed]
         moves += [(stored.get(o.id), None) for o in removed]
-        total: dict = {}
+        days: dict = {}
+        months: dict = {}
         for before, after in moves:
-            add_up(total, difference(counted(before), counted(after)))
-            month_stats.move(session, _month_key(session, before), _month_key(session, after))
-        _upsert(session, {key: delta for key, delta in total.items() if any(delta.values())})
+            add_up(days, difference(counted(before), counted(after)))
+            for key, change in ((_month_key(before, time_zone), -1),
+                                (_month_key(after, time_zone), 1)):
+                if key is not None:
+                    months[key] = months.get(key, 0) + change
+        _upsert(session, {key: delta for key, delta in days.items() if any(delta.values())})
+        month_stats.add(session, months)

@@ -28,35 +28,27 @@ from app.services.settings import get_setting
 TIME_ZONE_MARK = "month_stats_time_zone"
 
 
-def bucket(session, received_at, category_id, confidential,
-           team_id=None) -> tuple[date, int, bool, int]:
+def bucket(received_at, category_id, confidential, team_id,
+           time_zone: str) -> tuple[date, int, bool, int]:
     """The (local month, category key, confidential, team key) bucket a complaint counts
     in."""
-    local = to_local(received_at, get_setting(session, "time_zone"))
+    local = to_local(received_at, time_zone)
     return (local.date().replace(day=1), category_id or 0, bool(confidential), team_id or 0)
 
 
-def add(session, key, delta: int) -> None:
-    """Add ``delta`` to one bucket (creating it at 0 first)."""
-    month, category_key, confidential, team_key = key
+def add(session, changes: dict) -> None:
+    """Add each bucket's change to its row (created at zero first), atomically."""
     dialect = session.get_bind().dialect.name
-    upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(ComplaintMonthStat)
-    stmt = upsert.values(month=month, category_key=category_key, confidential=confidential,
-                         team_key=team_key, received=delta)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["month", "category_key", "confidential", "team_key"],
-        set_={"received": ComplaintMonthStat.received + delta})
-    session.connection().execute(stmt)
-
-
-def move(session, old_key, new_key) -> None:
-    """A complaint left ``old_key`` for ``new_key`` (either may be None)."""
-    if old_key == new_key:
-        return
-    if old_key is not None:
-        add(session, old_key, -1)
-    if new_key is not None:
-        add(session, new_key, 1)
+    for (month, category_key, confidential, team_key), delta in sorted(changes.items()):
+        if not delta:
+            continue
+        upsert = (pg_insert if dialect == "postgresql" else sqlite_insert)(ComplaintMonthStat)
+        stmt = upsert.values(month=month, category_key=category_key,
+                             confidential=confidential, team_key=team_key, received=delta)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["month", "category_key", "confidential", "team_key"],
+            set_={"received": ComplaintMonthStat.received + delta})
+        session.connection().execute(stmt)
 
 
 def rebuild(session) -> int:

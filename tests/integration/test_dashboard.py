@@ -153,8 +153,8 @@ def test_the_trend_counts_local_months(session):
     category = f.make_complaint(session).category  # any category of the reference lists
     complaint = f.make_complaint(session, received_at=moment(2041, 11, 30, 23, 30),
                                  category=category)
-    assert month_stats.bucket(session, complaint.received_at, complaint.category_id,
-                              False)[0] == day(2041, 12, 1)
+    assert month_stats.bucket(complaint.received_at, complaint.category_id, False, None,
+                              "Europe/Paris")[0] == day(2041, 12, 1)
     month_stats.ensure_time_zone(session)
     for share in (dashboard.WHOLE_REGISTER, None):
         trend = dashboard.trend_by_category(

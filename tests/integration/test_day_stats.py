@@ -127,6 +127,11 @@ def test_an_agents_share_reads_its_teams_counts_and_counts_the_rest(session, zon
                           dashboard.share_of(reader))
     assert kept == dashboard.kpis(session, *october, visible_condition(reader), zone)
     assert kept.received == 4
+    # In a time zone the counts were not made in, the whole scope is counted, once.
+    other_zone = "Pacific/Auckland"
+    assert dashboard.kpis(session, *october, visible_condition(reader), other_zone,
+                          dashboard.share_of(reader)) == dashboard.kpis(
+        session, *october, visible_condition(reader), other_zone)
     trend = dashboard.trend_by_category(session, date(YEAR, 10, 20), 1,
                                         visible_condition(reader), zone,
                                         dashboard.share_of(reader))
