@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, StatementError
 
 from app.extensions import db
 from app.services.exceptions import ServiceError
+from app.services.scope_changes import ScopeChangeRefused
 from app.views.base import parse_id
 
 logger = logging.getLogger(__name__)
@@ -253,6 +254,9 @@ class ScopedModelApi(ModelRestApi):
         except NotFound:
             db.session.rollback()
             return None, self.response_404()
+        except ScopeChangeRefused as exc:  # a change only people allowed to assign make
+            db.session.rollback()
+            return None, self.response(403, message=translated(exc))
         except ServiceError as exc:
             db.session.rollback()
             return None, self.response_400(exc)

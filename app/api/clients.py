@@ -7,7 +7,9 @@ from app.api import schemas
 from app.api.base import ScopedModelApi
 from app.extensions import db
 from app.models import Agency, AppUser, Client, Contract, Sector
+from app.services import scope_changes
 from app.services.records import resolve, save_client, save_contract
+from app.views.access import current_writer
 
 CLIENT_COLUMNS = ["id", "customer_number", "name", "kind", "email", "phone", "address",
                   "sector_id", "agency_id", "analytic_code", "portfolio_owner_id",
@@ -26,6 +28,13 @@ def _checked(values: dict) -> dict:
     return values
 
 
+def _check_owner(client, values):
+    """Only someone allowed to assign sets or changes the portfolio owner (403)."""
+    if "portfolio_owner_id" in values:
+        scope_changes.check_client_write(db.session, current_writer(), client,
+                                         values["portfolio_owner_id"])
+
+
 class ClientApi(ScopedModelApi):
     resource_name = "client"
     datamodel = SQLAInterface(Client)
@@ -40,9 +49,12 @@ class ClientApi(ScopedModelApi):
     put_schema = schemas.ClientWriteSchema()
 
     def create(self, values):
-        return save_client(db.session, Client(kind="person"), _checked(values))
+        client = Client(kind="person")
+        _check_owner(client, values)
+        return save_client(db.session, client, _checked(values))
 
     def update(self, client, values):
+        _check_owner(client, values)
         save_client(db.session, client, _checked(values))
 
 
@@ -63,4 +75,7 @@ class ContractApi(ScopedModelApi):
         return save_contract(db.session, Contract(), _checked(values))
 
     def update(self, contract, values):
+        if "client_id" in values:
+            scope_changes.check_contract_write(db.session, current_writer(), contract,
+                                               values["client_id"])
         save_contract(db.session, contract, _checked(values))

@@ -33,12 +33,17 @@ from app.models import (
     State,
     Team,
 )
-from app.services import access_log, deletion, followup, messages
+from app.services import access_log, deletion, followup, messages, scope_changes
 from app.services import complaints as complaint_service
 from app.services import custom_fields as custom_field_service
 from app.services.exceptions import ServiceError
 from app.services.records import resolve
-from app.views.access import OfVisibleComplaints, VisibleComplaints, visible_condition
+from app.views.access import (
+    OfVisibleComplaints,
+    VisibleComplaints,
+    current_writer,
+    visible_condition,
+)
 
 COMPLAINT_PERMISSIONS = "ComplaintView"  # the UI's permissions, not new ones
 # body field -> (relationship, model, only active items may be chosen)
@@ -138,6 +143,7 @@ class ComplaintApi(ScopedModelApi):
         custom = values.pop("custom_fields", None)
         _apply(complaint, values)
         complaint_service.stage_update(db.session, complaint, actor=g.user)
+        scope_changes.check_complaint_write(db.session, current_writer(), complaint)
         if custom is not None:
             custom_field_service.stage_values(db.session, complaint, custom, actor=g.user,
                                               complete=False)

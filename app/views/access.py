@@ -3,6 +3,7 @@
 from flask import current_app, g
 from flask_appbuilder.models.filters import BaseFilter
 
+from app.services.scope_changes import Writer
 from app.services.visibility import NOBODY, SCOPE_VIEW, SEE_ALL, SEE_CONFIDENTIAL, Reader
 from app.services.visibility import scope_facets as _scope_facets
 from app.services.visibility import visible_condition as _condition
@@ -23,6 +24,20 @@ def current_reader() -> Reader:
                         sees_confidential=sm.has_access(SEE_CONFIDENTIAL, SCOPE_VIEW))
     g._reader = reader
     return reader
+
+
+# The permission that makes assignment decisions (team, assignee, portfolio owner).
+ASSIGN = ("can_assign", "ComplaintView")
+
+
+def current_writer() -> Writer:
+    """Who is writing, for app/services/scope_changes.py: ``g.user``, their team, and
+    whether they hold the assign permission."""
+    user = getattr(g, "user", None)
+    if user is None or not user.is_authenticated:
+        return Writer(user_id=None)
+    return Writer(user_id=user.id, team_id=getattr(user, "team_id", None),
+                  may_assign=current_app.appbuilder.sm.has_access(*ASSIGN))
 
 
 def visible_condition():

@@ -1,6 +1,6 @@
 """Clients: list, and the client page with tabs Réclamations, Contrats, Historique."""
 
-from flask import abort, redirect, request, url_for
+from flask import abort, has_request_context, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -11,8 +11,10 @@ from wtforms import SelectField
 
 from app.extensions import db
 from app.models import Client, Complaint, Contract, Event
+from app.models.base import id_of
+from app.services import scope_changes
 from app.services.followup import overdue_reminder_counts
-from app.views.access import visible_condition
+from app.views.access import current_writer, visible_condition
 from app.views.base import AppModelView, parse_id
 from app.views.formatting import local_date, local_datetime
 from app.views.forms import BOOTSTRAP, client_field, client_from_args, email_field, required
@@ -20,6 +22,21 @@ from app.views.history import describe_events
 from app.views.labels import CLIENT_KINDS, CLIENT_LABELS, COMPLAINT_LABELS, CONTRACT_LABELS
 
 TAB_LIMIT = 100
+OWNER = "portfolio_owner"
+
+
+def _without(form_class, name):
+    """``form_class`` without its field ``name`` (WTForms drops a field set to None)."""
+    return type(form_class.__name__, (form_class,), {name: None})
+
+
+def _posted_owner(item):
+    """The portfolio owner an add or edit form asks for: the posted one (even when the
+    form does not offer the field: a hand-made post is refused, not ignored), else the
+    item's."""
+    if OWNER in request.form:
+        return parse_id(request.form.get(OWNER))
+    return id_of(item.portfolio_owner)
 
 
 class ClientView(AppModelView):
@@ -54,6 +71,56 @@ class ClientView(AppModelView):
     }
     edit_form_query_rel_fields = add_form_query_rel_fields
     show_template = "clients/show.html"
+
+    # --- the portfolio owner: only for people allowed to assign (scope_changes) ----------
+
+    @property
+    def add_form(self):
+        return self._offered(self.__dict__.get("_add_form"))
+
+    @add_form.setter
+    def add_form(self, form):
+        self._add_form = form
+
+    @property
+    def edit_form(self):
+        return self._offered(self.__dict__.get("_edit_form"))
+
+    @edit_form.setter
+    def edit_form(self, form):
+        self._edit_form = form
+
+    def _get_add_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = widgets or {}
+        widgets["add"] = self.add_widget(form=form, include_cols=self._shown(self.add_columns),
+                                         exclude_cols=exclude_cols or [])
+        return widgets
+
+    def _get_edit_widget(self, form, exclude_cols=None, widgets=None):
+        widgets = widgets or {}
+        widgets["edit"] = self.edit_widget(form=form,
+                                           include_cols=self._shown(self.edit_columns),
+                                           exclude_cols=exclude_cols or [])
+        return widgets
+
+    def pre_add(self, item):
+        scope_changes.check_client_write(db.session, current_writer(), item,
+                                         _posted_owner(item))
+
+    def pre_update(self, item):
+        scope_changes.check_client_write(db.session, current_writer(), item,
+                                         _posted_owner(item))
+
+    @staticmethod
+    def _offered(form):
+        """The form class for the signed-in user (FAB's registration reads it too)."""
+        if form is None or not has_request_context() or current_writer().may_assign:
+            return form
+        return _without(form, OWNER)
+
+    @staticmethod
+    def _shown(columns):
+        return columns if current_writer().may_assign else [c for c in columns if c != OWNER]
 
     @expose("/show/<int:pk>")
     @has_access
@@ -120,6 +187,10 @@ class ContractView(AppModelView):
                                                     default=client_from_args)}
     edit_form_extra_fields = {"client": client_field("/complaints/lookup/clients",
                                                      mandatory=True)}
+
+    def pre_update(self, item):
+        scope_changes.check_contract_write(db.session, current_writer(), item,
+                                           id_of(item.client))
 
     def post_add_redirect(self):
         client_id = parse_id(request.form.get("client"))

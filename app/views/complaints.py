@@ -39,6 +39,7 @@ from app.services import (
     outbox,
     pdf,
     satisfaction,
+    scope_changes,
 )
 from app.services import attachments as attachment_service
 from app.services import complaints as complaint_service
@@ -48,7 +49,12 @@ from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
 from app.services.settings import get_setting
 from app.views import custom_field_filters, custom_field_forms
-from app.views.access import VisibleComplaints, current_reader, visible_condition
+from app.views.access import (
+    VisibleComplaints,
+    current_reader,
+    current_writer,
+    visible_condition,
+)
 from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
 from app.views.base import _is_malformed as is_malformed
 from app.views.custom_fields import complaint_values
@@ -235,6 +241,7 @@ class ComplaintView(AppModelView):
 
     def pre_add(self, item):
         item.received_at = to_utc(item.received_at)
+        scope_changes.check_complaint_write(db.session, current_writer(), item)
         try:  # it flushes; FAB flashes str(exc), which would show the SQL and its values
             complaint_service.stage_new_complaint(db.session, item, actor=g.user)
             custom_field_service.stage_values(db.session, item, _posted_custom_values(),
@@ -246,12 +253,11 @@ class ComplaintView(AppModelView):
 
     def pre_update(self, item):
         item.received_at = to_utc(item.received_at)
-        changed = complaint_service.stage_update(db.session, item, actor=g.user)
+        complaint_service.stage_update(db.session, item, actor=g.user)
+        # After staging: a contract chosen alone gives the complaint its client.
+        scope_changes.check_complaint_write(db.session, current_writer(), item)
         custom_field_service.stage_values(db.session, item, _posted_custom_values(),
                                           actor=g.user, complete=False)
-        if {"team", "assignee"} & set(changed) and not self._can("assign"):
-            raise ServiceError(_l("Only people allowed to assign can change the team or "
-                                  "the assignee."))
 
     def pre_delete(self, item):
         deletion.stage_deletion(db.session, item, g.user, config=current_app.config)

@@ -95,3 +95,96 @@ def test_reading_a_confidential_complaint_is_logged(app, readers, world):  # noq
     with app.app_context():
         reader = f.user(db.session, world.usernames["agent_confidential"])
         assert logged[-1] == reader.id
+
+
+# --- nobody moves a row into their own scope (issue 19, app/services/scope_changes.py) ----
+
+def _user_id(app, username):
+    from app.extensions import db
+    from tests import factories as f
+
+    with app.app_context():
+        return f.user(db.session, username).id
+
+
+def test_an_agent_cannot_take_a_client_into_their_portfolio(app, readers, world):  # noqa: F811
+    from app.extensions import db
+    from app.models import Client
+
+    agent = readers["agent"]
+    own_id = _user_id(app, world.usernames["agent"])
+    client_id = world.clients["other"]
+    with app.app_context():
+        owner_before = db.session.get(Client, client_id).portfolio_owner_id
+
+    response = agent.put(f"/client/{client_id}", json={"portfolio_owner_id": own_id},
+                         headers={"Accept-Language": "en"})
+
+    assert response.status_code == 403
+    assert response.json["message"] == ("Only people allowed to assign can set or change a "
+                                         "client's portfolio owner.")
+    with app.app_context():
+        assert db.session.get(Client, client_id).portfolio_owner_id == owner_before
+    assert agent.get(f"/complaint/{world.ids['other']}").status_code == 404
+    # Nor on a new client, nor by clearing it; in French as well.
+    created = agent.post("/client/", json={"customer_number": f"SC-{own_id}-{client_id}",
+                                           "name": "Mine", "portfolio_owner_id": own_id},
+                         headers={"Accept-Language": "fr"})
+    assert created.status_code == 403
+    assert "portefeuille" in created.json["message"]
+    cleared = agent.put(f"/client/{client_id}", json={"portfolio_owner_id": None})
+    assert cleared.status_code == 403
+    # Other fields stay the agent's to edit.
+    assert agent.put(f"/client/{client_id}", json={"phone": "01 23"}).status_code == 200
+
+
+def test_a_supervisor_sets_a_portfolio_owner(app, readers, world):  # noqa: F811
+    from app.extensions import db
+    from app.models import Client
+    from tests import factories as f
+
+    with app.app_context():
+        client_id = f.make_client(db.session).id
+    own_id = _user_id(app, world.usernames["agent"])
+
+    response = readers["supervisor"].put(f"/client/{client_id}",
+                                         json={"portfolio_owner_id": own_id})
+
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.get(Client, client_id).portfolio_owner_id == own_id
+
+
+def test_an_agent_cannot_move_a_complaint_to_their_portfolio(app, readers, world):  # noqa: F811
+    from app.extensions import db
+    from app.models import Complaint
+
+    pk = world.ids["team"]  # the agent's team's, a stranger's client
+    response = readers["agent"].put(f"/complaint/{pk}",
+                                    json={"client_id": world.clients["portfolio"]})
+
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Complaint, pk).client_id == world.clients["team"]
+    # Another client that is not theirs: an ordinary correction.
+    assert readers["agent"].put(f"/complaint/{pk}", json={
+        "client_id": world.clients["team"]}).status_code == 200
+
+
+def test_an_agent_cannot_move_a_contract_to_their_portfolio(app, readers, world):  # noqa: F811
+    from app.extensions import db
+    from app.models import Client, Contract
+    from tests import factories as f
+
+    with app.app_context():
+        contract = f.make_contract(db.session, db.session.get(Client, world.clients["other"]))
+        pk = contract.id
+
+    response = readers["agent"].put(f"/contract/{pk}",
+                                    json={"client_id": world.clients["portfolio"]})
+
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Contract, pk).client_id == world.clients["other"]
+    assert readers["supervisor"].put(f"/contract/{pk}", json={
+        "client_id": world.clients["portfolio"]}).status_code == 200
