@@ -33,7 +33,7 @@ from app.models import (
     State,
     Team,
 )
-from app.services import access_log, deletion, followup, messages, scope_changes
+from app.services import access_log, deletion, followup, merge, messages, scope_changes
 from app.services import complaints as complaint_service
 from app.services import custom_fields as custom_field_service
 from app.services.exceptions import ServiceError
@@ -41,6 +41,7 @@ from app.services.records import resolve
 from app.views.access import (
     OfVisibleComplaints,
     VisibleComplaints,
+    current_reader,
     current_writer,
     visible_condition,
 )
@@ -257,7 +258,12 @@ class ComplaintApi(ScopedModelApi):
         access_log.record_consultation(db.session, complaint, g.user)
         events = db.session.scalars(select(Event).where(Event.complaint_id == complaint.id)
                                     .order_by(Event.id.desc())).all()
-        return self.response(200, result=schemas.EventSchema(many=True).dump(events))
+        hidden = merge.hidden_numbers(db.session, events, current_reader())
+        rows = schemas.EventSchema(many=True).dump(events)
+        for row in rows:  # a merge names the other complaint only to who may see it
+            if row["kind"] in merge.MERGE_EVENTS and row["new_value"] in hidden:
+                row["new_value"] = None
+        return self.response(200, result=rows)
 
     def _action(self, pk, schema, run):
         complaint = self._item_or_none(pk)

@@ -8,6 +8,8 @@ NOTE_ADDED = "note_added"
 REMINDER_SET = "reminder_set"
 REMINDER_DONE = "reminder_done"
 REMINDER_OVERDUE = "reminder_overdue"
+# Due, but not alerted: its user could no longer see the complaint (detail: the user).
+REMINDER_WITHHELD = "reminder_withheld"
 DEADLINE_CHANGED = "deadline_changed"
 MESSAGE_IN = "message_in"
 MESSAGE_OUT = "message_out"

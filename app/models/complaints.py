@@ -258,6 +258,8 @@ class Reminder(Model):
     done_at = Column(DateTime)
     created_by_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Due, but its user could no longer see the complaint: not alerted (app/services/alerts.py).
+    withheld_at = Column(DateTime)
 
     complaint = relationship(Complaint, back_populates="reminders")
     user = relationship("AppUser", foreign_keys=[user_id])

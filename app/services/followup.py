@@ -8,6 +8,7 @@ from app.models import Note, Reminder
 from app.services.clock import utcnow
 from app.services.complaints import _log
 from app.services.exceptions import ServiceError
+from app.services.visibility import can_see, reader_of, readers_of
 
 
 def add_note(session, complaint, author, body: str, now=None) -> Note:
@@ -24,9 +25,13 @@ def add_note(session, complaint, author, body: str, now=None) -> Note:
 
 
 def add_reminder(session, complaint, user, remind_at, note: str | None, actor, now=None):
-    """Set a reminder for ``user`` at ``remind_at`` (UTC), log it, and commit."""
+    """Set a reminder for ``user`` at ``remind_at`` (UTC), log it, and commit. Refused
+    for a user who may not see the complaint (its alert would tell them about it)."""
     if user is None or remind_at is None:
         raise ServiceError(_l("A reminder needs a date and a person."))
+    if not can_see(reader_of(user), complaint):
+        raise ServiceError(_l("%(user)s cannot see this complaint: a reminder can only be "
+                              "set for someone who can."), user=str(user))
     now = now or utcnow()
     reminder = Reminder(complaint=complaint, user=user, remind_at=remind_at,
                         note=(note or "").strip() or None, created_by=actor, created_at=now)
@@ -35,6 +40,12 @@ def add_reminder(session, complaint, user, remind_at, note: str | None, actor, n
          new_value=remind_at, detail=str(user))
     session.commit()
     return reminder
+
+
+def who_may_see(session, complaint, users) -> list:
+    """Those of ``users`` who may see ``complaint`` (whom a reminder may be set for)."""
+    readers = readers_of(session, users)
+    return [user for user in users if can_see(readers[user.id], complaint)]
 
 
 def complete_reminder(session, reminder: Reminder, actor, now=None) -> Reminder:

@@ -90,6 +90,22 @@ def merge_complaint(session, duplicate, target, actor, reader, now=None) -> Comp
     return target
 
 
+MERGE_EVENTS = (events.MERGED_INTO, events.MERGED_FROM)
+
+
+def hidden_numbers(session, history, reader) -> set[str]:
+    """The tracking numbers named by the merge events of ``history`` (each names the other
+    complaint) that ``reader`` may not see: a history names another complaint only to
+    those who may see it (a confidential one, one out of their scope, a deleted one)."""
+    numbers = {event.new_value for event in history
+               if event.kind in MERGE_EVENTS and event.new_value}
+    if not numbers:
+        return set()
+    seen = session.scalars(select(Complaint.tracking_number).where(
+        Complaint.tracking_number.in_(numbers), visible_condition(reader)))
+    return numbers - set(seen)
+
+
 def merged_target(session, complaint):
     """The complaint this one was merged into (followed to the end of a chain), or None."""
     seen, current = set(), complaint

@@ -14,7 +14,7 @@ from app.models import Client, Complaint, Contract, Event
 from app.models.base import id_of
 from app.services import scope_changes
 from app.services.followup import overdue_reminder_counts
-from app.views.access import current_writer, visible_condition
+from app.views.access import current_reader, current_writer, visible_condition
 from app.views.base import AppModelView, parse_id
 from app.views.formatting import local_date, local_datetime
 from app.views.forms import BOOTSTRAP, client_field, client_from_args, email_field, required
@@ -150,8 +150,8 @@ class ClientView(AppModelView):
             overdue=overdue_reminder_counts(db.session, [c.id for c in complaints]),
             contracts=contracts,
             history=[dict(row, tracking=e.complaint.tracking_number, complaint_id=e.complaint_id)
-                     for row, e in zip(describe_events(db.session, events), events,
-                                       strict=True)],
+                     for row, e in zip(describe_events(db.session, events, current_reader()),
+                                       events, strict=True)],
             labels=CLIENT_LABELS,
             complaint_labels=COMPLAINT_LABELS,
             contract_labels=CONTRACT_LABELS,

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
 from wtforms import DateTimeField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
@@ -284,16 +285,18 @@ class ComplaintView(AppModelView):
         session = db.session
         access_log.record_consultation(session, complaint, g.user)
         self.update_redirect()  # as FAB's show: the language switch and "back" return here
+        users = _active_users(session)
         return self.render_template(
             self.show_template,
             complaint=complaint,
             labels=COMPLAINT_LABELS,
             next_states=complaint_service.allowed_next_states(session, complaint),
-            history=describe_events(session, complaint.events),
+            history=describe_events(session, complaint.events, current_reader()),
             custom_values=complaint_values(session, complaint),
             teams=session.scalars(select(Team).where(Team.active.is_(True))
                                   .order_by(Team.name)).all(),
-            users=_active_users(session),
+            users=users,
+            reminder_users=followup.who_may_see(session, complaint, users),
             now=utcnow(),
             deadline=deadlines.explain_deadline(session, complaint, utcnow()),
             duration=duration,
@@ -589,6 +592,7 @@ def _posted_custom_values() -> dict:
 
 def _active_users(session):
     return session.scalars(select(AppUser).where(AppUser.active.is_(True))
+                           .options(selectinload(AppUser.roles))
                            .order_by(AppUser.first_name, AppUser.last_name)).all()
 
 

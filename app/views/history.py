@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.domain import events as ev
 from app.models import REFERENCE_MODELS, AppUser, Client, Contract, State, Team
+from app.services import merge
 from app.views.formatting import local_datetime
 from app.views.labels import COMPLAINT_LABELS
 
@@ -25,10 +26,12 @@ MODELS_BY_FIELD = {
 DATETIME_FIELDS = {"received_at", "reminder", "due_at"}
 
 
-def describe_events(session, events) -> list[dict]:
-    """``[{when, who, text, kind}]`` for display, newest first."""
+def describe_events(session, events, reader) -> list[dict]:
+    """``[{when, who, text, kind}]`` for display to ``reader``, newest first. A merge line
+    names the other complaint only if ``reader`` may see it."""
     events = list(events)
     labels = _resolve_labels(session, events)
+    hidden = merge.hidden_numbers(session, events, reader)
     custom = _custom_labels(session, events)
     for event in events:
         if event.field in custom:
@@ -42,7 +45,7 @@ def describe_events(session, events) -> list[dict]:
             "when": local_datetime(event.created_at),
             "who": _who(event),
             "kind": event.kind,
-            "text": _describe(event, labels),
+            "text": _describe(event, labels, hidden),
             "detail": event.detail,
         }
         for event in events
@@ -95,7 +98,7 @@ def _custom_labels(session, events) -> dict:
     return history_labels(session, keys) if keys else {}
 
 
-def _describe(event, labels):
+def _describe(event, labels, hidden=frozenset()):
     old = _value(event.field, event.old_value, labels)
     new = _value(event.field, event.new_value, labels)
     field = labels.get((event.field, "__label__")) or _field_label(event.field)
@@ -117,6 +120,9 @@ def _describe(event, labels):
         return _("Reminder set for %(date)s", date=new)
     if kind == ev.REMINDER_DONE:
         return _("Reminder of %(date)s done", date=old)
+    if kind == ev.REMINDER_WITHHELD:
+        return _("Reminder of %(date)s not sent: its recipient can no longer see this "
+                 "complaint", date=old)
     if kind == ev.MESSAGE_IN:
         return _("Message from the complainant")
     if kind == ev.MESSAGE_OUT:
@@ -137,6 +143,11 @@ def _describe(event, labels):
                  size=event.detail or "")
     if kind == ev.ATTACHMENT_REMOVED:
         return _("File removed: %(file)s", file=event.old_value)
+    if kind == ev.MERGED_INTO and event.new_value in hidden:
+        return _("Merged into another complaint (closed as a duplicate)")
+    if kind == ev.MERGED_FROM and event.new_value in hidden:
+        return _("Another complaint was merged into this one: its messages, notes, files "
+                 "and reminders moved here")
     if kind == ev.MERGED_INTO:
         return _("Merged into %(number)s (closed as a duplicate)", number=event.new_value)
     if kind == ev.MERGED_FROM:

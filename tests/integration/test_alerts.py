@@ -19,6 +19,9 @@ NOW = datetime(2026, 11, 20, 9, 0)
 def make_reminder(session, username="agent", remind_at=NOW - timedelta(minutes=5),
                   done_at=None, **complaint_fields):
     user = f.user(session, username)
+    # In the user's portfolio: a reminder alerts only a user who may see its complaint.
+    complaint_fields.setdefault("client", f.make_client(session, email=None,
+                                                        portfolio_owner_id=user.id))
     complaint = f.make_complaint(session, **complaint_fields)
     reminder = Reminder(complaint=complaint, user=user, remind_at=remind_at, done_at=done_at,
                         note="Rappeler le client")
@@ -49,7 +52,7 @@ def test_due_reminder_alerts_once_on_screen_and_by_email(session, smtp_server):
 
     again = alerts.scan_due_reminders(session, NOW + timedelta(hours=1))
     assert alerts_of(session, reminder) == (1, 1)
-    assert again == {"notifications": 0, "emails": 0}
+    assert again == {"notifications": 0, "emails": 0, "withheld": 0}
     deliver(session, smtp_server)
     assert len([m for m in received(smtp_server, address) if number in m[0]]) == 1
 
@@ -81,7 +84,9 @@ def test_reminder_missed_during_a_downtime_is_caught_up_once(session):
 
 
 def test_confidential_reminder_email_has_no_details(session, smtp_server):
-    reminder = make_reminder(session, confidential=True, subject=SECRET, description=SECRET)
+    # A supervisor: an agent without confidential access would not be alerted at all.
+    reminder = make_reminder(session, username="supervisor", confidential=True,
+                             subject=SECRET, description=SECRET)
     reminder.note = SECRET
     session.commit()
     number, address = reminder.complaint.tracking_number, reminder.user.email
@@ -216,7 +221,8 @@ def test_a_reminder_for_tomorrow_reaches_the_mailbox_tomorrow_once(app, session,
     from tests.integration.test_outbox import mailer
 
     agent = f.user(session, "agent")
-    complaint = f.make_complaint(session)
+    complaint = f.make_complaint(session, client=f.make_client(
+        session, email=None, portfolio_owner_id=agent.id))  # one the agent may see
     today = datetime(2026, 11, 24, 16, 0)
     tomorrow = datetime(2026, 11, 25, 9, 0)
     followup.add_reminder(session, complaint, agent, tomorrow, "Rappeler M. Martin", agent,
@@ -251,3 +257,74 @@ def test_a_reminder_for_tomorrow_reaches_the_mailbox_tomorrow_once(app, session,
                      workers=2)
     assert len(mine()) == 1
     assert "Rappeler M. Martin" in mine()[0][1]
+
+
+# --- a reminder alerts only who may see its complaint (issue 19) --------------------------
+
+def test_a_reminder_on_a_complaint_gone_out_of_scope_is_withheld_once(app, session, smtp_server,
+                                                                      supervisor_client):
+    from app.domain import events
+    from app.models import Event
+
+    reminder = make_reminder(session)  # the agent's portfolio's
+    complaint = reminder.complaint
+    complaint.client.portfolio_owner_id = None  # no longer the agent's
+    session.commit()
+    number, address = complaint.tracking_number, reminder.user.email
+
+    counts = alerts.scan_due_reminders(session, NOW)
+    again = alerts.scan_due_reminders(session, NOW + timedelta(hours=1))
+
+    assert counts["withheld"] == 1 and again["withheld"] == 0
+    assert alerts_of(session, reminder) == (0, 0)
+    session.expire_all()
+    assert session.get(Reminder, reminder.id).withheld_at == NOW
+    logged = session.scalars(select(Event).where(
+        Event.complaint_id == complaint.id, Event.kind == events.REMINDER_WITHHELD)).all()
+    assert len(logged) == 1 and logged[0].actor_kind == "system"
+    deliver(session, smtp_server)
+    assert [m for m in received(smtp_server, address) if number in m[0]] == []
+    session.commit()
+    page = supervisor_client.get(f"/complaints/show/{complaint.id}?_l_=en")
+    assert "not sent: its recipient can no longer see this complaint" in page.get_data(
+        as_text=True)
+
+
+def test_a_confidential_complaint_alerts_no_agent_without_confidential_access(session):
+    reminder = make_reminder(session, confidential=True)
+    counts = alerts.scan_due_reminders(session, NOW)
+    assert counts["withheld"] >= 1
+    assert alerts_of(session, reminder) == (0, 0)
+
+
+def reminder_form(html):
+    return re.search(r'(?s)<select[^>]*id="reminder-user">(.*?)</select>', html).group(1)
+
+
+def test_a_reminder_is_set_only_for_someone_who_may_see_the_complaint(app, dbs, admin_client):
+    from tests.integration.test_api import Api, jwt
+
+    with dbs() as s:
+        complaint = f.make_complaint(s)  # nobody's: an agent may not see it
+        pk, agent_id = complaint.id, f.user(s, "agent").id
+        supervisor_id = f.user(s, "supervisor").id
+
+    page = admin_client.get(f"/complaints/show/{pk}").get_data(as_text=True)
+    offered = set(map(int, re.findall(r'value="(\d+)"', reminder_form(page))))
+    assert supervisor_id in offered and agent_id not in offered
+    response = admin_client.post(f"/complaints/{pk}/reminders?_l_=en", data={
+        "user_id": agent_id, "remind_at": "2026-12-01 09:00", "note": "x"},
+        follow_redirects=True)
+    assert any("cannot see this complaint" in m for m in f.messages(response))
+    api = Api(app, jwt(app, "admin")).post("/reminder/", json={
+        "complaint_id": pk, "user_id": agent_id, "remind_at": "2026-12-01T09:00:00Z"},
+        headers={"Accept-Language": "fr"})
+    assert api.status_code == 400
+    assert "ne peut pas voir cette réclamation" in api.json["message"]
+    with dbs() as s:
+        assert s.scalars(select(Reminder).where(Reminder.complaint_id == pk)).all() == []
+    allowed = admin_client.post(f"/complaints/{pk}/reminders", data={
+        "user_id": supervisor_id, "remind_at": "2026-12-01 09:00"})
+    assert allowed.status_code == 302
+    with dbs() as s:
+        assert len(s.scalars(select(Reminder).where(Reminder.complaint_id == pk)).all()) == 1

@@ -286,3 +286,33 @@ def test_an_emailed_reply_to_a_merged_request_reaches_the_one_it_went_into(app, 
     with dbs() as s:
         assert intake.take_in(s, raw, app.config) == (intake.MESSAGE, pair["numbers"][1])
         assert count(s, Message, pair["target"]) == 2
+
+
+def test_a_history_names_a_merged_complaint_only_to_who_may_see_it(app, dbs, agent_client,
+                                                                   supervisor_client):
+    """Merged into a confidential complaint: the agent who sees the duplicate reads that
+    it was merged, not into which number (complaint page, client History tab, API)."""
+    from tests.integration.test_api import Api, jwt
+
+    with dbs() as s:
+        client = f.make_client(s, portfolio_owner_id=f.user(s, "agent").id)
+        duplicate = f.make_complaint(s, client=client, received_at=DAY)
+        target = f.make_complaint(s, client=client, received_at=DAY, confidential=True)
+        supervisor = f.user(s, "supervisor")
+        merge.merge_complaint(s, duplicate, target, supervisor, reader_of(supervisor))
+        dup, client_id, hidden = duplicate.id, client.id, target.tracking_number
+
+    page = agent_client.get(f"/complaints/show/{dup}?_l_=en").get_data(as_text=True)
+    assert "Merged into another complaint (closed as a duplicate)" in page
+    assert hidden not in page
+    tab = agent_client.get(f"/clients/show/{client_id}?_l_=en").get_data(as_text=True)
+    assert "Merged into another complaint" in tab and hidden not in tab
+    history = Api(app, jwt(app, "agent")).get(f"/complaint/{dup}/history")
+    assert history.status_code == 200
+    merged = [e for e in history.json["result"] if e["kind"] == events.MERGED_INTO]
+    assert [e["new_value"] for e in merged] == [None]
+    assert hidden not in history.get_data(as_text=True)
+    # Whoever may see the confidential complaint still reads its number.
+    shown = supervisor_client.get(f"/complaints/show/{dup}?_l_=en").get_data(as_text=True)
+    assert f"Merged into {hidden}" in shown
+    assert hidden in supervisor_client.get(f"/clients/show/{client_id}").get_data(as_text=True)
