@@ -235,3 +235,76 @@ def test_lookups_need_a_login(app):
     for url in ("/complaints/lookup/clients?q=a", "/complaints/lookup/contracts?client_id=1"):
         response = anonymous.get(url)
         assert response.status_code == 302 and "/login/" in response.headers["Location"]
+
+
+# --- the portfolio owner: an assignment decision (issue 19) -------------------------------
+
+OWNER_FIELD = 'name="portfolio_owner"'
+OWNER_REFUSED = ("Only people allowed to assign can set or change a client's portfolio "
+                 "owner.")
+
+
+def test_only_people_allowed_to_assign_are_offered_the_portfolio_owner(
+        agent_client, supervisor_client, dbs):
+    with dbs() as s:
+        pk = f.make_client(s).id
+    for url in (f"/clients/edit/{pk}", "/clients/add"):
+        assert OWNER_FIELD not in agent_client.get(url).get_data(as_text=True)
+        assert OWNER_FIELD in supervisor_client.get(url).get_data(as_text=True)
+
+
+def test_an_agent_cannot_take_a_client_into_their_portfolio(agent_client, dbs):
+    with dbs() as s:
+        stranger = f.user(s, "agent2").id
+        client = f.make_client(s, portfolio_owner_id=stranger)
+        pk, number, agent = client.id, client.customer_number, f.user(s, "agent").id
+        name, complaint = client.name, f.make_complaint(s, client=client).id
+    form = {"customer_number": number, "name": "Renamed", "kind": "person"}
+
+    response = agent_client.post(f"/clients/edit/{pk}?_l_=en", follow_redirects=True,
+                                 data={**form, "portfolio_owner": agent})
+
+    assert OWNER_REFUSED in f.messages(response)
+    with dbs() as s:
+        row = s.get(Client, pk)
+        assert (row.portfolio_owner_id, row.name) == (stranger, name)
+    assert agent_client.get(f"/complaints/show/{complaint}").status_code == 404
+    # The form they are offered keeps the owner as it is.
+    assert agent_client.post(f"/clients/edit/{pk}", data=form).status_code == 302
+    with dbs() as s:
+        assert (s.get(Client, pk).portfolio_owner_id, s.get(Client, pk).name) == (
+            stranger, "Renamed")
+    added = f.unique("CN")
+    response = agent_client.post("/clients/add?_l_=en", follow_redirects=True, data={
+        "customer_number": added, "name": "Mine", "kind": "person", "portfolio_owner": agent})
+    assert OWNER_REFUSED in f.messages(response)
+    with dbs() as s:
+        assert clients_numbered(s, added) == []
+
+
+def test_a_supervisor_sets_the_portfolio_owner(supervisor_client, dbs):
+    with dbs() as s:
+        client = f.make_client(s)
+        pk, number, agent = client.id, client.customer_number, f.user(s, "agent").id
+
+    response = supervisor_client.post(f"/clients/edit/{pk}", data={
+        "customer_number": number, "name": "Supervised", "kind": "person",
+        "portfolio_owner": agent})
+
+    assert response.status_code == 302
+    with dbs() as s:
+        assert s.get(Client, pk).portfolio_owner_id == agent
+
+
+def test_an_agent_cannot_move_a_contract_to_a_client_of_their_portfolio(agent_client, dbs):
+    with dbs() as s:
+        contract = f.make_contract(s, f.make_client(s))
+        mine = f.make_client(s, portfolio_owner_id=f.user(s, "agent").id).id
+        pk, number, owner = contract.id, contract.number, contract.client_id
+
+    response = agent_client.post(f"/contracts/edit/{pk}?_l_=en", follow_redirects=True,
+                                 data={"client": mine, "number": number, "label": "x"})
+
+    assert any("client of their own portfolio" in m for m in f.messages(response))
+    with dbs() as s:
+        assert s.get(Contract, pk).client_id == owner

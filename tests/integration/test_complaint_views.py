@@ -572,8 +572,8 @@ def shown_ids_and_flag(response, complaint_id) -> bool:
 
 def test_reminder_of_another_complaint_cannot_be_marked_done(admin_client, dbs, ids):
     first, second = make_complaint(dbs), make_complaint(dbs)
-    admin_client.post(f"/complaints/{first.id}/reminders",
-                      data={"remind_at": "2026-12-01 09:30", "user_id": ids.agent})
+    admin_client.post(f"/complaints/{first.id}/reminders",  # for someone who may see it
+                      data={"remind_at": "2026-12-01 09:30", "user_id": ids.admin})
     with dbs() as s:
         reminder_id = s.scalars(select(Reminder.id)
                                 .where(Reminder.complaint_id == first.id)).one()
@@ -721,3 +721,65 @@ def test_anonymous_search_goes_to_login(app):
 
     assert response.status_code == 302 and "/login/" in response.headers["Location"]
 
+
+
+# --- nobody moves a complaint into their own scope (issue 19) ------------------------------
+
+def test_agent_cannot_move_a_complaint_to_a_client_of_their_portfolio(agent_client, dbs, ids):
+    complaint = complaint_for_edit(dbs, ids, assignee="agent")
+    with dbs() as s:
+        mine = f.make_client(s, portfolio_owner_id=ids.agent).id
+        before = event_rows(s, complaint.id)
+
+    response = agent_client.post(f"/complaints/edit/{complaint.id}?_l_=en", follow_redirects=True,
+                                 data=edit_form(ids, complaint, client=mine, contract="",
+                                                assignee=ids.agent))
+
+    assert ("Only people allowed to assign can move a complaint or a contract to a client "
+            "of their own portfolio.") in f.messages(response)
+    with dbs() as s:
+        assert s.get(Complaint, complaint.id).client_id == ids.client
+        assert event_rows(s, complaint.id) == before
+
+
+def test_agent_cannot_take_a_complaint_through_the_edit_form(agent_client, dbs, ids):
+    with dbs() as s:
+        team = f.make_team(s)
+    complaint = complaint_for_edit(dbs, ids, team=team, assignee="agent2")
+    with dbs() as s:  # in the agent's scope through the client only
+        s.get(Client, ids.client).portfolio_owner_id = ids.agent
+        s.commit()
+    try:
+        response = agent_client.post(f"/complaints/edit/{complaint.id}?_l_=en",
+                                     data=edit_form(ids, complaint, assignee=ids.agent),
+                                     follow_redirects=True)
+        assert ("Only people allowed to assign can change the team or the assignee."
+                in f.messages(response))
+        with dbs() as s:
+            assert s.get(Complaint, complaint.id).assignee_id == f.user(s, "agent2").id
+    finally:
+        with dbs() as s:
+            s.get(Client, ids.client).portfolio_owner_id = None
+            s.commit()
+
+
+def test_agent_gives_a_new_complaint_to_another_team_only_with_the_assign_permission(
+        agent_client, supervisor_client, dbs, ids):
+    with dbs() as s:
+        team = f.make_team(s).id
+    refused = add_form(ids, team=team)
+    message = ("Only people allowed to assign can give a new complaint to another team or "
+               "another person.")
+    response = agent_client.post("/complaints/add?_l_=en", data=refused, follow_redirects=True)
+    assert message in f.messages(response)
+    other = add_form(ids, assignee=ids.admin)
+    response = agent_client.post("/complaints/add?_l_=en", data=other, follow_redirects=True)
+    assert message in f.messages(response)
+    mine = add_form(ids, assignee=ids.agent)
+    assert agent_client.post("/complaints/add", data=mine).status_code == 302
+    allowed = add_form(ids, team=team)
+    assert supervisor_client.post("/complaints/add", data=allowed).status_code == 302
+    with dbs() as s:
+        assert by_subject(s, refused["subject"]) == by_subject(s, other["subject"]) == []
+        assert by_subject(s, mine["subject"])[0].assignee_id == ids.agent
+        assert by_subject(s, allowed["subject"])[0].team_id == team
