@@ -1,0 +1,95 @@
+"""One rule for every value the database keeps unique (a customer number, a contract
+number, a holiday's date, a reference code, a letter template's name…).
+
+Before a write, ``find_clash`` reads the model's declared unique keys (unique columns,
+unique constraints and unique indexes on plain columns) and names the value another row
+holds; at the write, ``refusal`` turns the database's own unique violation (two requests
+saving the same value at once) into the same answer. Either way the caller answers
+"“…” is already used." (409 on the API, a form error on the web) and nothing is kept.
+"""
+
+import logging
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, UniqueConstraint, inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from app.services.exceptions import ServiceError
+
+logger = logging.getLogger(__name__)
+
+UNIQUE_SQLSTATE = "23505"  # PostgreSQL's unique_violation
+
+
+class AlreadyUsed(ServiceError):
+    """A value (or a combination of values) another row already holds."""
+
+    def __init__(self, value=None):
+        if value is None:
+            super().__init__(_l("These values are already used by another record."))
+        else:
+            super().__init__(_l("“%(value)s” is already used."), value=shown(value))
+
+
+def shown(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def unique_keys(model) -> list[tuple[str, ...]]:
+    """The attribute names of each unique key of ``model`` declared on plain columns."""
+    table, mapper = model.__table__, inspect(model)
+    keys = [tuple(c.columns) for c in table.constraints if isinstance(c, UniqueConstraint)]
+    keys += [tuple(index.expressions) for index in table.indexes if index.unique and all(
+        isinstance(e, Column) for e in index.expressions)]
+    return [tuple(mapper.get_property_by_column(column).key for column in key)
+            for key in keys if key]
+
+
+def find_value(session, model, values: dict, exclude_id=None) -> bool:
+    """Whether a row of ``model`` other than ``exclude_id`` holds ``values`` (read without
+    flushing the pending changes, which may hold the clashing value themselves)."""
+    with session.no_autoflush:
+        statement = select(model.id).where(
+            *(getattr(model, name) == value for name, value in values.items()))
+        if exclude_id is not None:
+            statement = statement.where(model.id != exclude_id)
+        return session.scalar(statement.limit(1)) is not None
+
+
+def find_clash(session, row) -> AlreadyUsed | None:
+    """The refusal for the first unique key whose values ``row`` shares with another row
+    (a key with an empty value clashes with nothing), or None."""
+    model = type(row)
+    for key in unique_keys(model):
+        values = {name: getattr(row, name) for name in key}
+        if any(value is None for value in values.values()):
+            continue
+        if find_value(session, model, values, exclude_id=row.id):
+            return AlreadyUsed(values[key[0]] if len(key) == 1 else None)
+    return None
+
+
+def check_unique(session, row) -> None:
+    """AlreadyUsed when ``row`` would break one of its model's unique keys."""
+    clash = find_clash(session, row)
+    if clash is not None:
+        raise clash
+
+
+def is_unique_violation(error) -> bool:
+    """Whether a database error is a unique violation (PostgreSQL or SQLite)."""
+    if not isinstance(error, IntegrityError):
+        return False
+    original = error.orig
+    if getattr(original, "sqlstate", None) == UNIQUE_SQLSTATE:
+        return True
+    return "UNIQUE constraint failed" in str(original)
+
+
+def refusal(error) -> AlreadyUsed | None:
+    """The AlreadyUsed a unique violation met at the write stands for, or None for any
+    other error."""
+    if not is_unique_violation(error):
+        return None
+    logger.info("unique violation at the write: %s", error.orig)
+    return AlreadyUsed()

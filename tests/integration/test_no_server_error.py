@@ -1,0 +1,229 @@
+"""Issue [11]: the requests that answered 500 answer a 4xx with a translated message and
+change nothing: a value already used (409 / a form error), a ``q`` that is not an object,
+a date outside what the product can store, a report period out of range, and whatever
+database error escapes (the last-resort handlers)."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import Client, Complaint, Contract, Holiday
+from tests import factories as f
+from tests.integration.test_api import Api, jwt
+
+
+@pytest.fixture(scope="module")
+def api(app):
+    return {name: Api(app, jwt(app, name)) for name in ("admin", "agent")}
+
+
+def numbers(dbs, model, column):
+    with dbs() as s:
+        return sorted(s.scalars(select(column)).all())
+
+
+# --- a value already used: 409 on the API ---------------------------------------------------
+
+def test_a_client_put_with_another_clients_number_is_409(api, dbs):
+    with dbs() as s:
+        mine, other = f.make_client(s), f.make_client(s)
+        pk, mine_number, taken = mine.id, mine.customer_number, other.customer_number
+    response = api["agent"].put(f"/client/{pk}", json={"customer_number": taken},
+                                headers={"Accept-Language": "en"})
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert response.json["message"] == f"“{taken}” is already used."
+    with dbs() as s:
+        assert s.get(Client, pk).customer_number == mine_number
+
+
+def test_a_client_post_with_a_used_number_is_409_in_french(api, dbs):
+    with dbs() as s:
+        taken = f.make_client(s).customer_number
+        before = s.scalar(select(func.count(Client.id)))
+    response = api["agent"].post("/client/", json={"customer_number": taken, "name": "X"},
+                                 headers={"Accept-Language": "fr"})
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert response.json["message"] == f"« {taken} » est déjà utilisé."
+    with dbs() as s:
+        assert s.scalar(select(func.count(Client.id))) == before
+
+
+@pytest.mark.parametrize("method", ["post", "put"])
+def test_a_contract_with_another_contracts_number_is_409(api, dbs, method):
+    with dbs() as s:
+        client = f.make_client(s)
+        mine, other = f.make_contract(s, client), f.make_contract(s, client)
+        pk, client_id, mine_number, taken = mine.id, client.id, mine.number, other.number
+        before = s.scalar(select(func.count(Contract.id)))
+    if method == "post":
+        response = api["agent"].post("/contract/", json={"client_id": client_id,
+                                                         "number": taken})
+    else:
+        response = api["agent"].put(f"/contract/{pk}", json={"number": taken})
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert taken in response.json["message"]
+    with dbs() as s:
+        assert s.scalar(select(func.count(Contract.id))) == before
+        assert s.get(Contract, pk).number == mine_number
+
+
+def test_every_write_operation_documents_409(app, api):
+    document = api["admin"].get("/_openapi").json
+    for path in ("/client/", "/client/{pk}", "/contract/", "/contract/{pk}"):
+        for method in ("post", "put"):
+            operation = document["paths"].get(f"/api/v1{path}", {}).get(method)
+            if operation is not None:
+                assert "409" in operation["responses"], (path, method)
+    writes = [(path, method) for path, item in document["paths"].items()
+              for method, operation in item.items()
+              if method in ("post", "put") and path.startswith("/api/v1/")
+              and not path.startswith("/api/v1/security/")]
+    assert writes
+    for path, method in writes:
+        assert "409" in document["paths"][path][method]["responses"], (path, method)
+
+
+def test_a_unique_violation_met_at_commit_is_409(api, dbs, monkeypatch):
+    """The race: another request saved the number between the check and the commit."""
+    from app.services import uniqueness
+
+    with dbs() as s:
+        taken = f.make_client(s).customer_number
+    monkeypatch.setattr(uniqueness, "find_clash", lambda session, row: None)
+    response = api["agent"].post("/client/", json={"customer_number": taken, "name": "X"},
+                                 headers={"Accept-Language": "en"})
+    assert response.status_code == 409, response.get_data(as_text=True)
+    assert "already used" in response.json["message"]
+    assert len([n for n in numbers(dbs, Client, Client.customer_number) if n == taken]) == 1
+
+
+# --- a value already used: a form error on the web ------------------------------------------
+
+def test_editing_a_client_to_another_clients_number_is_a_form_error(agent_client, dbs):
+    with dbs() as s:
+        mine, other = f.make_client(s), f.make_client(s)
+        pk, mine_number, taken = mine.id, mine.customer_number, other.customer_number
+    response = agent_client.post(f"/clients/edit/{pk}?_l_=en", data={
+        "customer_number": taken, "name": "Renamed", "kind": "person"})
+    assert response.status_code == 200
+    assert f"“{taken}” is already used." in f.messages(response)
+    with dbs() as s:
+        assert (s.get(Client, pk).customer_number, s.get(Client, pk).name) == (
+            mine_number, mine.name)
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_a_used_contract_number_is_a_form_error(admin_client, dbs, edit):
+    with dbs() as s:
+        client = f.make_client(s)
+        mine, other = f.make_contract(s, client), f.make_contract(s, client)
+        pk, client_id, mine_number, taken = mine.id, client.id, mine.number, other.number
+        before = s.scalar(select(func.count(Contract.id)))
+    url = f"/contracts/edit/{pk}?_l_=en" if edit else "/contracts/add?_l_=en"
+    response = admin_client.post(url, data={"client": client_id, "number": taken,
+                                            "label": "x"})
+    assert response.status_code == 200
+    assert f"“{taken}” is already used." in f.messages(response)
+    with dbs() as s:
+        assert s.scalar(select(func.count(Contract.id))) == before
+        assert s.get(Contract, pk).number == mine_number
+
+
+def test_a_holiday_on_a_used_date_follows_the_general_rule(admin_client, dbs):
+    with dbs() as s:
+        s.add(Holiday(day=__import__("datetime").date(2031, 7, 14), label="x"))
+        s.commit()
+    response = admin_client.post("/config/holidays/add?_l_=en", data={
+        "day": "2031-07-14", "label": "again"})
+    assert response.status_code == 200
+    assert "“2031-07-14” is already used." in f.messages(response)
+
+
+def test_a_unique_violation_met_at_commit_is_a_form_error(admin_client, dbs, monkeypatch):
+    from app.services import uniqueness
+
+    with dbs() as s:
+        taken = f.make_client(s).customer_number
+    monkeypatch.setattr(uniqueness, "find_value", lambda *a, **k: None)
+    response = admin_client.post("/clients/add?_l_=en", data={
+        "customer_number": taken, "name": "Race", "kind": "person"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert any("already used" in m for m in f.messages(response)), f.messages(response)
+    assert len([n for n in numbers(dbs, Client, Client.customer_number) if n == taken]) == 1
+
+
+# --- ?q= that is valid rison but not an object ----------------------------------------------
+
+@pytest.mark.parametrize("url", ["/contract/1", "/contract/", "/client/1", "/complaint/",
+                                 "/state/"])
+@pytest.mark.parametrize("q", ["-4.4e+16", "1", "'text'", "!(1,2)", "!t"])
+def test_a_q_that_is_not_an_object_is_400(api, url, q):
+    response = api["admin"].get(f"{url}?q={q}", headers={"Accept-Language": "en"})
+    assert response.status_code == 400, (url, q, response.get_data(as_text=True))
+    assert response.json["message"] == "The query argument q is not valid."
+
+
+# --- dates outside what the product stores ----------------------------------------------------
+
+@pytest.mark.parametrize("received_at", [
+    "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59-12:00",
+    "1989-12-31T23:59:59Z", "2101-01-01T00:00:00Z"])
+def test_a_complaint_dated_out_of_range_is_refused(api, dbs, received_at):
+    with dbs() as s:
+        before = s.scalar(select(func.count(Complaint.id)))
+    response = api["agent"].post("/complaint/", json={
+        "subject": "x", "complexity_id": 1, "received_at": received_at},
+        headers={"Accept-Language": "en"})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert "between 1990 and 2100" in response.json["message"]
+    with dbs() as s:
+        assert s.scalar(select(func.count(Complaint.id))) == before
+
+
+def test_the_limits_themselves_are_accepted(api):
+    for received_at in ("1990-01-01T00:00:00Z", "2100-12-31T12:00:00Z"):
+        response = api["agent"].post("/complaint/", json={
+            "subject": "x", "complexity_id": 1, "received_at": received_at})
+        assert response.status_code == 201, response.get_data(as_text=True)
+
+
+def test_a_contract_date_out_of_range_is_refused(api, dbs):
+    with dbs() as s:
+        client_id = f.make_client(s).id
+    response = api["agent"].post("/contract/", json={
+        "client_id": client_id, "number": f.unique("K"), "start_date": "0001-01-01"},
+        headers={"Accept-Language": "en"})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert "between 1990 and 2100" in response.json["message"]
+
+
+def test_a_web_form_date_out_of_range_is_a_form_error(admin_client, dbs):
+    with dbs() as s:
+        client_id = f.make_client(s).id
+        before = s.scalar(select(func.count(Contract.id)))
+    response = admin_client.post("/contracts/add?_l_=en", data={
+        "client": client_id, "number": f.unique("K"), "start_date": "0001-01-01"})
+    assert response.status_code == 200
+    assert any("between 1990 and 2100" in m for m in f.messages(response))
+    with dbs() as s:
+        assert s.scalar(select(func.count(Contract.id))) == before
+
+
+# --- report, dashboard and export periods ----------------------------------------------------
+
+@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "9999-12-31"),
+                                            ("1900-01-01", "2020-01-01"),
+                                            ("2020-01-01", "9999-12-31")])
+def test_a_report_period_out_of_range_is_a_translated_error(admin_client, start, end):
+    response = admin_client.get(
+        f"/reports/?period=custom&from={start}&to={end}&_l_=en")
+    assert response.status_code in (200, 400)
+    assert "between 1990 and 2100" in response.get_data(as_text=True)
+    export = admin_client.get(f"/reports/export?period=custom&from={start}&to={end}")
+    assert export.status_code in (302, 400)
+
+
+def test_a_dashboard_period_out_of_range_is_a_translated_error(admin_client):
+    response = admin_client.get(
+        "/dashboard/?period=custom&start=0001-01-01&end=9999-12-31&_l_=en")
+    assert response.status_code in (200, 400)
+    assert "between 1990 and 2100" in response.get_data(as_text=True)
