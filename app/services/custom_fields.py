@@ -13,6 +13,7 @@ from app.domain import events
 from app.models import CustomField, CustomFieldValue, Event
 from app.models.base import id_of
 from app.models.custom_fields import VALUE_COLUMNS
+from app.services import uniqueness
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
 
@@ -108,11 +109,8 @@ def validate_field(session, field: CustomField, stored: tuple | None = None) -> 
         raise FieldRefused(message_of(problem)) from None
     # No autoflush: the form's changes are on the object; the checks compare them with
     # what is stored.
+    uniqueness.check_unique(session, field)  # the key, as every unique value
     with session.no_autoflush:
-        taken = session.scalar(select(CustomField.id).where(
-            CustomField.key == field.key, CustomField.id != (field.id or 0)))
-        if taken is not None:
-            raise FieldRefused(_l("The key “%(key)s” is already used."), key=field.key)
         if field.id:
             _check_stored_values(session, field, choices,
                                  stored or stored_definition(session, field.id))

@@ -48,23 +48,24 @@ def unique_keys(model) -> list[tuple[str, ...]]:
 def find_value(session, model, values: dict, exclude_id=None) -> bool:
     """Whether a row of ``model`` other than ``exclude_id`` holds ``values`` (read without
     flushing the pending changes, which may hold the clashing value themselves)."""
+    key = inspect(model).primary_key[0]
     with session.no_autoflush:
-        statement = select(model.id).where(
+        statement = select(key).where(
             *(getattr(model, name) == value for name, value in values.items()))
         if exclude_id is not None:
-            statement = statement.where(model.id != exclude_id)
+            statement = statement.where(key != exclude_id)
         return session.scalar(statement.limit(1)) is not None
 
 
 def find_clash(session, row) -> AlreadyUsed | None:
     """The refusal for the first unique key whose values ``row`` shares with another row
     (a key with an empty value clashes with nothing), or None."""
-    model = type(row)
+    model, identity = type(row), inspect(row).identity
     for key in unique_keys(model):
         values = {name: getattr(row, name) for name in key}
         if any(value is None for value in values.values()):
             continue
-        if find_value(session, model, values, exclude_id=row.id):
+        if find_value(session, model, values, exclude_id=identity[0] if identity else None):
             return AlreadyUsed(values[key[0]] if len(key) == 1 else None)
     return None
 

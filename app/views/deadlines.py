@@ -99,15 +99,4 @@ class HolidayView(RecomputeMixin, AppModelView):
     edit_columns = add_columns
     show_columns = add_columns
     base_order = ("day", "desc")
-    validators_columns = {"day": required()}
-
-    def pre_add(self, item):
-        self._check_unique(item)
-
-    def pre_update(self, item):
-        self._check_unique(item)
-
-    def _check_unique(self, item):
-        clash = db.session.scalars(select(Holiday.id).where(Holiday.day == item.day)).first()
-        if clash is not None and clash != item.id:
-            raise ServiceError(_l("This date is already a holiday."))
+    validators_columns = {"day": required()}  # a date already a holiday: AppModelView

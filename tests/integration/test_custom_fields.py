@@ -316,7 +316,7 @@ def test_key_type_and_used_choices_are_kept_once_values_exist(admin_client, dbs,
     add_field(admin_client, cleanup, key, type="choice", choices="hi | Haut\nlo | Bas")
     duplicate = admin_client.post("/config/custom-fields/add?_l_=en",
                                   data=field_form(key), follow_redirects=True)
-    assert "Already exists." in " ".join(f.messages(duplicate))  # FAB's unique check
+    assert f"“{key}” is already used." in " ".join(f.messages(duplicate))  # the unique rule
     with dbs() as s:
         field_id = s.scalars(select(CustomField.id).where(CustomField.key == key)).one()
         complaint = f.make_complaint(s)

@@ -138,17 +138,27 @@ def test_a_holiday_on_a_used_date_follows_the_general_rule(admin_client, dbs):
     assert "“2031-07-14” is already used." in f.messages(response)
 
 
-def test_a_unique_violation_met_at_commit_is_a_form_error(admin_client, dbs, monkeypatch):
+@pytest.mark.parametrize("edit", [False, True])
+def test_a_unique_violation_met_at_commit_is_a_form_error(admin_client, dbs, monkeypatch,
+                                                          edit):
+    """The race: every check before the write saw the number free."""
+    from flask_appbuilder.validators import Unique
+
     from app.services import uniqueness
 
     with dbs() as s:
-        taken = f.make_client(s).customer_number
-    monkeypatch.setattr(uniqueness, "find_value", lambda *a, **k: None)
-    response = admin_client.post("/clients/add?_l_=en", data={
+        mine, other = f.make_client(s), f.make_client(s)
+        pk, mine_number, taken = mine.id, mine.customer_number, other.customer_number
+    monkeypatch.setattr(uniqueness, "find_value", lambda *a, **k: False)
+    monkeypatch.setattr(Unique, "__call__", lambda self, form, field: None)
+    url = f"/clients/edit/{pk}?_l_=en" if edit else "/clients/add?_l_=en"
+    response = admin_client.post(url, data={
         "customer_number": taken, "name": "Race", "kind": "person"}, follow_redirects=True)
     assert response.status_code == 200
-    assert any("already used" in m for m in f.messages(response)), f.messages(response)
-    assert len([n for n in numbers(dbs, Client, Client.customer_number) if n == taken]) == 1
+    assert "These values are already used by another record." in f.messages(response)
+    assert numbers(dbs, Client, Client.customer_number).count(taken) == 1
+    with dbs() as s:
+        assert s.get(Client, pk).customer_number == mine_number
 
 
 # --- ?q= that is valid rison but not an object ----------------------------------------------
