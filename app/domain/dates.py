@@ -6,7 +6,7 @@ it); and no complaint of this business is dated there. One rule for every date t
 in: API bodies, web forms, services, report and dashboard periods.
 """
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -44,10 +44,3 @@ def to_naive_utc(value: datetime, utc: tzinfo) -> datetime:
             raise DateOutOfRange(value) from None
     return check_date(value)
 
-
-def day_after(day: date) -> date:
-    """The next day (an exclusive period end), DateOutOfRange past year 9999."""
-    try:
-        return day + timedelta(days=1)
-    except OverflowError:
-        raise DateOutOfRange(day) from None

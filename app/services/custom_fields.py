@@ -15,7 +15,7 @@ from app.models.base import id_of
 from app.models.custom_fields import VALUE_COLUMNS
 from app.services import uniqueness
 from app.services.clock import utcnow
-from app.services.exceptions import ServiceError
+from app.services.exceptions import DATE_OUT_OF_RANGE, ServiceError
 
 EVENT_PREFIX = "cf:"  # Event.field of a custom field: "cf:<key>"
 
@@ -24,6 +24,7 @@ PROBLEMS = {
     domain.NOT_A_NUMBER: _l("Enter a number (e.g. 12.5)."),
     domain.NUMBER_TOO_LARGE: _l("This number is too large."),
     domain.NOT_A_DATE: _l("Enter a date as YYYY-MM-DD."),
+    domain.DATE_OUT_OF_RANGE: DATE_OUT_OF_RANGE,
     domain.UNKNOWN_CHOICE: _l("Choose one of the offered values."),
     domain.NOT_YES_NO: _l("Answer yes or no."),
     domain.TEXT_TOO_LONG: _l("At most %(detail)s characters."),

@@ -250,6 +250,11 @@ def test_the_api_reads_and_writes_values_with_the_same_checks(app, admin_client,
     bad = api.post("/complaint/", json={**body, "custom_fields": {amount: 5, day: "31/02/2026"}},
                    headers={"Accept-Language": "en"})
     assert bad.status_code == 400 and "Enter a date as YYYY-MM-DD." in bad.json["message"]
+    early = api.post("/complaint/", json={**body, "custom_fields": {amount: 5,
+                                                                    day: "0001-01-01"}},
+                     headers={"Accept-Language": "en"})
+    assert early.status_code == 400
+    assert "The date must be between 1990 and 2100." in early.json["message"]
     unknown = api.post("/complaint/", json={**body, "custom_fields": {amount: 5, "nope": 1}})
     assert unknown.status_code == 400
     created = api.post("/complaint/", json={**body, "custom_fields": {

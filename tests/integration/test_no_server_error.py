@@ -237,3 +237,32 @@ def test_a_dashboard_period_out_of_range_is_a_translated_error(admin_client):
         "/dashboard/?period=custom&start=0001-01-01&end=9999-12-31&_l_=en")
     assert response.status_code in (200, 400)
     assert "between 1990 and 2100" in response.get_data(as_text=True)
+
+
+def test_the_complaint_service_refuses_a_date_out_of_range(session):
+    from datetime import datetime
+
+    from app.services.complaints import open_complaint
+    from app.services.exceptions import DateRefused
+
+    before = session.scalar(select(func.count(Complaint.id)))
+    complaint = Complaint(subject="x", received_at=datetime(1, 1, 1),
+                          complexity=f.complexity(session))
+    with pytest.raises(DateRefused):
+        open_complaint(session, complaint)
+    session.rollback()
+    assert session.scalar(select(func.count(Complaint.id))) == before
+
+
+def test_a_reminder_dated_out_of_range_is_refused_on_the_web(admin_client, dbs):
+    from app.models import Reminder
+
+    with dbs() as s:
+        complaint = f.make_complaint(s)
+        pk, user_id = complaint.id, f.user(s, "admin").id
+    response = admin_client.post(f"/complaints/{pk}/reminders?_l_=en", data={
+        "user_id": user_id, "remind_at": "1900-01-01T00:00", "note": "x"},
+        follow_redirects=True)
+    assert response.status_code == 200
+    with dbs() as s:
+        assert s.scalars(select(Reminder).where(Reminder.complaint_id == pk)).all() == []
