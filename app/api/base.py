@@ -12,6 +12,7 @@
 
 import json
 import logging
+import sys
 
 import prison
 from flask import g, jsonify, request
@@ -22,6 +23,7 @@ from marshmallow import ValidationError, fields
 from prison.decoder import ParserException
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
+from app.errors import LAST_RESORT, database_refusal
 from app.extensions import db
 from app.services import uniqueness
 from app.services.exceptions import ServiceError
@@ -246,6 +248,14 @@ class ScopedModelApi(ModelRestApi):
 
     def response_404(self):
         return self.response(404, message=translated(MESSAGES[404]))
+
+    def response_500(self, message=None):
+        """FAB's ``safe`` answers whatever escaped a method with a 500: a database
+        conflict or an out-of-range value is the last-resort 409/400 (app.errors)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, LAST_RESORT):
+            return database_refusal(error)
+        return super().response_500(message=message)
 
     # --- reads ---------------------------------------------------------------------------
 

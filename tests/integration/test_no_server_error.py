@@ -266,3 +266,57 @@ def test_a_reminder_dated_out_of_range_is_refused_on_the_web(admin_client, dbs):
     assert response.status_code == 200
     with dbs() as s:
         assert s.scalars(select(Reminder).where(Reminder.complaint_id == pk)).all() == []
+
+
+# --- the last resort: a database error no code answered ---------------------------------------
+
+def _database_errors():
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    return {
+        "conflict": (IntegrityError("INSERT …", {}, Exception("FOREIGN KEY constraint failed")),
+                     409, "This change conflicts with other records and was not saved."),
+        "unique": (IntegrityError("INSERT …", {}, Exception(
+            "UNIQUE constraint failed: client.customer_number")),
+                   409, "These values are already used by another record."),
+        "data": (DataError("SELECT …", {}, Exception("value out of range")),
+                 400, "A value is outside what this application accepts; nothing was changed."),
+        "overflow": (OverflowError("date value out of range"),
+                     400, "A value is outside what this application accepts; nothing was changed."),
+    }
+
+
+@pytest.mark.parametrize("kind", ["conflict", "unique", "data", "overflow"])
+def test_an_escaped_database_error_is_a_4xx_in_json_on_the_api(api, monkeypatch, kind):
+    from app.api import clients
+
+    error, status, message = _database_errors()[kind]
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(clients, "save_client", fail)
+    response = api["agent"].post("/client/", json={"customer_number": f.unique("X"),
+                                                   "name": "X"},
+                                 headers={"Accept-Language": "en"})
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.json["message"] == message
+    assert api["agent"].get("/client/").status_code == 200  # the session was rolled back
+
+
+@pytest.mark.parametrize("kind", ["conflict", "unique", "data", "overflow"])
+def test_an_escaped_database_error_is_a_4xx_page_on_the_web(admin_client, monkeypatch, kind):
+    from app.views import reports as report_views
+
+    error, status, message = _database_errors()[kind]
+
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(report_views.reports, "build_report", fail)
+    response = admin_client.get("/reports/?period=month&_l_=en")
+    assert response.status_code == status
+    html = response.get_data(as_text=True)
+    assert message in html and 'id="error-message"' in html
+    monkeypatch.undo()
+    assert admin_client.get("/reports/?period=month").status_code == 200
