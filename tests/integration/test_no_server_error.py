@@ -206,6 +206,15 @@ def test_a_contract_date_out_of_range_is_refused(api, dbs):
     assert "between 1990 and 2100" in response.json["message"]
 
 
+@pytest.mark.parametrize("expires_on", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-12:00",
+                                        "1900-01-01T00:00:00"])
+def test_an_api_key_expiry_out_of_range_is_refused(api, expires_on):
+    response = api["agent"].post("/security/api_keys/", json={
+        "name": "far", "expires_on": expires_on})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert "1990" in response.json["message"]  # FAB's API: in the user's language
+
+
 def test_a_web_form_date_out_of_range_is_a_form_error(admin_client, dbs):
     with dbs() as s:
         client_id = f.make_client(s).id
