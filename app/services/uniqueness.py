@@ -62,11 +62,27 @@ def find_clash(session, row) -> AlreadyUsed | None:
     (a key with an empty value clashes with nothing), or None."""
     model, identity = type(row), inspect(row).identity
     for key in unique_keys(model):
-        values = {name: getattr(row, name) for name in key}
+        with session.no_autoflush:
+            values = {name: _value(row, name) for name in key}
         if any(value is None for value in values.values()):
             continue
         if find_value(session, model, values, exclude_id=identity[0] if identity else None):
             return AlreadyUsed(values[key[0]] if len(key) == 1 else None)
+    return None
+
+
+def _value(row, name):
+    """The attribute's value, or for a foreign key not set yet (a form sets ``source``,
+    the flush sets ``source_id``) the id of the related row."""
+    value = getattr(row, name)
+    if value is not None:
+        return value
+    column = inspect(type(row)).columns[name]
+    for relation in inspect(type(row)).relationships:
+        if column in relation.local_columns and relation.direction.name == "MANYTOONE":
+            related = getattr(row, relation.key)
+            if related is not None:
+                return inspect(related).identity[0] if inspect(related).identity else None
     return None
 
 

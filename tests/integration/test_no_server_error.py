@@ -138,6 +138,21 @@ def test_a_holiday_on_a_used_date_follows_the_general_rule(admin_client, dbs):
     assert "“2031-07-14” is already used." in f.messages(response)
 
 
+def test_a_transition_already_allowed_is_refused_with_the_general_message(admin_client, dbs):
+    from app.models import StateTransition
+
+    with dbs() as s:
+        existing = s.scalars(select(StateTransition)).first()
+        source, target = existing.source_id, existing.target_id
+        before = s.scalar(select(func.count(StateTransition.id)))
+    response = admin_client.post("/config/transitions/add?_l_=en", data={
+        "source": source, "target": target}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "These values are already used by another record." in f.messages(response)
+    with dbs() as s:
+        assert s.scalar(select(func.count(StateTransition.id))) == before
+
+
 @pytest.mark.parametrize("edit", [False, True])
 def test_a_unique_violation_met_at_commit_is_a_form_error(admin_client, dbs, monkeypatch,
                                                           edit):
