@@ -9,10 +9,13 @@ saving the same value at once) into the same answer. Either way the caller answe
 """
 
 import logging
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, UniqueConstraint, inspect, select
+from sqlalchemy import Column, UniqueConstraint, func, inspect, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import functions
+from sqlalchemy.sql.elements import BindParameter
 
 from app.services.exceptions import ServiceError
 
@@ -35,40 +38,80 @@ def shown(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def unique_keys(model) -> list[tuple[str, ...]]:
-    """The attribute names of each unique key of ``model`` declared on plain columns."""
+@dataclass(frozen=True)
+class KeyPart:
+    """One attribute of a unique key, and what an empty value (NULL) counts as: the ``x``
+    of an index on ``coalesce(column, x)`` ("any" as 0), else None (an empty value
+    clashes with nothing, as in SQL)."""
+
+    name: str
+    empty: object = None
+
+
+def unique_keys(model) -> list[tuple[KeyPart, ...]]:
+    """Each unique key of ``model``: unique columns and constraints, and unique indexes
+    on columns or on ``coalesce(column, value)``."""
     table, mapper = model.__table__, inspect(model)
-    keys = [tuple(c.columns) for c in table.constraints if isinstance(c, UniqueConstraint)]
-    keys += [tuple(index.expressions) for index in table.indexes if index.unique and all(
-        isinstance(e, Column) for e in index.expressions)]
-    return [tuple(mapper.get_property_by_column(column).key for column in key)
-            for key in keys if key]
+    keys = [[(column, None) for column in constraint.columns]
+            for constraint in table.constraints if isinstance(constraint, UniqueConstraint)]
+    for index in table.indexes:
+        parts = [_column_of(expression) for expression in index.expressions]
+        if index.unique and parts and None not in parts:
+            keys.append(parts)
+    return [tuple(KeyPart(mapper.get_property_by_column(column).key, empty)
+                  for column, empty in key) for key in keys if key]
+
+
+def _column_of(expression):
+    """``(column, empty)`` for ``column`` or ``coalesce(column, literal)``, else None."""
+    if isinstance(expression, Column):
+        return expression, None
+    if isinstance(expression, functions.coalesce):
+        first, *rest = expression.clauses
+        if isinstance(first, Column) and len(rest) == 1 and isinstance(rest[0], BindParameter):
+            return first, rest[0].value
+    return None
 
 
 def find_value(session, model, values: dict, exclude_id=None) -> bool:
-    """Whether a row of ``model`` other than ``exclude_id`` holds ``values`` (read without
-    flushing the pending changes, which may hold the clashing value themselves)."""
+    """Whether a row of ``model`` other than ``exclude_id`` holds ``values`` (by
+    attribute name)."""
+    return _exists(session, model, [getattr(model, name) == value
+                                    for name, value in values.items()], exclude_id)
+
+
+def _exists(session, model, conditions, exclude_id) -> bool:
+    """Read without flushing the pending changes, which may hold the clashing value."""
     key = inspect(model).primary_key[0]
+    statement = select(key).where(*conditions)
+    if exclude_id is not None:
+        statement = statement.where(key != exclude_id)
     with session.no_autoflush:
-        statement = select(key).where(
-            *(getattr(model, name) == value for name, value in values.items()))
-        if exclude_id is not None:
-            statement = statement.where(key != exclude_id)
         return session.scalar(statement.limit(1)) is not None
 
 
 def find_clash(session, row) -> AlreadyUsed | None:
     """The refusal for the first unique key whose values ``row`` shares with another row
-    (a key with an empty value clashes with nothing), or None."""
+    (an empty value clashes with nothing, unless the key says what it counts as), or
+    None."""
     model, identity = type(row), inspect(row).identity
     for key in unique_keys(model):
         with session.no_autoflush:
-            values = {name: _value(row, name) for name in key}
-        if any(value is None for value in values.values()):
+            values = [(part, _value(row, part.name)) for part in key]
+        values = [(part, part.empty if value is None else value) for part, value in values]
+        if any(value is None for _part, value in values):
             continue
-        if find_value(session, model, values, exclude_id=identity[0] if identity else None):
-            return AlreadyUsed(values[key[0]] if len(key) == 1 else None)
+        conditions = [_condition(getattr(model, part.name), part, value)
+                      for part, value in values]
+        if _exists(session, model, conditions, identity[0] if identity else None):
+            return AlreadyUsed(values[0][1] if len(key) == 1 else None)
     return None
+
+
+def _condition(column, part, value):
+    if part.empty is None:
+        return column == value
+    return func.coalesce(column, part.empty) == value
 
 
 def _value(row, name):

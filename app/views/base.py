@@ -142,7 +142,8 @@ class AppModelView(ModelView):
         validators = {name: list(checks) for name, checks in
                       (self.validators_columns or {}).items()}
         model = self.datamodel.obj
-        unique = {key[0] for key in uniqueness.unique_keys(model) if len(key) == 1}
+        unique = {key[0].name for key in uniqueness.unique_keys(model)
+                  if len(key) == 1 and key[0].empty is None}
         extra = {*(self.add_form_extra_fields or {}), *(self.edit_form_extra_fields or {})}
         for name in {*(self.add_columns or []), *(self.edit_columns or [])} - extra:
             checks = []

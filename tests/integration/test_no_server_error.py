@@ -4,7 +4,7 @@ a date outside what the product can store, a report period out of range, and wha
 database error escapes (the last-resort handlers)."""
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.models import Client, Complaint, Contract, Holiday
 from tests import factories as f
@@ -153,6 +153,37 @@ def test_a_transition_already_allowed_is_refused_with_the_general_message(admin_
         assert s.scalar(select(func.count(StateTransition.id))) == before
 
 
+@pytest.mark.parametrize("state_code", [None, "new"])
+def test_a_second_deadline_rule_for_one_scope_is_refused(admin_client, dbs, state_code):
+    """The unique index counts an empty state or complexity ("any") as 0: the general rule
+    reads it so, where the view had a check of its own."""
+    from app.models import Complexity, DeadlineRule
+
+    with dbs() as s:  # a complexity of its own: the other tests' deadlines stay as they are
+        complexity = Complexity(code=f.unique("cx").lower(), label_fr="X", label_en="X")
+        s.add(complexity)
+        s.flush()
+        state = f.state(s, state_code).id if state_code else None
+        s.add(DeadlineRule(state_id=state, complexity_id=complexity.id, days=10,
+                           business_days=True, warning_days=2))
+        s.commit()
+        complexity_id = complexity.id
+        before = s.scalar(select(func.count(DeadlineRule.id)))
+    try:
+        response = admin_client.post("/config/deadline-rules/add?_l_=en", data={
+            "state": state or "", "complexity": complexity_id, "days": "5",
+            "warning_days": "1"}, follow_redirects=True)
+        assert response.status_code == 200
+        assert "These values are already used by another record." in f.messages(response)
+        with dbs() as s:
+            assert s.scalar(select(func.count(DeadlineRule.id))) == before
+    finally:
+        with dbs() as s:
+            s.execute(delete(DeadlineRule).where(DeadlineRule.complexity_id == complexity_id))
+            s.execute(delete(Complexity).where(Complexity.id == complexity_id))
+            s.commit()
+
+
 @pytest.mark.parametrize("edit", [False, True])
 def test_a_unique_violation_met_at_commit_is_a_form_error(admin_client, dbs, monkeypatch,
                                                           edit):
@@ -165,6 +196,7 @@ def test_a_unique_violation_met_at_commit_is_a_form_error(admin_client, dbs, mon
         mine, other = f.make_client(s), f.make_client(s)
         pk, mine_number, taken = mine.id, mine.customer_number, other.customer_number
     monkeypatch.setattr(uniqueness, "find_value", lambda *a, **k: False)
+    monkeypatch.setattr(uniqueness, "find_clash", lambda session, row: None)
     monkeypatch.setattr(Unique, "__call__", lambda self, form, field: None)
     url = f"/clients/edit/{pk}?_l_=en" if edit else "/clients/add?_l_=en"
     response = admin_client.post(url, data={
