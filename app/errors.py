@@ -1,5 +1,7 @@
 """Error pages of our own, in the user's language: too many login attempts (429), a
-form refused because its CSRF token is missing or wrong (400), files too large (413).
+form refused because its CSRF token is missing or wrong (400), files too large (413), and
+the last resort for a database error no code answered (409 for a conflict, 400 for a
+value the database or Python cannot hold): never a 500, the session rolled back.
 
 Werkzeug's default pages are bare English text without the menu; the REST API answers
 JSON, as the rest of FAB's API does.
@@ -9,11 +11,15 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, jsonify, redirect, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, IntegrityError
 
+from app.extensions import db
+from app.services import uniqueness
 from app.services.attachments import human_size
 
 logger = logging.getLogger(__name__)
@@ -25,6 +31,36 @@ def register_error_pages(app):
     app.register_error_handler(413, too_large)
     for status in (404, 405):
         app.register_error_handler(status, _json_for_the_api)
+    for error in LAST_RESORT:
+        app.register_error_handler(error, database_refusal)
+
+
+LAST_RESORT = (IntegrityError, DataError, OverflowError)
+
+
+def refusal_of(error) -> tuple[int, str, str]:
+    """``(status, title, message)`` for an error of LAST_RESORT, in the user's language."""
+    if isinstance(error, IntegrityError):
+        refused = uniqueness.refusal(error)
+        message = str(refused) if refused is not None else _(
+            "This change conflicts with other records and was not saved.")
+        return 409, _("Not saved"), message
+    return 400, _("Value not accepted"), _(
+        "A value is outside what this application accepts; nothing was changed.")
+
+
+def database_refusal(error):
+    """A database conflict or an out-of-range value that escaped every check: answered
+    409/400 (JSON on the API, a page elsewhere), the session's transaction rolled back."""
+    db.session.rollback()
+    logger.warning("%s on %s %s: %s", type(error).__name__, request.method, request.path,
+                   getattr(error, "orig", error))
+    if request.path.startswith("/api/"):
+        from app.api.base import language
+
+        with force_locale(language()):
+            return _error(*refusal_of(error))
+    return _error(*refusal_of(error))
 
 
 def _json_for_the_api(error):

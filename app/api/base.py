@@ -10,7 +10,9 @@
   OpenAPI request bodies); reads use FAB's generated list/show.
 """
 
+import json
 import logging
+import sys
 
 import prison
 from flask import g, jsonify, request
@@ -19,9 +21,11 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
 from prison.decoder import ParserException
-from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
+from app.errors import LAST_RESORT, database_refusal
 from app.extensions import db
+from app.services import uniqueness
 from app.services.exceptions import ServiceError
 from app.services.scope_changes import ScopeChangeRefused
 from app.views.base import parse_id
@@ -42,6 +46,12 @@ MESSAGES = {
     404: _l("Not found."),
 }
 
+CONFLICT_RESPONSE = {  # a value already used (issue [11]): the OpenAPI component 409
+    "description": "Conflict: a value the request sets is already used",
+    "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"message": {"type": "string"}}}}},
+}
+
 
 def document_errors(operations) -> None:
     """Add to each OpenAPI operation the error answers it lacks (400, 401, 403, 404)."""
@@ -51,6 +61,35 @@ def document_errors(operations) -> None:
         for code in ("400", "401", "403", "404"):
             if code not in known:
                 responses[code] = {"$ref": f"#/components/responses/{code}"}
+
+
+def document_conflicts(operations) -> None:
+    """Add the 409 answer (a value already used) to each POST and PUT operation."""
+    for method, operation in (operations or {}).items():
+        if method.lower() in ("post", "put"):
+            operation.setdefault("responses", {}).setdefault(
+                "409", {"$ref": "#/components/responses/409"})
+
+
+def object_rison():
+    """``?q=`` must be an object (``(page:0)``, or its JSON): a number, a string or a list
+    (valid rison all the same) or a value FAB's parser chokes on (``-4.4e 16``) is
+    refused with a 400, on every read and list."""
+    raw = request.args.get("q")
+    if not raw:
+        return None
+    try:
+        value = prison.loads(raw)
+    except ParserException:  # FAB then reads it as JSON
+        try:
+            value = json.loads(raw)
+        except (ValueError, RecursionError):
+            value = None
+    except (ValueError, IndexError, KeyError, TypeError, RecursionError):
+        value = None
+    if isinstance(value, dict):
+        return None
+    return jsonify(message=translated(_l("The query argument q is not valid."))), 400
 
 
 def integer_ids(operations, func) -> None:
@@ -113,6 +152,12 @@ def check_rison():
     return None
 
 
+def translated_errors(messages) -> str:
+    """``field_errors`` in the request's language (a schema's messages may be lazy)."""
+    with force_locale(language()):
+        return field_errors(messages)
+
+
 def field_errors(messages) -> str:
     """marshmallow's ``{"field": ["error"]}`` as one readable line."""
     if isinstance(messages, dict):
@@ -148,6 +193,7 @@ class ScopedModelApi(ModelRestApi):
     with one service call each."""
 
     allow_browser_login = False
+    responses = {**ModelRestApi.responses, "409": CONFLICT_RESPONSE}
     max_page_size = MAX_PAGE_SIZE
     page_size = 25
     # Write schemas (plain marshmallow; None: the operation does not exist).
@@ -173,6 +219,7 @@ class ScopedModelApi(ModelRestApi):
     def create_blueprint(self, appbuilder, *args, **kwargs):
         blueprint = super().create_blueprint(appbuilder, *args, **kwargs)
         blueprint.before_request(check_rison)
+        blueprint.before_request(object_rison)
         return blueprint
 
     def operation_helper(self, path=None, operations=None, methods=None, func=None,
@@ -182,6 +229,7 @@ class ScopedModelApi(ModelRestApi):
         super().operation_helper(path=path, operations=operations, methods=methods,
                                  func=func, **kwargs)
         document_errors(operations)
+        document_conflicts(operations)
         integer_ids(operations, func)
 
     # --- error responses: {"message": …}, translated -----------------------------------
@@ -201,6 +249,14 @@ class ScopedModelApi(ModelRestApi):
 
     def response_404(self):
         return self.response(404, message=translated(MESSAGES[404]))
+
+    def response_500(self, message=None):
+        """FAB's ``safe`` answers whatever escaped a method with a 500: a database
+        conflict or an out-of-range value is the last-resort 409/400 (app.errors)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, LAST_RESORT):
+            return database_refusal(error)
+        return super().response_500(message=message)
 
     # --- reads ---------------------------------------------------------------------------
 
@@ -247,10 +303,10 @@ class ScopedModelApi(ModelRestApi):
         if error:
             return None, error
         try:
-            return run(data), None
+            return self.refusing_conflicts(run, data)
         except ValidationError as exc:
             db.session.rollback()
-            return None, self.response_400(field_errors(exc.messages))
+            return None, self.response_400(translated_errors(exc.messages))
         except NotFound:
             db.session.rollback()
             return None, self.response_404()
@@ -260,6 +316,21 @@ class ScopedModelApi(ModelRestApi):
         except ServiceError as exc:
             db.session.rollback()
             return None, self.response_400(exc)
+
+    def refusing_conflicts(self, run, data):
+        """``(run(data), None)``; a value already used, found before the write or met at
+        it (uniqueness), is ``(None, a 409)`` with nothing kept."""
+        try:
+            return run(data), None
+        except uniqueness.AlreadyUsed as exc:
+            db.session.rollback()
+            return None, self.response(409, message=translated(exc))
+        except IntegrityError as exc:
+            db.session.rollback()
+            refused = uniqueness.refusal(exc)
+            if refused is None:
+                raise
+            return None, self.response(409, message=translated(refused))
 
     def delete_headless(self, pk):
         item = self._item_or_none(pk)

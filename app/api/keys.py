@@ -2,12 +2,11 @@
 FAB answers ``null`` where its schemas say "string", and times without an offset where
 they say "date-time". Same schema names, so FAB's own $refs keep pointing at them."""
 
-from datetime import datetime
-
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields
 
 from app.api.base import plain_messages
+from app.domain.dates import DateOutOfRange, check_date
+from app.services.exceptions import DATE_OUT_OF_RANGE
 
 
 class LocalDateTime(fields.DateTime):
@@ -22,11 +21,11 @@ class LocalDateTime(fields.DateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         when = super()._deserialize(value, attr, data, **kwargs)
-        if when.tzinfo is not None:  # FAB compares it with datetime.now()
-            when = when.astimezone().replace(tzinfo=None)
-        if not datetime(1990, 1, 1) <= when < datetime(2100, 1, 1):
-            raise ValidationError(str(_l("The date must be between 1990 and 2100.")))
-        return when
+        try:  # FAB compares it with datetime.now(): the server's local time
+            return check_date(when.astimezone().replace(tzinfo=None)
+                              if when.tzinfo is not None else when)
+        except (DateOutOfRange, OverflowError):  # year 1 at +14:00 is year 0 locally
+            raise ValidationError(str(DATE_OUT_OF_RANGE)) from None
 
 
 def _text(description, **kwargs):

@@ -4,31 +4,43 @@ Unknown fields are refused (marshmallow's default), ids are positive 32-bit inte
 texts are bounded by their columns, dates are ISO 8601 (UTC when no offset is given).
 """
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.domain.dates import DateOutOfRange, check_date, to_naive_utc
+from app.services.exceptions import DATE_OUT_OF_RANGE
 from app.views.base import MAX_ID
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error=_l("Not a valid id."))
-EARLIEST, LATEST = datetime(1990, 1, 1), datetime(2100, 1, 1)
 
 
 class UtcDateTime(fields.DateTime):
     """ISO 8601 date and time; with an offset it is converted to UTC, without one it is
-    UTC already. Stored naive, as every date of the product."""
+    UTC already. Stored naive, as every date of the product, within its range
+    (app.domain.dates)."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def _deserialize(self, value, attr, data, **kwargs):
         when = super()._deserialize(value, attr, data, **kwargs)
-        if when.tzinfo is not None:
-            when = when.astimezone(UTC).replace(tzinfo=None)
-        if not EARLIEST <= when < LATEST:
-            raise ValidationError(str(_l("The date must be between 1990 and 2100.")))
-        return when
+        try:
+            return to_naive_utc(when, UTC)
+        except DateOutOfRange:
+            raise ValidationError(DATE_OUT_OF_RANGE) from None
+
+
+class RangedDate(fields.Date):
+    """ISO 8601 date within the product's range (app.domain.dates)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return check_date(day)
+        except DateOutOfRange:
+            raise ValidationError(DATE_OUT_OF_RANGE) from None
 
 
 def Id(**kwargs):  # noqa: N802 - a field factory, read like a field class
@@ -137,8 +149,8 @@ class ContractWriteSchema(Schema):
     sector_id = Id(allow_none=True)
     agency_id = Id(allow_none=True)
     analytic_code = Text(50, allow_none=True)
-    start_date = fields.Date(allow_none=True)
-    end_date = fields.Date(allow_none=True)
+    start_date = RangedDate(allow_none=True)
+    end_date = RangedDate(allow_none=True)
 
 
 class ContractPostSchema(ContractWriteSchema):

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.domain.dates import DateOutOfRange, check_date
+
 TEXT, NUMBER, DATE, CHOICE, YES_NO = "text", "number", "date", "choice", "yes_no"
 TYPES = (TEXT, NUMBER, DATE, CHOICE, YES_NO)
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -27,6 +29,7 @@ REQUIRED = "required"
 NOT_A_NUMBER = "not_a_number"
 NUMBER_TOO_LARGE = "number_too_large"
 NOT_A_DATE = "not_a_date"
+DATE_OUT_OF_RANGE = "date_out_of_range"
 UNKNOWN_CHOICE = "unknown_choice"
 NOT_YES_NO = "not_yes_no"
 TEXT_TOO_LONG = "text_too_long"
@@ -166,6 +169,14 @@ def _number(spec, raw):
 
 
 def _date(spec, raw):
+    day = _parsed_date(raw)
+    try:
+        return check_date(day)
+    except DateOutOfRange:
+        raise Problem(DATE_OUT_OF_RANGE) from None
+
+
+def _parsed_date(raw):
     if isinstance(raw, datetime):
         return raw.date()
     if isinstance(raw, date):

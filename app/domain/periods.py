@@ -2,6 +2,8 @@
 
 from datetime import date, timedelta
 
+from app.domain.dates import check_period
+
 PERIODS = ("day", "week", "month", "quarter", "year", "custom")
 
 
@@ -9,7 +11,8 @@ def period_bounds(kind: str, today: date, start: date | None = None,
                   end: date | None = None) -> tuple[date, date]:
     """``[first day, day after the last)`` of the period of ``kind`` containing ``today``.
 
-    ``custom`` uses ``start`` and ``end`` (both included); an inverted range is swapped.
+    ``custom`` uses ``start`` and ``end`` (both included); an inverted range is swapped,
+    and a day outside the product's range is DateOutOfRange (app.domain.dates).
     """
     if kind == "day":
         return today, today + timedelta(days=1)
@@ -29,6 +32,7 @@ def period_bounds(kind: str, today: date, start: date | None = None,
             raise ValueError("a custom period needs a start and an end")
         if end < start:
             start, end = end, start
+        start, end = check_period(start, end)
         return start, end + timedelta(days=1)
     raise ValueError(f"unknown period {kind!r}")
 

@@ -10,13 +10,19 @@ import logging
 from sqlalchemy import inspect, select
 
 from app.domain import events
+from app.domain.dates import DateOutOfRange, check_date
 from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, Event, State, StateTransition
 from app.models.base import id_of
 from app.services import assignment, deadlines, notifications
 from app.services.clock import utcnow
-from app.services.exceptions import ContractMismatch, MissingReferenceData, TransitionRefused
+from app.services.exceptions import (
+    ContractMismatch,
+    DateRefused,
+    MissingReferenceData,
+    TransitionRefused,
+)
 from app.services.settings import get_setting
 from app.services.tracking import allocate_tracking_number
 
@@ -65,6 +71,7 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
     (by the complainant themselves for the portal and the email intake)."""
     now = now or utcnow()
     complaint.received_at = complaint.received_at or now
+    _check_received_at(complaint)
     if complaint.state is None and complaint.state_id is None:
         complaint.state = initial_state(session)
     state = complaint.state or session.get(State, complaint.state_id)
@@ -122,6 +129,8 @@ def stage_update(session, complaint: Complaint, actor=None, now=None) -> list[st
                  old_value=old, new_value=new)
         if assignment:
             _log_assignment(session, complaint, actor, now, assignment)
+        if "received_at" in changes:
+            _check_received_at(complaint)
         reason = next((r for f, r in (("received_at", deadlines.REASON_RECEIVED),
                                       ("complexity", deadlines.REASON_COMPLEXITY))
                        if f in changes), None)
@@ -228,6 +237,14 @@ def _record_answer_if_done(complaint):
     done = complaint.answered_at or complaint.closed_at
     if done is not None:
         deadlines.record_answer(complaint, done)
+
+
+def _check_received_at(complaint):
+    """A complaint is dated within the product's range: its deadline is computed from it."""
+    try:
+        check_date(complaint.received_at)
+    except DateOutOfRange:
+        raise DateRefused() from None
 
 
 def _check_contract(complaint):

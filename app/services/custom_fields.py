@@ -13,8 +13,9 @@ from app.domain import events
 from app.models import CustomField, CustomFieldValue, Event
 from app.models.base import id_of
 from app.models.custom_fields import VALUE_COLUMNS
+from app.services import uniqueness
 from app.services.clock import utcnow
-from app.services.exceptions import ServiceError
+from app.services.exceptions import DATE_OUT_OF_RANGE, ServiceError
 
 EVENT_PREFIX = "cf:"  # Event.field of a custom field: "cf:<key>"
 
@@ -23,6 +24,7 @@ PROBLEMS = {
     domain.NOT_A_NUMBER: _l("Enter a number (e.g. 12.5)."),
     domain.NUMBER_TOO_LARGE: _l("This number is too large."),
     domain.NOT_A_DATE: _l("Enter a date as YYYY-MM-DD."),
+    domain.DATE_OUT_OF_RANGE: DATE_OUT_OF_RANGE,
     domain.UNKNOWN_CHOICE: _l("Choose one of the offered values."),
     domain.NOT_YES_NO: _l("Answer yes or no."),
     domain.TEXT_TOO_LONG: _l("At most %(detail)s characters."),
@@ -108,11 +110,8 @@ def validate_field(session, field: CustomField, stored: tuple | None = None) -> 
         raise FieldRefused(message_of(problem)) from None
     # No autoflush: the form's changes are on the object; the checks compare them with
     # what is stored.
+    uniqueness.check_unique(session, field)  # the key, as every unique value
     with session.no_autoflush:
-        taken = session.scalar(select(CustomField.id).where(
-            CustomField.key == field.key, CustomField.id != (field.id or 0)))
-        if taken is not None:
-            raise FieldRefused(_l("The key “%(key)s” is already used."), key=field.key)
         if field.id:
             _check_stored_values(session, field, choices,
                                  stored or stored_definition(session, field.id))

@@ -2,6 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
+# Every date that comes in is within app.domain.dates' range; this is the refusal's text.
+DATE_OUT_OF_RANGE = _l("The date must be between 1990 and 2100.")
+
 
 class ServiceError(Exception):
     """An error the user can fix; ``str(error)`` is the translated message."""
@@ -32,3 +35,10 @@ class TransitionRefused(ServiceError):
 class MissingReferenceData(ServiceError):
     def __init__(self, what):
         super().__init__(_l("Reference data is missing: %(what)s."), what=what)
+
+
+class DateRefused(ServiceError):
+    """A date outside the range the product stores and computes deadlines for."""
+
+    def __init__(self):
+        super().__init__(DATE_OUT_OF_RANGE)

@@ -2,16 +2,11 @@
 the forms make (unique numbers, existing related rows), as services that commit."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.models import Client, Contract
+from app.services import uniqueness
 from app.services.exceptions import ServiceError
-
-
-class DuplicateNumber(ServiceError):
-    def __init__(self, number):
-        super().__init__(_l("“%(number)s” is already used."), number=number)
 
 
 class UnknownReference(ServiceError):
@@ -32,36 +27,36 @@ def resolve(session, model, field: str, pk, active_only: bool = False):
 def save_client(session, client: Client, values: dict) -> Client:
     """Apply ``values`` to ``client`` (new or existing), refuse a duplicate customer
     number, and commit."""
-    return _save_numbered(session, client, values, Client.customer_number)
+    return _save(session, client, values)
 
 
 def save_contract(session, contract: Contract, values: dict) -> Contract:
     """Apply ``values`` to ``contract`` (new or existing), refuse a duplicate contract
     number, and commit."""
-    return _save_numbered(session, contract, values, Contract.number)
+    return _save(session, contract, values)
 
 
-def _save_numbered(session, row, values: dict, number_column):
-    _set(row, values)
-    model = type(row)
-    number = getattr(row, number_column.key)
-    taken = session.scalar(select(model.id).where(number_column == number,
-                                                  model.id != (row.id or 0)))
-    if taken is not None:
-        raise DuplicateNumber(number)
-    return _commit(session, row, number)
+def _save(session, row, values: dict):
+    """Apply ``values``, refuse a value another row holds (uniqueness.AlreadyUsed, the
+    row left unchanged), and commit."""
+    with session.no_autoflush:
+        _set(row, values)
+        clash = uniqueness.find_clash(session, row)
+    if clash is not None:
+        session.rollback()
+        raise clash
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError as error:  # the same number saved concurrently
+        session.rollback()
+        refused = uniqueness.refusal(error)
+        if refused is None:
+            raise
+        raise refused from None
+    return row
 
 
 def _set(row, values):
     for name, value in values.items():
         setattr(row, name, value)
-
-
-def _commit(session, row, number):
-    session.add(row)
-    try:
-        session.commit()
-    except IntegrityError:  # the same number saved concurrently
-        session.rollback()
-        raise DuplicateNumber(number) from None
-    return row

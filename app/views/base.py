@@ -1,15 +1,20 @@
 """Base classes shared by the product's FAB views."""
 
 import logging
+from datetime import date
 
-from flask import current_app, flash, redirect, request
+from flask import current_app, flash, g, redirect, request
 from flask_appbuilder import ModelView, expose, has_access
 from flask_babel import gettext as _
-from sqlalchemy.exc import DataError, DBAPIError, StatementError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from wtforms import BooleanField
+from wtforms.validators import StopValidation
 
+from app.domain.dates import DateOutOfRange, check_date
 from app.extensions import db
 from app.read_only import read_only
+from app.services import uniqueness
+from app.services.exceptions import DATE_OUT_OF_RANGE
 from app.views.datamodel import count_cap
 from app.views.search_widget import CachedSearchWidget
 
@@ -36,6 +41,64 @@ class _FreshLists(dict):
     def get(self, key, default=None):
         value = super().get(key, default)
         return list(value) if value is not None else None
+
+
+class UniqueValue:
+    """A form field whose value no other row may hold (app.services.uniqueness): stops
+    the field's checks with "“…” is already used." (FAB's own check, after it, then has
+    nothing left to say)."""
+
+    def __init__(self, model, name):
+        self.model, self.name = model, name
+
+    def __call__(self, form, field):
+        if field.data is None or field.data == "":
+            return
+        if uniqueness.find_value(db.session, self.model, {self.name: field.data},
+                                 exclude_id=getattr(form, "_id", None)):
+            raise StopValidation(str(uniqueness.AlreadyUsed(field.data)))
+
+
+class DateInRange:
+    """A date or date-time field within the product's range (app.domain.dates)."""
+
+    def __call__(self, form, field):
+        if isinstance(field.data, date):
+            try:
+                check_date(field.data)
+            except DateOutOfRange:
+                raise StopValidation(str(DATE_OUT_OF_RANGE)) from None
+
+
+def guard_writes(datamodel) -> None:
+    """Every add and edit of ``datamodel`` checks the model's unique keys before the
+    write (those set outside the form too), and turns the database's unique violation
+    at the write (a race) into the same refusal, uniqueness.AlreadyUsed, which FAB shows
+    to the user. Wrapped once: a datamodel may be shared by several views."""
+    if getattr(datamodel, "writes_guarded", False):
+        return
+    for name in ("add", "edit"):
+        setattr(datamodel, name, _guarded_write(getattr(datamodel, name)))
+    datamodel.writes_guarded = True
+
+
+def _guarded_write(write):
+    def guarded(item, *args, **kwargs):
+        try:
+            uniqueness.check_unique(db.session, item)
+            return write(item, *args, **kwargs)
+        except uniqueness.AlreadyUsed as refused:
+            db.session.rollback()
+            g.write_refused = refused
+            raise
+        except Exception as exc:
+            cause = exc if isinstance(exc, IntegrityError) else exc.__cause__
+            refused = uniqueness.refusal(cause)
+            if refused is None:
+                raise
+            g.write_refused = refused
+            raise refused from exc
+    return guarded
 
 
 # What FAB raises on hand-edited list URLs (``_flt_9_state=x``, a date filter of "abc"…).
@@ -65,8 +128,32 @@ class AppModelView(ModelView):
                     label = self.label_columns.get(column, column)
                     extra[column] = BooleanField(label, default=False)
             setattr(self, attr, extra)
-        self.validators_columns = _FreshLists(self.validators_columns or {})
+        self.validators_columns = _FreshLists(self._checked_columns())
+        guard_writes(self.datamodel)
         super().__init__(**kwargs)
+
+    # FAB shows this when an edit fails at the write: say why when it is a value in use.
+    database_error_message = property(lambda self: str(
+        g.pop("write_refused", None) or ModelView.database_error_message))
+
+    def _checked_columns(self) -> dict:
+        """The validators of each column, with those every form of the product gets in
+        front: a unique value not held by another row, a date within the range."""
+        validators = {name: list(checks) for name, checks in
+                      (self.validators_columns or {}).items()}
+        model = self.datamodel.obj
+        unique = {key[0].name for key in uniqueness.unique_keys(model)
+                  if len(key) == 1 and key[0].empty is None}
+        extra = {*(self.add_form_extra_fields or {}), *(self.edit_form_extra_fields or {})}
+        for name in {*(self.add_columns or []), *(self.edit_columns or [])} - extra:
+            checks = []
+            if name in unique:
+                checks.append(UniqueValue(model, name))
+            if self.datamodel.is_date(name) or self.datamodel.is_datetime(name):
+                checks.append(DateInRange())
+            if checks:
+                validators[name] = checks + validators.get(name, [])
+        return validators
 
     @read_only
     @expose("/list/")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import DateTimeField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
+from app.domain.dates import check_date
 from app.extensions import db
 from app.i18n import current_language
 from app.models import (
@@ -56,7 +57,7 @@ from app.views.access import (
     current_writer,
     visible_condition,
 )
-from app.views.base import MALFORMED_ARGS, AppModelView, parse_id
+from app.views.base import MALFORMED_ARGS, AppModelView, DateInRange, parse_id
 from app.views.base import _is_malformed as is_malformed
 from app.views.custom_fields import complaint_values
 from app.views.datamodel import ListInterface
@@ -97,7 +98,8 @@ def _received_at_field():
     # InputRequired, not DataRequired: the latter replaces "Not a valid datetime value"
     # with "This field is required." when something unparsable was typed.
     return DateTimeField(_l("Received at"),
-                         [InputRequired(message=_l("This field is required."))],
+                         [InputRequired(message=_l("This field is required.")),
+                          DateInRange()],
                          format="%Y-%m-%d %H:%M",
                          default=lambda: to_local(utcnow()).replace(second=0, microsecond=0),
                          description=_l("Local time, YYYY-MM-DD HH:MM"),
@@ -602,8 +604,8 @@ def _parse_local(raw: str):
     raw = raw.strip().replace("T", " ")
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
-            return to_utc(datetime.strptime(raw, fmt), current_app.config[
-                "BABEL_DEFAULT_TIMEZONE"])
-        except (ValueError, OverflowError):  # OverflowError: year 1 in UTC is year 0
-            continue
+            return check_date(to_utc(datetime.strptime(raw, fmt), current_app.config[
+                "BABEL_DEFAULT_TIMEZONE"]))
+        except (ValueError, OverflowError):  # OverflowError: year 1 in UTC is year 0;
+            continue  # ValueError: DateOutOfRange too (app.domain.dates)
     return None

@@ -9,11 +9,13 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.domain.dates import DateOutOfRange
 from app.domain.periods import period_bounds
 from app.extensions import db
 from app.read_only import read_only
 from app.services import dashboard
 from app.services.clock import to_local, utcnow
+from app.services.exceptions import DATE_OUT_OF_RANGE
 from app.services.settings import get_setting
 from app.services.visibility import scope_parts
 from app.views.access import current_reader, visible_condition
@@ -79,7 +81,11 @@ def _period_from_args(today: date):
     except ValueError:
         start, end = period_bounds("month", today)
         return "month", start, end, _l("Enter the custom period's dates as YYYY-MM-DD.")
-    start, end = period_bounds("custom", today, start, end)
+    try:
+        start, end = period_bounds("custom", today, start, end)
+    except DateOutOfRange:
+        start, end = period_bounds("month", today)
+        return "month", start, end, DATE_OUT_OF_RANGE
     return kind, start, end, None
 
 

@@ -8,7 +8,6 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import IntegerField
 from wtforms.validators import NumberRange
 
@@ -16,7 +15,6 @@ from app.extensions import db
 from app.models import DeadlineRule, Holiday
 from app.services import deadlines
 from app.services.clock import utcnow
-from app.services.exceptions import ServiceError
 from app.views.base import AppModelView
 from app.views.forms import required
 
@@ -70,22 +68,8 @@ class DeadlineRuleView(RecomputeMixin, AppModelView):
                                  "complexity": [["active", FilterEqual, True]]}
     edit_form_query_rel_fields = add_form_query_rel_fields
 
-    def pre_add(self, item):
-        self._check_unique(item)
-
-    def pre_update(self, item):
-        self._check_unique(item)
-
-    def _check_unique(self, item):
-        stmt = select(DeadlineRule.id).where(
-            DeadlineRule.state_id.is_(None) if item.state is None
-            else DeadlineRule.state_id == item.state.id,
-            DeadlineRule.complexity_id.is_(None) if item.complexity is None
-            else DeadlineRule.complexity_id == item.complexity.id,
-        )
-        clash = db.session.scalars(stmt).first()
-        if clash is not None and clash != item.id:
-            raise ServiceError(_l("A rule already exists for this state and complexity level."))
+    # Two rules for one state × complexity ("any" included: the unique index counts an
+    # empty one as 0) are refused by AppModelView's general uniqueness rule.
 
 
 class HolidayView(RecomputeMixin, AppModelView):
@@ -99,15 +83,4 @@ class HolidayView(RecomputeMixin, AppModelView):
     edit_columns = add_columns
     show_columns = add_columns
     base_order = ("day", "desc")
-    validators_columns = {"day": required()}
-
-    def pre_add(self, item):
-        self._check_unique(item)
-
-    def pre_update(self, item):
-        self._check_unique(item)
-
-    def _check_unique(self, item):
-        clash = db.session.scalars(select(Holiday.id).where(Holiday.day == item.day)).first()
-        if clash is not None and clash != item.id:
-            raise ServiceError(_l("This date is already a holiday."))
+    validators_columns = {"day": required()}  # a date already a holiday: AppModelView

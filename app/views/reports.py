@@ -9,6 +9,7 @@ from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.domain.dates import DateOutOfRange
 from app.domain.periods import period_bounds
 from app.domain.reports import GROUPINGS
 from app.extensions import db
@@ -16,7 +17,7 @@ from app.i18n import current_language
 from app.read_only import read_only
 from app.services import custom_field_reports, exports, reports
 from app.services.clock import to_local, utcnow
-from app.services.exceptions import ServiceError
+from app.services.exceptions import DATE_OUT_OF_RANGE, ServiceError
 from app.services.settings import get_setting
 from app.views.access import visible_condition
 from app.views.durations import duration
@@ -64,7 +65,10 @@ def report_params(args, today: date, groupings=None) -> dict:
             raise ReportError(_("Enter the custom period's dates as YYYY-MM-DD.")) from None
         if first > last:
             raise ReportError(_("The start of the period must come before its end."))
-        params["start"], params["end"] = first, last + timedelta(days=1)
+        try:
+            params["start"], params["end"] = period_bounds(kind, today, first, last)
+        except DateOutOfRange:
+            raise ReportError(str(DATE_OUT_OF_RANGE)) from None
         return params
     reference = today
     if which == "previous":

@@ -363,7 +363,7 @@ def test_clients_and_contracts(api):
     created = api["agent"].post("/client/", json={"customer_number": number, "name": "ACME"})
     assert created.status_code == 201, created.json
     again = api["agent"].post("/client/", json={"customer_number": number, "name": "Other"})
-    assert again.status_code == 400 and number in again.json["message"]
+    assert again.status_code == 409 and number in again.json["message"]
     client_id = int(created.json["id"])
     contract = api["agent"].post("/contract/", json={"client_id": client_id,
                                                       "number": f.unique("K")})

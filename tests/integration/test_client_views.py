@@ -38,7 +38,7 @@ def test_duplicate_customer_number_is_refused_once_and_clearly(agent_client, dbs
         "customer_number": number, "name": "Someone else", "kind": "person"})
 
     assert response.status_code == 200
-    assert f.messages(response) == ["Already exists."]
+    assert f.messages(response) == [f"“{number}” is already used."]
     with dbs() as s:
         assert len(clients_numbered(s, number)) == 1
 
@@ -158,7 +158,7 @@ def test_duplicate_contract_number_is_refused(admin_client, dbs):
                                                                 "number": number})
 
     assert response.status_code == 200
-    assert f.messages(response) == ["Already exists."]
+    assert f.messages(response) == [f"“{number}” is already used."]
 
 
 def test_contract_needs_a_client(admin_client, dbs):

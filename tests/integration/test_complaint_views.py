@@ -125,6 +125,8 @@ def test_add_complaint_without_required_field_is_refused(admin_client, dbs, ids,
 
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("received_at", "2026-13-01 10:00", "Not a valid datetime value."),
+    ("received_at", "0001-01-01 00:00", "The date must be between 1990 and 2100."),
+    ("received_at", "2101-01-01 00:00", "The date must be between 1990 and 2100."),
     ("contract", "other_contract", "The contract does not belong to the selected client."),
 ])
 def test_add_complaint_with_bad_input_says_why_and_creates_nothing(admin_client, dbs, ids,

@@ -78,7 +78,7 @@ def test_duplicate_code_in_one_list_is_refused_once(admin_client, dbs):
         "code": existing, "label_fr": "Doublon", "label_en": "Duplicate", "position": "1"})
 
     assert response.status_code == 200
-    assert f.messages(response) == ["Already exists."]
+    assert f.messages(response) == [f"“{existing}” is already used."]
 
 
 def test_same_code_in_two_lists_is_accepted(admin_client, dbs):

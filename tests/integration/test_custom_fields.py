@@ -250,6 +250,11 @@ def test_the_api_reads_and_writes_values_with_the_same_checks(app, admin_client,
     bad = api.post("/complaint/", json={**body, "custom_fields": {amount: 5, day: "31/02/2026"}},
                    headers={"Accept-Language": "en"})
     assert bad.status_code == 400 and "Enter a date as YYYY-MM-DD." in bad.json["message"]
+    early = api.post("/complaint/", json={**body, "custom_fields": {amount: 5,
+                                                                    day: "0001-01-01"}},
+                     headers={"Accept-Language": "en"})
+    assert early.status_code == 400
+    assert "The date must be between 1990 and 2100." in early.json["message"]
     unknown = api.post("/complaint/", json={**body, "custom_fields": {amount: 5, "nope": 1}})
     assert unknown.status_code == 400
     created = api.post("/complaint/", json={**body, "custom_fields": {
@@ -316,7 +321,7 @@ def test_key_type_and_used_choices_are_kept_once_values_exist(admin_client, dbs,
     add_field(admin_client, cleanup, key, type="choice", choices="hi | Haut\nlo | Bas")
     duplicate = admin_client.post("/config/custom-fields/add?_l_=en",
                                   data=field_form(key), follow_redirects=True)
-    assert "Already exists." in " ".join(f.messages(duplicate))  # FAB's unique check
+    assert f"“{key}” is already used." in " ".join(f.messages(duplicate))  # the unique rule
     with dbs() as s:
         field_id = s.scalars(select(CustomField.id).where(CustomField.key == key)).one()
         complaint = f.make_complaint(s)
