@@ -286,8 +286,9 @@ def test_a_reminder_on_a_complaint_gone_out_of_scope_is_withheld_once(app, sessi
     assert [m for m in received(smtp_server, address) if number in m[0]] == []
     session.commit()
     page = supervisor_client.get(f"/complaints/show/{complaint.id}?_l_=en")
-    assert "not sent: its recipient can no longer see this complaint" in page.get_data(
-        as_text=True)
+    html = page.get_data(as_text=True)
+    assert "not sent: its recipient can no longer see this complaint" in html
+    assert "Alert not sent" in html  # on the reminder too
 
 
 def test_two_scans_at_once_withhold_a_reminder_once(app, session):
