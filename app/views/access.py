@@ -32,12 +32,18 @@ ASSIGN = ("can_assign", "ComplaintView")
 
 def current_writer() -> Writer:
     """Who is writing, for app/services/scope_changes.py: ``g.user``, their team, and
-    whether they hold the assign permission."""
+    whether they hold the assign permission; cached for the request."""
+    cached = getattr(g, "_writer", None)
+    if cached is not None:
+        return cached
     user = getattr(g, "user", None)
     if user is None or not user.is_authenticated:
-        return Writer(user_id=None)
-    return Writer(user_id=user.id, team_id=getattr(user, "team_id", None),
-                  may_assign=current_app.appbuilder.sm.has_access(*ASSIGN))
+        writer = Writer(user_id=None)
+    else:
+        writer = Writer(user_id=user.id, team_id=getattr(user, "team_id", None),
+                        may_assign=current_app.appbuilder.sm.has_access(*ASSIGN))
+    g._writer = writer
+    return writer
 
 
 def visible_condition():

@@ -286,8 +286,26 @@ def test_a_reminder_on_a_complaint_gone_out_of_scope_is_withheld_once(app, sessi
     assert [m for m in received(smtp_server, address) if number in m[0]] == []
     session.commit()
     page = supervisor_client.get(f"/complaints/show/{complaint.id}?_l_=en")
-    assert "not sent: its recipient can no longer see this complaint" in page.get_data(
-        as_text=True)
+    html = page.get_data(as_text=True)
+    assert "not sent: its recipient can no longer see this complaint" in html
+    assert "Alert not sent" in html  # on the reminder too
+
+
+def test_two_scans_at_once_withhold_a_reminder_once(app, session):
+    from app.domain import events
+    from app.models import Event
+
+    reminder = make_reminder(session)
+    reminder.complaint.client.portfolio_owner_id = None
+    session.commit()
+
+    run_concurrently(app, lambda db_session: alerts.scan_due_reminders(db_session, NOW),
+                     workers=2)
+    session.expire_all()
+    assert alerts_of(session, reminder) == (0, 0)
+    assert session.scalar(select(func.count()).select_from(Event).where(
+        Event.complaint_id == reminder.complaint_id,
+        Event.kind == events.REMINDER_WITHHELD)) == 1
 
 
 def test_a_confidential_complaint_alerts_no_agent_without_confidential_access(session):

@@ -348,7 +348,7 @@ def test_add_note_logs_an_excerpt(session):
 
 def test_reminder_set_then_done_once(session):
     agent, supervisor = f.user(session, "agent"), f.user(session, "supervisor")
-    complaint = f.make_complaint(session)
+    complaint = f.make_complaint(session, assignee=agent)  # a reminder's user may see it
     remind_at = datetime(2026, 11, 5, 8, 0)
     reminder = followup.add_reminder(session, complaint, agent, remind_at, "  ", supervisor,
                                      now=T0)
@@ -374,7 +374,7 @@ def test_reminder_needs_a_person_and_a_date(session, user, remind_at):
 
 def test_overdue_reminder_counts(session):
     agent = f.user(session, "agent")
-    late, clean, future = (f.make_complaint(session) for _ in range(3))
+    late, clean, future = (f.make_complaint(session, assignee=agent) for _ in range(3))
     now = datetime(2026, 11, 10, 12, 0)
     for remind_at in (now - timedelta(days=2), now - timedelta(minutes=1), now):
         followup.add_reminder(session, late, agent, remind_at, None, None)
@@ -391,7 +391,7 @@ def test_overdue_reminder_counts(session):
 
 def test_has_overdue_reminder_column(session):
     agent = f.user(session, "agent")
-    complaint = f.make_complaint(session)
+    complaint = f.make_complaint(session, assignee=agent)
     assert reload(session, complaint).has_overdue_reminder is False
 
     future = followup.add_reminder(session, complaint, agent, utcnow() + timedelta(days=1),
