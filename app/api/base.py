@@ -5,7 +5,8 @@
 - The permissions of the UI: a resource checks the same ``(permission, view)`` pairs as
   the matching page (``class_permission_name``), so nothing the UI forbids is possible.
 - Errors are JSON ``{"message": …}``, translated (Accept-Language, else the user's
-  language): 400 for bad input, 401/403, 404 for a missing or out-of-scope row, never 500.
+  language): 400 for bad input, 401/403, 404 for a missing or out-of-scope row, 409 for
+  a value already used (app.services.uniqueness), never 500.
 - Writes go through the services with their own small marshmallow schemas (they are the
   OpenAPI request bodies); reads use FAB's generated list/show.
 """

@@ -286,7 +286,8 @@ def test_round_robin_under_concurrent_creations(app, dbs):
 
     # Each complaint in a year of its own: their tracking numbers come from different
     # sequence rows, so nothing but the team's rotation serialises the creations. Years
-    # long past, out of every other test's periods and dashboards.
+    # long past, out of every other test's periods and dashboards (and within the range
+    # of dates the product takes in, app.domain.dates: from 1990).
     years = itertools.count(1990)
 
     def create(session):
