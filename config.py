@@ -62,6 +62,9 @@ class Config:
     ATTACHMENT_MAX_FILES = _int("ATTACHMENT_MAX_FILES", 10)
     # A whole request; unset, create_app derives it from the two above (plus the form).
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH") or None
+    # Any other body (JSON on the API and the public API, a form without files): a body
+    # larger than this is refused (413) before it is parsed.
+    BODY_MAX_BYTES = _int("BODY_MAX_BYTES", 1024 * 1024)
     LOGO_MAX_BYTES = _int("LOGO_MAX_BYTES", 1024 * 1024)
     # Letters also as PDF, converted by LibreOffice (soffice on PATH, or SOFFICE_PATH).
     LETTERS_PDF = _bool("LETTERS_PDF")
