@@ -5,11 +5,12 @@ import logging
 from datetime import datetime
 
 from flask import current_app, g, has_request_context, jsonify, request
+from flask_appbuilder import expose
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
-from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.views import AuthDBView, UserDBModelView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -53,9 +54,22 @@ class StaffUserView(UserDBModelView):
     edit_form_extra_fields = {"language": _language_field()}
 
 
+class StaffAuthDBView(AuthDBView):
+    """FAB's sign-in pages, with a sign-out that only a POST carrying the CSRF token does:
+    FAB signs out on a GET, which any link or image on another site can trigger."""
+
+    @expose("/logout/", methods=["GET", "POST"])
+    def logout(self):
+        if request.method == "POST":  # CSRFProtect has checked the token
+            return super().logout()
+        # A bookmark or a typed address: ask, with the same form as the menu's.
+        return self.render_template("logout.html"), 200
+
+
 class ReclamationsSecurityManager(SecurityManager):
     user_model = AppUser
     userdbmodelview = StaffUserView
+    authdbview = StaffAuthDBView
     # FAB's "User's Statistics" page draws with Google Charts loaded from the internet
     # (refused by our Content-Security-Policy, absent offline) and answers a 500 to a
     # malformed URL: not offered.
