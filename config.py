@@ -70,6 +70,12 @@ class Config:
     LETTERS_PDF = _bool("LETTERS_PDF")
     SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "").strip() or None
     SOFFICE_TIMEOUT = _int("SOFFICE_TIMEOUT", 60)
+    # A letter template renders (at upload and at every letter) in a process of its own,
+    # stopped after this many seconds, with at most this many characters of output (the
+    # document's XML) and this much memory (app/services/letter_render.py).
+    LETTER_RENDER_SECONDS = _float("LETTER_RENDER_SECONDS", 5.0)
+    LETTER_MAX_CHARS = _int("LETTER_MAX_CHARS", 5_000_000)
+    LETTER_RENDER_MEMORY_MB = _int("LETTER_RENDER_MEMORY_MB", 512)
 
     # Alembic owns the schema; permissions are created by the release step only.
     FAB_CREATE_DB = False
