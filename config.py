@@ -127,6 +127,13 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    # Per account: after LOGIN_LOCK_AFTER failed sign-ins in a row the account waits
+    # LOGIN_LOCK_SECONDS before its password is checked again, doubled at each further
+    # failure up to LOGIN_LOCK_MAX_SECONDS (short: anyone can fail on someone's account);
+    # its owner is emailed at the first lock. 0 turns it off.
+    LOGIN_LOCK_AFTER = _int("LOGIN_LOCK_AFTER", 5)
+    LOGIN_LOCK_SECONDS = _int("LOGIN_LOCK_SECONDS", 30)
+    LOGIN_LOCK_MAX_SECONDS = _int("LOGIN_LOCK_MAX_SECONDS", 300)
 
     # FAB lets ``psize_<View>`` grow without bound; views clamp to this.
     MAX_PAGE_SIZE = 100
@@ -191,6 +198,8 @@ class TestingConfig(Config):
     # Tests sign in many times from one address; the limiter has tests of its own.
     AUTH_RATE_LIMITED = False
     RATELIMIT_ENABLED = False
+    # Tests fail sign-ins on the shared users; the lock has tests of its own.
+    LOGIN_LOCK_AFTER = 0
 
 
 class ProductionConfig(Config):

@@ -21,6 +21,8 @@ from wtforms import SelectField
 from app.api.base import plain_messages
 from app.api.keys import true_to_its_document
 from app.models import AppUser
+from app.services import login_lock
+from app.services.clock import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,11 @@ class StaffAuthDBView(AuthDBView):
     """FAB's sign-in pages, with a sign-out that only a POST carrying the CSRF token does:
     FAB signs out on a GET, which any link or image on another site can trigger."""
 
+    # One message for a wrong password, an unknown user and a locked account: which one
+    # it was would tell whether the account exists.
+    invalid_login_message = _l("Invalid login. Please try again. After several failed "
+                               "attempts in a row, an account waits a few minutes.")
+
     @expose("/logout/", methods=["GET", "POST"])
     def logout(self):
         if request.method == "POST":  # CSRFProtect has checked the token
@@ -89,6 +96,37 @@ class ReclamationsSecurityManager(SecurityManager):
             return True
         return bool(role_ids) and self.exist_permission_on_roles(view_name, permission_name,
                                                                  role_ids)
+
+    def auth_user_db(self, username, password):
+        """FAB's password check, except for an account locked after failed sign-ins in a
+        row (app/domain/login_lock.py): refused without checking its password, after the
+        same work as for an unknown user (a hash check and a commit), so that neither the
+        answer nor its timing tells a locked account from an unknown one."""
+        user = self._active_user(username)
+        if user is not None and login_lock.is_locked(user, utcnow()):
+            check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"],
+                                "password")
+            self.noop_user_update(user)
+            logger.info("sign-in refused for %r: account locked until %s", username,
+                        user.login_locked_until)
+            return None
+        return super().auth_user_db(username, password)
+
+    def _active_user(self, username):
+        if not username:
+            return None
+        user = self.find_user(username=username) or self.find_user(email=username)
+        return user if user is not None and user.is_active else None
+
+    def update_user_auth_stat(self, user, success=True):
+        """FAB counts failures in a row; the lock and the owner's email are written in the
+        same commit."""
+        rule = login_lock.rule_from(current_app.config)
+        if success:
+            login_lock.record_success(user)
+        elif rule.enabled:
+            login_lock.record_failure(self.session, user, rule, utcnow())
+        super().update_user_auth_stat(user, success)
 
     def get_user_by_id(self, pk):
         """The user with its roles and groups in one query (Flask-Login loads it on every
