@@ -135,6 +135,10 @@ class Config:
     LOGIN_LOCK_SECONDS = _int("LOGIN_LOCK_SECONDS", 30)
     LOGIN_LOCK_MAX_SECONDS = _int("LOGIN_LOCK_MAX_SECONDS", 300)
 
+    # Where to report a vulnerability (/.well-known/security.txt, SECURITY.md): an email
+    # address or an https:// page of the operator's.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "security@example.org")
+
     # FAB lets ``psize_<View>`` grow without bound; views clamp to this.
     MAX_PAGE_SIZE = 100
     TRACKING_PREFIX = os.environ.get("TRACKING_PREFIX", "REC")

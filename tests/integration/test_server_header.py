@@ -1,5 +1,6 @@
 """The ``Server`` header names no software: neither the application's answers nor
-gunicorn's (run with the project's gunicorn.conf.py, as `make run` does)."""
+gunicorn's (run with the project's gunicorn.conf.py, as `make run` does); and
+security.txt says where to report a vulnerability."""
 
 import os
 import subprocess
@@ -49,3 +50,15 @@ def test_gunicorn_does_not_name_itself(app, database_url, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_security_txt_says_where_to_report_a_vulnerability(make_app):
+    app = make_app(SECURITY_CONTACT="securite@acme.example")
+
+    response = app.test_client().get("/.well-known/security.txt")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    lines = response.get_data(as_text=True).splitlines()
+    assert "Contact: mailto:securite@acme.example" in lines
+    assert any(line.startswith("Expires: 20") for line in lines)
