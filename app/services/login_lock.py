@@ -68,6 +68,7 @@ def _queue_warning(session, user, failures, seconds, now):
 
 
 def _minutes(seconds: int) -> str:
-    if seconds < 60:
+    # In seconds below two minutes: never "1 minutes" (and no plural forms to translate).
+    if seconds < 120:
         return _("%(n)s seconds", n=seconds)
     return _("%(n)s minutes", n=round(seconds / 60))

@@ -84,7 +84,7 @@ def test_failures_in_a_row_lock_the_account_and_tell_its_owner(lock_app, owner):
     [warning] = emails_to(lock_app, email)
     assert warning.subject == "Your account was locked after failed sign-ins"
     assert f"{AFTER} sign-ins in a row failed on your account “{username}”" in warning.body_text
-    assert "waits 1 minutes" in warning.body_text
+    assert "waits 60 seconds before any password is checked" in warning.body_text
 
 
 def test_the_rest_login_is_locked_too(lock_app, owner):
