@@ -62,11 +62,20 @@ class Config:
     ATTACHMENT_MAX_FILES = _int("ATTACHMENT_MAX_FILES", 10)
     # A whole request; unset, create_app derives it from the two above (plus the form).
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH") or None
+    # Any other body (JSON on the API and the public API, a form without files): a body
+    # larger than this is refused (413) before it is parsed.
+    BODY_MAX_BYTES = _int("BODY_MAX_BYTES", 1024 * 1024)
     LOGO_MAX_BYTES = _int("LOGO_MAX_BYTES", 1024 * 1024)
     # Letters also as PDF, converted by LibreOffice (soffice on PATH, or SOFFICE_PATH).
     LETTERS_PDF = _bool("LETTERS_PDF")
     SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "").strip() or None
     SOFFICE_TIMEOUT = _int("SOFFICE_TIMEOUT", 60)
+    # A letter template renders (at upload and at every letter) in a process of its own,
+    # stopped after this many seconds, with at most this many characters of output (the
+    # document's XML) and this much memory (app/services/letter_render.py).
+    LETTER_RENDER_SECONDS = _float("LETTER_RENDER_SECONDS", 5.0)
+    LETTER_MAX_CHARS = _int("LETTER_MAX_CHARS", 5_000_000)
+    LETTER_RENDER_MEMORY_MB = _int("LETTER_RENDER_MEMORY_MB", 512)
 
     # Alembic owns the schema; permissions are created by the release step only.
     FAB_CREATE_DB = False
@@ -118,6 +127,17 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True  # Retry-After on a 429
+    # Per account: after LOGIN_LOCK_AFTER failed sign-ins in a row the account waits
+    # LOGIN_LOCK_SECONDS before its password is checked again, doubled at each further
+    # failure up to LOGIN_LOCK_MAX_SECONDS (short: anyone can fail on someone's account);
+    # its owner is emailed at the first lock. 0 turns it off.
+    LOGIN_LOCK_AFTER = _int("LOGIN_LOCK_AFTER", 5)
+    LOGIN_LOCK_SECONDS = _int("LOGIN_LOCK_SECONDS", 30)
+    LOGIN_LOCK_MAX_SECONDS = _int("LOGIN_LOCK_MAX_SECONDS", 300)
+
+    # Where to report a vulnerability (/.well-known/security.txt, SECURITY.md): an email
+    # address or an https:// page of the operator's.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "security@example.org")
 
     # FAB lets ``psize_<View>`` grow without bound; views clamp to this.
     MAX_PAGE_SIZE = 100
@@ -182,6 +202,8 @@ class TestingConfig(Config):
     # Tests sign in many times from one address; the limiter has tests of its own.
     AUTH_RATE_LIMITED = False
     RATELIMIT_ENABLED = False
+    # Tests fail sign-ins on the shared users; the lock has tests of its own.
+    LOGIN_LOCK_AFTER = 0
 
 
 class ProductionConfig(Config):

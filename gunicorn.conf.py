@@ -7,6 +7,14 @@ and runs `flask --app run scheduler run` as a process of its own.
 
 import os
 
+import gunicorn.http.wsgi
+
+# Gunicorn writes "Server: gunicorn" on every answer and has no setting for it: naming the
+# software tells a scanner which exploits to try. Its responses read this module-level
+# name when they are made (in the workers, forked after this file is read).
+SERVER_HEADER = "web"
+gunicorn.http.wsgi.SERVER = SERVER_HEADER
+
 
 def post_worker_init(worker):
     if os.environ.get("EMBEDDED_SCHEDULER") == "1":

@@ -67,10 +67,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.public import register_public
     from app.route_guards import register_route_guards
     from app.security_headers import register_security_headers
+    from app.security_txt import bp as security_txt_bp
     from app.web import register_web
 
     app.register_blueprint(health_bp)
     app.register_blueprint(language_bp)
+    app.register_blueprint(security_txt_bp)
     register_public(app)
     register_route_guards(app)
     register_security_headers(app)

@@ -111,7 +111,19 @@ def form_refused(error):
 
 def too_large(error):
     """A request over MAX_CONTENT_LENGTH (Werkzeug refuses it before reading it): back to
-    the page the form came from, with the reason."""
+    the page the form came from, with the reason. A body that is not an upload has the
+    smaller limit BODY_MAX_BYTES (app/route_guards.py)."""
+    body_limit = g.get("body_limit")
+    if body_limit:
+        logger.info("request body too large on %s %s", request.method, request.path)
+        message = _l("The request is too large: at most %(max)s.", max=human_size(body_limit))
+        if request.path.startswith("/api/v1/public"):  # the portal's language (?_l_=)
+            return jsonify(message=str(message)), 413
+        if request.path.startswith("/api/"):
+            from app.api.base import translated  # the API's (Accept-Language)
+
+            return jsonify(message=translated(message)), 413
+        return _error(413, _("Request too large"), str(message))
     limit = current_app.config.get("ATTACHMENT_MAX_BYTES") or 0
     message = _("The files sent are too large: at most %(max)s a file, %(n)s files at once.",
                 max=human_size(limit), n=current_app.config.get("ATTACHMENT_MAX_FILES"))

@@ -11,11 +11,14 @@
   signed-in session must carry the CSRF token (``X-CSRFToken`` header), like a form.
   Token-authenticated clients send no session cookie and are unaffected. The product's
   API (app/api) and API keys accept tokens only, so a cookie alone gets a 401 there.
+- A body other than an upload (JSON on the API and the public API, a form without files)
+  is refused with a 413 past BODY_MAX_BYTES, before anything parses it: only multipart
+  uploads outside the API may grow to MAX_CONTENT_LENGTH.
 - A NUL character in any argument, form field or JSON value is refused with a 400:
   PostgreSQL cannot store one in text, and no person types it.
 """
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, g, request, session
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.baseviews import BaseCRUDView
 from flask_babel import gettext as _
@@ -28,9 +31,29 @@ MUTATING_ON_GET = frozenset({"delete", "action"})
 
 
 def register_route_guards(app):
+    app.before_request(_limit_body)  # first: the NUL check below parses the body
     app.before_request(_refuse_nul_characters)
     app.before_request(_refuse_fab_routes)
     app.before_request(_protect_cookie_api_writes)
+
+
+def _limit_body():
+    if request.method in SAFE_METHODS:
+        return
+    limit = current_app.config.get("BODY_MAX_BYTES")
+    upload = request.mimetype == "multipart/form-data" and not request.path.startswith("/api/")
+    if upload or not limit:
+        return
+    # One that declares more is refused without reading it. One sent without a
+    # Content-Length (chunked) is read up to the limit (Werkzeug stops there) and kept for
+    # the view; a byte more is refused: truncated, it would be parsed as something else.
+    request.max_content_length = g.body_limit = limit
+    if request.content_length is not None:
+        if request.content_length > limit:
+            abort(413)
+    elif request.environ.get("wsgi.input_terminated"):
+        request.get_data()
+        request.stream.read(1)  # RequestEntityTooLarge (413) past the limit
 
 
 def _refuse_nul_characters():

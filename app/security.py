@@ -5,11 +5,12 @@ import logging
 from datetime import datetime
 
 from flask import current_app, g, has_request_context, jsonify, request
+from flask_appbuilder import expose
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
-from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.views import AuthDBView, UserDBModelView
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,6 +21,8 @@ from wtforms import SelectField
 from app.api.base import plain_messages
 from app.api.keys import true_to_its_document
 from app.models import AppUser
+from app.services import login_lock
+from app.services.clock import utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -53,9 +56,27 @@ class StaffUserView(UserDBModelView):
     edit_form_extra_fields = {"language": _language_field()}
 
 
+class StaffAuthDBView(AuthDBView):
+    """FAB's sign-in pages, with a sign-out that only a POST carrying the CSRF token does:
+    FAB signs out on a GET, which any link or image on another site can trigger."""
+
+    # One message for a wrong password, an unknown user and a locked account: which one
+    # it was would tell whether the account exists.
+    invalid_login_message = _l("Invalid login. Please try again. After several failed "
+                               "attempts in a row, an account waits a few minutes.")
+
+    @expose("/logout/", methods=["GET", "POST"])
+    def logout(self):
+        if request.method == "POST":  # CSRFProtect has checked the token
+            return super().logout()
+        # A bookmark or a typed address: ask, with the same form as the menu's.
+        return self.render_template("logout.html"), 200
+
+
 class ReclamationsSecurityManager(SecurityManager):
     user_model = AppUser
     userdbmodelview = StaffUserView
+    authdbview = StaffAuthDBView
     # FAB's "User's Statistics" page draws with Google Charts loaded from the internet
     # (refused by our Content-Security-Policy, absent offline) and answers a 500 to a
     # malformed URL: not offered.
@@ -75,6 +96,37 @@ class ReclamationsSecurityManager(SecurityManager):
             return True
         return bool(role_ids) and self.exist_permission_on_roles(view_name, permission_name,
                                                                  role_ids)
+
+    def auth_user_db(self, username, password):
+        """FAB's password check, except for an account locked after failed sign-ins in a
+        row (app/domain/login_lock.py): refused without checking its password, after the
+        same work as for an unknown user (a hash check and a commit), so that neither the
+        answer nor its timing tells a locked account from an unknown one."""
+        user = self._active_user(username)
+        if user is not None and login_lock.is_locked(user, utcnow()):
+            check_password_hash(current_app.config["AUTH_DB_FAKE_PASSWORD_HASH_CHECK"],
+                                "password")
+            self.noop_user_update(user)
+            logger.info("sign-in refused for %r: account locked until %s", username,
+                        user.login_locked_until)
+            return None
+        return super().auth_user_db(username, password)
+
+    def _active_user(self, username):
+        if not username:
+            return None
+        user = self.find_user(username=username) or self.find_user(email=username)
+        return user if user is not None and user.is_active else None
+
+    def update_user_auth_stat(self, user, success=True):
+        """FAB counts failures in a row; the lock and the owner's email are written in the
+        same commit."""
+        rule = login_lock.rule_from(current_app.config)
+        if success:
+            login_lock.record_success(user)
+        elif rule.enabled:
+            login_lock.record_failure(self.session, user, rule, utcnow())
+        super().update_user_auth_stat(user, success)
 
     def get_user_by_id(self, pk):
         """The user with its roles and groups in one query (Flask-Login loads it on every

@@ -1,7 +1,7 @@
 """Users (FAB's, extended with a team and a language) and teams ("services")."""
 
 from flask_appbuilder.security.sqla.models import User as FabUser
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
 from app.models.base import Model
@@ -29,6 +29,9 @@ class AppUser(FabUser):
     team_id = Column(Integer, ForeignKey("team.id", ondelete="SET NULL", name="fk_ab_user_team_id",
                                          use_alter=True), index=True)
     language = Column(String(5))
+    # Naive UTC: until then a sign-in is refused without checking the password
+    # (app/domain/login_lock.py); FAB's fail_login_count counts the failures in a row.
+    login_locked_until = Column(DateTime)
     team = relationship(Team, foreign_keys=[team_id], backref="members")
 
     def __str__(self) -> str:

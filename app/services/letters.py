@@ -3,21 +3,22 @@ letter for a complaint (stored, with an Event in the same transaction).
 
 Templates are user uploads: the zip is checked for decompression bombs before anything
 parses it, and docxtpl renders in a sandboxed Jinja environment with autoescape, so a
-template can neither reach Python internals nor break the XML with ``&`` or ``<``.
+template can neither reach Python internals nor break the XML with ``&`` or ``<``. It
+renders in a process of its own (app/services/letter_render.py says why), stopped after
+LETTER_RENDER_SECONDS, with at most LETTER_MAX_CHARS characters of output and
+LETTER_RENDER_MEMORY_MB of memory: at upload and at every letter.
 """
 
-import io
+import base64
+import json
 import logging
-import zipfile
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
 
 from babel.dates import format_date
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
 from flask_babel import lazy_gettext as _l
-from jinja2 import TemplateError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
-from lxml.etree import LxmlError
 from sqlalchemy import func, select
 
 from app.domain import events as ev
@@ -27,7 +28,7 @@ from app.domain.letters import letter_context, letter_filename, sample_context
 from app.domain.letters import unknown_placeholders as _unknown
 from app.models import DocumentTemplate, Event, GeneratedDocument
 from app.models.letters import DOCX_MIME
-from app.services import letterhead
+from app.services import letter_render, letterhead
 from app.services import pdf as pdf_service
 from app.services.clock import to_local, utcnow
 from app.services.deletion import TRACE_COUNTERS
@@ -42,7 +43,24 @@ MAX_RATIO = 100  # inflated size / upload size
 MAX_MEMBERS = 1000
 ZIP_LIMITS = ZipLimits(MAX_UNCOMPRESSED_BYTES, MAX_RATIO, MAX_MEMBERS)
 MAIN_PART = "word/document.xml"
-LOGO_HEIGHT = Mm(18)  # the width follows the image's proportions
+RENDERER = Path(letter_render.__file__)
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """How long, how much output and how much memory one rendering may take."""
+
+    seconds: float = 5.0
+    max_chars: int = 5_000_000
+    memory_mb: int = 512
+
+    @classmethod
+    def from_config(cls, config) -> "RenderLimits":
+        """The limits of the application's configuration (defaults for missing keys)."""
+        config = config or {}
+        return cls(seconds=config.get("LETTER_RENDER_SECONDS") or cls.seconds,
+                   max_chars=config.get("LETTER_MAX_CHARS") or cls.max_chars,
+                   memory_mb=config.get("LETTER_RENDER_MEMORY_MB") or cls.memory_mb)
 
 
 class NotADocx(ServiceError):
@@ -67,6 +85,29 @@ class RenderFailed(ServiceError):
         super().__init__(_l("The template cannot be rendered: %(error)s"), error=error)
 
 
+class RenderTooSlow(ServiceError):
+    def __init__(self, seconds):
+        super().__init__(_l("The template takes too long to render (more than %(seconds)s "
+                            "seconds): check its loops."), seconds=f"{seconds:g}")
+
+
+class RenderTooLong(ServiceError):
+    def __init__(self, chars):
+        super().__init__(_l("The letter would be too long (more than %(chars)s characters): "
+                            "check the template's loops."), chars=chars)
+
+
+class RenderTooLarge(ServiceError):
+    def __init__(self, megabytes):
+        super().__init__(_l("The template needs too much memory to render (more than "
+                            "%(mb)s MB): check its loops."), mb=megabytes)
+
+
+class RendererFailed(ServiceError):
+    def __init__(self):
+        super().__init__(_l("The letter could not be rendered. Please try again."))
+
+
 def check_docx(data: bytes) -> None:
     """Refuse what is not a DOCX, or would inflate too much, before any parsing."""
     if len(data) > MAX_TEMPLATE_BYTES:
@@ -81,54 +122,64 @@ def check_docx(data: bytes) -> None:
         raise NotADocx()
 
 
-class LetterSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, refusing (not silently emptying) any reach for internals."""
-
-    def unsafe_undefined(self, obj, attribute):
-        raise SecurityError(f"access to attribute {attribute!r} of "
-                            f"{type(obj).__name__!r} object is unsafe.")
-
-
-def sandbox() -> SandboxedEnvironment:
-    """The Jinja environment every letter renders in."""
-    return LetterSandbox(autoescape=True)
-
-
-def render(template_bytes: bytes, context: dict[str, str], logo: bytes | None = None) -> bytes:
-    """The DOCX rendered with ``context`` (sandboxed, autoescaped), with ``logo`` (PNG or
-    JPEG bytes, already checked) as ``{{ logo }}``; ServiceError if it does not render."""
+def render(template_bytes: bytes, context: dict[str, str], logo: bytes | None = None,
+           limits: RenderLimits | None = None) -> bytes:
+    """The DOCX rendered with ``context`` (sandboxed, autoescaped, within ``limits``), with
+    ``logo`` (PNG or JPEG bytes, already checked) as ``{{ logo }}``; ServiceError if it
+    does not render."""
     check_docx(template_bytes)
-    try:
-        document = DocxTemplate(io.BytesIO(template_bytes))
-        context = {**context, "logo": _logo(document, logo)}
-        document.render(context, jinja_env=sandbox(), autoescape=True)
-        out = io.BytesIO()
-        document.save(out)
-    except TemplateError as exc:
-        raise RenderFailed(exc.message or type(exc).__name__) from None
-    except (LxmlError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        logger.info("template does not render: %r", exc)
-        raise NotADocx() from None
-    return out.getvalue()
+    return _run_renderer(template_bytes, context, logo, limits or RenderLimits())[0]
 
 
-def _logo(document, logo: bytes | None):
-    # Jinja calls the image's __html__ (autoescape): it inserts the picture in the run.
-    return InlineImage(document, io.BytesIO(logo), height=LOGO_HEIGHT) if logo else ""
-
-
-def validate_template(data: bytes) -> list[str]:
+def validate_template(data: bytes, limits: RenderLimits | None = None) -> list[str]:
     """Check an uploaded template; return its unknown placeholders (warnings).
 
     Raises ServiceError when it is not a DOCX, is a zip bomb, or fails to render with
-    the example values of every placeholder.
+    the example values of every placeholder within ``limits``.
     """
-    render(data, sample_context())
-    try:
-        used = DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables(sandbox())
-    except TemplateError as exc:
-        raise RenderFailed(exc.message or type(exc).__name__) from None
+    check_docx(data)
+    _, used = _run_renderer(data, sample_context(), None, limits or RenderLimits(),
+                            placeholders=True)
     return _unknown(used)
+
+
+def _run_renderer(template: bytes, context, logo, limits: RenderLimits,
+                  placeholders=False) -> tuple[bytes, list[str]]:
+    request = json.dumps({
+        "template": base64.b64encode(template).decode("ascii"), "context": context,
+        "logo": base64.b64encode(logo).decode("ascii") if logo else None,
+        "max_chars": limits.max_chars, "memory_mb": limits.memory_mb,
+        "placeholders": placeholders}).encode()
+    try:
+        # -I: nothing from the environment or the working directory is imported.
+        done = subprocess.run([sys.executable, "-I", str(RENDERER)], input=request,
+                              capture_output=True, timeout=limits.seconds, check=False)
+    except subprocess.TimeoutExpired:  # run() has killed it
+        logger.warning("letter template stopped after %s s", limits.seconds)
+        raise RenderTooSlow(limits.seconds) from None
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        logger.error("letter renderer failed (exit %s): %s", done.returncode,
+                     done.stderr.decode(errors="replace")[-2000:])
+        raise RendererFailed()
+    return _answered(answer, limits)
+
+
+def _answered(answer: dict, limits: RenderLimits) -> tuple[bytes, list[str]]:
+    error = answer.get("error")
+    if error == letter_render.TOO_LONG:
+        raise RenderTooLong(limits.max_chars)
+    if error == letter_render.OUT_OF_MEMORY:
+        raise RenderTooLarge(limits.memory_mb)
+    if error == letter_render.TEMPLATE_ERROR:
+        raise RenderFailed(answer.get("detail") or "?")
+    if error is not None:
+        logger.info("template does not render: %s", answer.get("detail"))
+        raise NotADocx()
+    return base64.b64decode(answer["docx"]), answer.get("placeholders") or []
 
 
 def _context(session, complaint, actor, now, language) -> dict[str, str]:
@@ -164,7 +215,7 @@ def generate_letter(session, complaint, template, actor, now=None, config=None,
     filename = letter_filename(complaint.tracking_number, template.purpose, template.language)
     complaint_id, template_id, template_name, user_id = (
         complaint.id, template.id, template.name, getattr(actor, "id", None))
-    content = render(template.content, context, logo)
+    content = render(template.content, context, logo, RenderLimits.from_config(config))
     documents = [(filename, content, DOCX_MIME)]
     if pdf:
         documents.append((filename.removesuffix(".docx") + ".pdf",

@@ -3,7 +3,7 @@ of a stored DOCX. Generating a letter is an action of the complaint page."""
 
 import io
 
-from flask import abort, flash, g, request, send_file
+from flask import abort, current_app, flash, g, request, send_file
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
@@ -108,7 +108,8 @@ class DocumentTemplateView(AppModelView):
             return False
         if len(data) > letters.MAX_TEMPLATE_BYTES:
             raise letters.TooLarge()
-        warnings = letters.validate_template(data)
+        warnings = letters.validate_template(
+            data, letters.RenderLimits.from_config(current_app.config))
         item.content, item.filename = data, filename[-255:]
         item.uploaded_by_id, item.uploaded_at = g.user.id, utcnow()
         if warnings:

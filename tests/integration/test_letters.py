@@ -176,7 +176,7 @@ def test_zip_bomb_is_refused_before_parsing(app_ctx, monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("parsed")
 
-    monkeypatch.setattr(letters, "DocxTemplate", never)
+    monkeypatch.setattr(letters, "_run_renderer", never)
     with pytest.raises(letters.ZipBomb):
         letters.validate_template(f.zip_bomb_docx())
 
