@@ -1,7 +1,7 @@
 """Pure rules of the satisfaction survey and of retention."""
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -184,3 +184,50 @@ def test_a_snapshot_that_is_not_a_complaint_reduces_to_nothing_personal(text):
 ])
 def test_request_type_of_a_snapshot(text, type_id):
     assert retention.snapshot_request_type(text) == type_id
+
+
+@pytest.mark.parametrize("choice, rating, comment, stored, errors, kept_comment", [
+    ("yes", " 1 ", "", 1, [], None),  # the lowest rating, typed with spaces
+    ("yes", "5", "", 5, [], None),
+    ("no", 0, "", 0, [satisfaction.BAD_RATING], None),  # a number, not a string
+    ("no", None, "x" * 5000, None, [], "x" * 5000),  # exactly the longest comment
+    ("no", None, "  merci  ", None, [], "merci"),
+    ("no", None, None, None, [], None),
+    (None, None, None, None, [satisfaction.CHOICE_REQUIRED], None),
+    (" Yes ", "   ", "   ", None, [], None),  # blanks: no rating, no comment
+])
+def test_answer_bounds(choice, rating, comment, stored, errors, kept_comment):
+    answer = satisfaction.check_answer(choice, rating, comment)
+    assert (answer.rating, answer.errors, answer.comment) == (stored, errors, kept_comment)
+
+
+def test_a_token_is_hashed_as_utf8():
+    assert satisfaction.token_hash("abc") == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    assert satisfaction.token_hash("") == satisfaction.token_hash(None) == (
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    # A lone surrogate (from a forged link) is hashed, not an error.
+    assert len(satisfaction.token_hash("a\udc80")) == 64
+
+
+def test_a_token_carries_32_random_bytes():
+    token, _ = satisfaction.new_token()
+    assert len(token) == 43  # 32 bytes in URL-safe base64, unpadded
+
+
+def test_a_survey_link_expires_after_its_validity():
+    sent = datetime(2026, 3, 1, 9)
+    expires = satisfaction.expires_at(sent, 30)
+    assert expires == datetime(2026, 3, 31, 9)
+    assert satisfaction.is_open(expires, expires - timedelta(seconds=1))
+    assert not satisfaction.is_open(expires, expires)
+    assert not satisfaction.is_open(expires, expires + timedelta(days=1))
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1", True), ("true", True), ("TRUE", True), (" yes ", True), ("On", True),
+    ("oui", True), ("OUI", True), ("0", False), ("false", False), ("no", False),
+    ("non", False), ("", False), (None, False), ("2", False),
+])
+def test_truthy_settings(value, expected):
+    assert satisfaction.truthy(value) is expected
