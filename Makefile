@@ -53,7 +53,7 @@ MUTATION_JOBS ?= 2
 mutation: install-test translations
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) > /dev/null
-	$(BIN)/python scripts/mutation_score.py
+	$(BIN)/python scripts/mutation_score.py --min 90
 
 clean:
 	rm -rf $(VENV) .pytest_cache mutants
