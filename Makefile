@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app run
 
-.PHONY: run test install install-test translations extract-messages update-messages setup demo lint clean
+.PHONY: run test install install-test translations extract-messages update-messages setup demo lint mutation clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,5 +47,13 @@ test: install-test translations
 lint: install-test
 	$(BIN)/ruff check app tests bench config.py run.py
 
+# Mutation testing of app/domain against tests/unit (minutes of CPU; not part of `make test`
+# or CI). MUTATION_JOBS workers; the score is killed / total (docs/mutation.md).
+MUTATION_JOBS ?= 2
+mutation: install-test translations
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $(MUTATION_JOBS) > /dev/null
+	$(BIN)/python scripts/mutation_score.py --min 90
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache mutants

@@ -12,6 +12,8 @@ EMAIL_TO_ASSIGNEE = {"to_assignee": True, "by_email": True}
     (r.NO_ACTION, None, [r.DAYS_MISSING]),
     (r.NO_ACTION, 0, [r.DAYS_OUT_OF_RANGE]),
     (r.NO_ACTION, 366, [r.DAYS_OUT_OF_RANGE]),
+    (r.NO_ACTION, 1, []),  # the bounds are allowed
+    (r.NO_ACTION, 365, []),
     (r.DUE_WITHIN, None, []),  # the deadline rule's warning window
     (r.DUE_WITHIN, 2, []),
     (r.DUE_WITHIN, -1, [r.DAYS_OUT_OF_RANGE]),

@@ -99,3 +99,10 @@ def test_same_conditions_as_another_active_rule():
     assert a.rule_problems(shape, True, [], False, [inactive_twin]) == []
     other = rule(3, category_id=BILLING)
     assert a.rule_problems(shape, True, [], False, [other]) == []
+
+
+def test_a_rule_not_saved_yet_comes_first_among_its_position():
+    # A rule being tried before it is saved has no id: it counts as the oldest.
+    unsaved = a.RuleShape(id=None, team_id=100, position=5)
+    rules = [rule(1, position=5), unsaved, rule(2, position=4)]
+    assert [r.id for r in a.ordered(rules)] == [2, None, 1]

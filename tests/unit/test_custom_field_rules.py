@@ -119,3 +119,76 @@ def test_definitions(key, type_, choices, problem):
 ])
 def test_history_text_of_a_value(type_, value, text):
     assert cf.display_value(spec(type_), value) == text
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("1\u202f250,5", 1250.5),  # French thousands: narrow no-break space
+    ("1\xa0250", 1250.0),  # no-break space
+    ("1,5", 1.5),
+    ("999999999999999", 999999999999999.0),  # just under the limit
+])
+def test_numbers_as_people_type_them(raw, value):
+    assert cf.parse_value(spec(cf.NUMBER), raw) == value
+
+
+@pytest.mark.parametrize(("raw", "problem"), [
+    ("1,2,3", cf.NOT_A_NUMBER),  # two commas: not a decimal number
+    ("1,2,", cf.NOT_A_NUMBER),
+    ("1000000000000000", cf.NUMBER_TOO_LARGE),  # exactly the limit
+    (-1e15, cf.NUMBER_TOO_LARGE),
+])
+def test_numbers_refused(raw, problem):
+    with pytest.raises(cf.Problem) as refused:
+        cf.parse_value(spec(cf.NUMBER), raw)
+    assert refused.value.code == problem
+
+
+def test_text_length_limit():
+    assert cf.parse_value(spec(cf.TEXT), "a" * 500) == "a" * 500
+    with pytest.raises(cf.Problem) as refused:
+        cf.parse_value(spec(cf.TEXT), "a" * 501)
+    assert (refused.value.code, refused.value.detail) == (cf.TEXT_TOO_LONG, "500")
+
+
+def test_a_problem_says_its_code():
+    assert str(cf.Problem(cf.REQUIRED)) == "required"
+    assert cf.Problem(cf.REQUIRED).detail == ""
+    with pytest.raises(cf.Problem) as refused:
+        cf.check_required(cf.FieldSpec(key="k", type=cf.TEXT, required=True), 1, None)
+    assert refused.value.code == cf.REQUIRED
+
+
+@pytest.mark.parametrize(("value", "shown"), [(True, "True"), (False, "False"),
+                                              (None, None)])
+def test_yes_no_in_the_history(value, shown):
+    assert cf.display_value(spec(cf.YES_NO), value) == shown
+
+
+def test_choices_typed_one_per_line():
+    text = "\n  \nbox | Boîte\n\nphone\nmail | Courriel | Email\nfax ||"
+    assert cf.parse_choices(text) == (
+        cf.Choice("box", "Boîte", "Boîte"),  # no EN label: the FR one stands in
+        cf.Choice("phone", "phone", "phone"),  # no label at all: the code
+        cf.Choice("mail", "Courriel", "Email"),
+        cf.Choice("fax", "fax", "fax"),
+    )
+    long = cf.parse_choices("x | " + "é" * 200 + " | " + "e" * 200)
+    assert (long[0].label_fr, long[0].label_en) == ("é" * 150, "e" * 150)
+    assert cf.parse_choices(None) == ()
+
+
+@pytest.mark.parametrize(("text", "code", "detail"), [
+    ("ok\n\nbad code!", cf.BAD_CHOICE_LINE, "3"),  # lines are counted from 1, blanks too
+    ("bad code!", cf.BAD_CHOICE_LINE, "1"),
+    ("a | b | c | d", cf.BAD_CHOICE_LINE, "1"),
+    ("a\nb\na", cf.DUPLICATE_CHOICE, "a"),
+    ("\n".join(f"c{i}" for i in range(101)), cf.TOO_MANY_CHOICES, "100"),
+])
+def test_bad_choices(text, code, detail):
+    with pytest.raises(cf.Problem) as refused:
+        cf.parse_choices(text)
+    assert (refused.value.code, refused.value.detail) == (code, detail)
+
+
+def test_exactly_the_maximum_number_of_choices():
+    assert len(cf.parse_choices("\n".join(f"c{i}" for i in range(100)))) == 100

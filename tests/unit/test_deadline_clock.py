@@ -1,14 +1,20 @@
 """The deadline clock, table-driven: calendar and business days, holidays, time zones and
 daylight saving, rule precedence, pauses (app/domain/deadlines.py)."""
 
+import os
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from app.domain.deadlines import (
+    CLOCK_PAUSED,
+    CLOCK_RUNNING,
+    CLOCK_STOPPED,
     DEFAULT_RULE,
     DeadlineRule,
     add_business_days,
+    clock_for,
     compute_deadline,
     pick_rule,
 )
@@ -103,3 +109,59 @@ def test_rule_precedence(state_id, complexity_id, rule_id):
 def test_without_any_rule_the_contractual_default_applies():
     rule = pick_rule([], NEW, SIMPLE)
     assert (rule.days, rule.business_days, rule.warning_days) == (15, False, 3)
+
+
+@pytest.mark.parametrize("pauses_clock, marks_answered, is_final, clock", [
+    (False, False, False, CLOCK_RUNNING),
+    (True, False, False, CLOCK_PAUSED),   # waiting for the complainant
+    (False, True, False, CLOCK_STOPPED),  # answered
+    (True, True, False, CLOCK_STOPPED),   # answered wins over a pause
+    (False, False, True, CLOCK_STOPPED),  # closed
+    (True, False, True, CLOCK_STOPPED),
+    (False, True, True, CLOCK_STOPPED),
+    (True, True, True, CLOCK_STOPPED),
+])
+def test_clock_of_a_state(pauses_clock, marks_answered, is_final, clock):
+    assert clock_for(pauses_clock, marks_answered, is_final) == clock
+
+
+def test_clock_codes():
+    # Stored in complaint.clock: a change of code would orphan the stored rows.
+    assert (CLOCK_RUNNING, CLOCK_PAUSED, CLOCK_STOPPED) == ("running", "paused", "stopped")
+
+
+def test_a_calendar_deadline_explains_itself():
+    rule = DeadlineRule(days=15, warning_days=3)
+    deadline = compute_deadline(datetime(2026, 11, 6, 9, 0), rule, tz=PARIS)
+    assert deadline.rule is rule
+    assert deadline.paused_seconds == 0
+    assert deadline.skipped_weekend_days == 0  # calendar days skip nothing
+    assert deadline.skipped_holidays == []
+    assert compute_deadline(datetime(2026, 11, 6, 9, 0), rule, tz=PARIS,
+                            paused_seconds=None).paused_seconds == 0
+
+
+@pytest.fixture(params=["America/New_York", "Pacific/Auckland", "Asia/Kolkata"])
+def server_time_zone(request):
+    """The process's local time zone (what a naive ``astimezone`` assumes) set to another
+    zone than UTC for the test: deadlines must not depend on the server's clock zone."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    yield request.param
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+@pytest.mark.parametrize("received_utc, rule, due_utc", [
+    (datetime(2026, 11, 2, 9, 30), DEFAULT_RULE, datetime(2026, 11, 17, 9, 30)),
+    (datetime(2026, 3, 20, 9, 0), DEFAULT_RULE, datetime(2026, 4, 4, 8, 0)),
+    (datetime(2026, 11, 27, 23, 30), DeadlineRule(days=1, business_days=True),
+     datetime(2026, 11, 29, 23, 30)),
+])
+def test_due_at_does_not_depend_on_the_server_time_zone(server_time_zone, received_utc, rule,
+                                                         due_utc):
+    assert compute_deadline(received_utc, rule, tz=PARIS).due_at == due_utc

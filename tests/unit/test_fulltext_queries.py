@@ -71,3 +71,39 @@ def test_facets_or_each_groups_words_and_and_the_groups():
         "('#te3' | '#as8' | '#cl12') & ('#st2') & (!'#cf1')")
     assert fulltext.facets_fts5(fulltext.Facets()) == ""
     assert fulltext.facets_tsquery(fulltext.Facets()) is None
+
+
+def test_the_folding_table_maps_accented_latin_letters_to_their_base_letter():
+    sources, targets = fulltext._folding_table()
+    assert (sources, targets) == (fulltext.FOLDED_FROM, fulltext.FOLDED_TO)
+    assert len(sources) == len(targets) == 245
+    pairs = dict(zip(sources, targets, strict=True))
+    assert sources[0] == "À" and pairs["À"] == "A"  # U+00C0, where the range starts
+    assert (pairs["é"], pairs["ç"], pairs["ÿ"], pairs["ŝ"], pairs["ȳ"]) == (
+        "e", "c", "y", "s", "y")
+    # Letters that do not fold to one ASCII letter are left alone: Æ, ß, Ø and "ǆ" (dž,
+    # which folds to two letters) stay what they are.
+    assert not {"Æ", "ß", "Ø", "ǆ", "Ǆ", "×", "÷"} & set(sources)
+    assert set(targets) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+@pytest.mark.parametrize(("relation", "value", "word"), [
+    ("confidential", False, "cf0"),
+    ("confidential", True, "cf1"),
+    ("team", None, "te0"),
+    ("team", 0, "te0"),
+    ("state", 7, "st7"),
+    ("client", 12345, "cl12345"),
+])
+def test_facet_word(relation, value, word):
+    assert fulltext.facet_word(relation, value) == word
+
+
+def test_facets_add_up():
+    first = fulltext.Facets(any_of=((("team", 1),),), none_of=(("confidential", True),))
+    second = fulltext.Facets(any_of=((("state", 2), ("state", 3)),),
+                             none_of=(("assignee", 4),))
+    assert first + second == fulltext.Facets(
+        any_of=((("team", 1),), (("state", 2), ("state", 3))),
+        none_of=(("confidential", True), ("assignee", 4)))
+    assert fulltext.Facets() + first == first

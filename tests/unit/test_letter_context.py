@@ -53,3 +53,9 @@ def test_unknown_placeholders(names, expected):
 ])
 def test_letter_filename(args, expected):
     assert letter_filename(*args) == expected
+
+
+def test_the_refusal_names_every_unknown_placeholder():
+    with pytest.raises(KeyError) as refused:
+        letter_context(secret="x", complaint=object())
+    assert refused.value.args == ("not letter placeholders: complaint, secret",)

@@ -85,3 +85,41 @@ def test_signed_links_carry_their_purpose_and_expire():
     assert links.read_token("secret-1", links.TRACK, token, -1) is None  # expired
     assert links.read_token("secret-1", links.TRACK, token[:-2], 90) is None
     assert links.read_token("secret-1", links.TRACK, "", 90) is None
+
+
+@pytest.mark.parametrize("consent", [True, "1", "TRUE", "true", " Yes ", "On", "y", "Y"])
+def test_consent_as_forms_and_json_send_it(consent):
+    assert rules.check_submission({**GOOD, "consent": consent}, TYPES,
+                                  CATEGORIES).errors == {}
+
+
+@pytest.mark.parametrize("consent", ["0", "no", "off", "n", "non", None, 0])
+def test_consent_refused(consent):
+    assert rules.check_submission({**GOOD, "consent": consent}, TYPES,
+                                  CATEGORIES).errors == {"consent": rules.NOT_ACCEPTED}
+
+
+def test_lengths_up_to_the_limits_are_accepted():
+    data = {**GOOD, "name": "n" * rules.MAX_NAME, "customer_number": 12345}
+    submission = rules.check_submission(data, TYPES, CATEGORIES)
+    assert submission.errors == {}
+    assert submission.customer_number == "12345"  # a JSON number, as text
+    too_long = rules.check_submission({**GOOD, "name": "n" * 201}, TYPES, CATEGORIES)
+    assert too_long.errors == {"name": rules.TOO_LONG}
+
+
+@pytest.mark.parametrize(("headers", "automatic"), [
+    ({"Auto-Submitted": None}, False),  # a header without a value says nothing
+    ({"Auto-Submitted": "  "}, False),
+    ({"X-Autorespond": "yes"}, True),
+    ({"X-Autoreply": "yes"}, True),
+    ({"List-Id": "<news.example.org>"}, True),
+])
+def test_automatic_mail_headers(headers, automatic):
+    assert rules.is_automatic(headers, "jeanne@example.org") is automatic
+
+
+def test_an_empty_address_matches_nothing():
+    assert not rules.same_email(None, "xxxx")
+    assert not rules.same_email("", "")
+    assert not rules.same_email(None, None)

@@ -37,3 +37,20 @@ def test_totals_add_counts_and_rates_come_from_them():
             total.overdue) == (5, 4, 2, 3, 1)
     assert total.on_time_pct == 75.0
     assert ReportRow("c").on_time_pct is None  # nothing answered: no rate, not 0 %
+
+
+def test_exactly_the_maximum_number_of_buckets():
+    start = date(2026, 1, 1)
+    assert len(bucket_starts("day", start, date.fromordinal(start.toordinal() + 400))) == 400
+    with pytest.raises(ValueError, match="^too many time buckets$"):
+        bucket_starts("day", start, date.fromordinal(start.toordinal() + 401))
+    with pytest.raises(ValueError, match="^unknown time bucket 'year'$"):
+        bucket_starts("year", start, date(2027, 1, 1))
+
+
+def test_totals_add_satisfaction_answers():
+    rows = [ReportRow("a", satisfied=2, surveyed=3), ReportRow("b", satisfied=1, surveyed=1),
+            ReportRow("c", satisfied=4, surveyed=6)]
+    total = totals(rows)
+    assert (total.satisfied, total.surveyed) == (7, 10)
+    assert total.satisfaction_pct == 70.0

@@ -24,7 +24,7 @@ def test_format_tracking_number(prefix, year, number, expected):
 
 @pytest.mark.parametrize("number", [0, -1, -1000])
 def test_format_tracking_number_refuses_numbers_below_one(number):
-    with pytest.raises(ValueError, match="starts at 1"):
+    with pytest.raises(ValueError, match="^tracking sequence starts at 1$"):
         format_tracking_number("REC", 2026, number)
 
 

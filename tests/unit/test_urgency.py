@@ -4,7 +4,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, processing_seconds, urgency
+from app.domain.urgency import (
+    DUE_SOON,
+    ON_TRACK,
+    OVERDUE,
+    PAUSED,
+    processing_seconds,
+    urgency,
+)
 
 DUE = datetime(2026, 3, 20, 12, 0)
 SECOND = timedelta(seconds=1)
@@ -64,3 +71,20 @@ def test_processing_seconds(answered_at, paused, expected):
 ])
 def test_processing_seconds_unknown(received_at, answered_at):
     assert processing_seconds(received_at, answered_at, 0) is None
+
+
+@pytest.mark.parametrize("now", [DUE - 30 * DAY, DUE - DAY, DUE, DUE + DAY, DUE + 30 * DAY])
+def test_a_paused_clock_is_never_late(now):
+    # Waiting for the complainant: the deadline moves with the pause, whatever the date.
+    assert urgency(DUE, now, 3, closed=False, paused=True) == PAUSED
+    assert urgency(DUE, now, 3, closed=False, paused=False) != PAUSED
+
+
+@pytest.mark.parametrize(("due_at", "closed"), [(DUE, True), (None, False), (None, True)])
+def test_a_paused_complaint_closed_or_without_deadline_has_no_badge(due_at, closed):
+    assert urgency(due_at, DUE + DAY, 3, closed=closed, paused=True) is None
+
+
+def test_urgency_codes():
+    # The codes are stored in filters and used as CSS and message keys.
+    assert (OVERDUE, DUE_SOON, ON_TRACK, PAUSED) == ("overdue", "due_soon", "on_track", "paused")
