@@ -1,7 +1,7 @@
 """a sign-in lock per account: until when it waits after failed sign-ins in a row
 
 Revision ID: 0026
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-05 13:20:00.000000
 """
 from alembic import op
