@@ -30,7 +30,7 @@ translations: install
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -o translations/messages.pot .
 update-messages: extract-messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 setup: translations
 	$(FLASK) setup
