@@ -39,7 +39,7 @@ CLASSIFIED = {
                 "portfolio_owner_id", "created_at"}),
     "note": ({"body"}, {"id", "complaint_id", "author_id", "created_at"}),
     "reminder": ({"note"}, {"id", "complaint_id", "user_id", "remind_at", "done_at",
-                            "created_by_id", "created_at"}),
+                            "created_by_id", "created_at", "withheld_at"}),
     "message": ({"body", "sender_email"},
                 {"id", "complaint_id", "direction", "author_id", "source", "created_at",
                  "unread"}),
