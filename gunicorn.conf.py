@@ -21,3 +21,8 @@ def post_worker_init(worker):
         from app.scheduler import start_embedded
 
         start_embedded(worker.wsgi)
+
+# The longest request line gunicorn takes (its default is 4094): an API read's ``q`` up to
+# this reaches the application, which answers a malformed one with a 400; only a longer
+# line is a 414 (documented on every operation).
+limit_request_line = 8190

@@ -60,6 +60,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
         register_apis(appbuilder)
 
+    from app.api.conformance import register_conformance
     from app.cli import register_cli
     from app.errors import register_error_pages
     from app.health import bp as health_bp
@@ -75,6 +76,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(security_txt_bp)
     register_public(app)
     register_route_guards(app)
+    register_conformance(app)
     register_security_headers(app)
     register_error_pages(app)
     register_web(app)

@@ -24,6 +24,7 @@ from marshmallow import ValidationError, fields
 from prison.decoder import ParserException
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
+from app.api.queries import document_queries
 from app.errors import LAST_RESORT, database_refusal
 from app.extensions import db
 from app.services import uniqueness
@@ -77,7 +78,7 @@ def object_rison():
     (valid rison all the same) or a value FAB's parser chokes on (``-4.4e 16``) is
     refused with a 400, on every read and list."""
     raw = request.args.get("q")
-    if not raw:
+    if not raw or g.get("query_checked"):  # app.api.conformance checked it
         return None
     try:
         value = prison.loads(raw)
@@ -139,7 +140,7 @@ def check_rison():
     until Python gives up (a 500); refuse it as bad input. Other malformed values are
     left to FAB, which answers them with a 400 (or reads them as JSON)."""
     raw = request.args.get("q")
-    if not raw:
+    if not raw or g.get("query_checked"):  # app.api.conformance checked it
         return None
     refused = jsonify(message=translated(_l("The query argument q is not valid."))), 400
     if raw.count("(") > MAX_NESTING or len(raw) > MAX_QUERY_LENGTH:
@@ -232,6 +233,7 @@ class ScopedModelApi(ModelRestApi):
         document_errors(operations)
         document_conflicts(operations)
         integer_ids(operations, func)
+        document_queries(self, operations, func)
 
     # --- error responses: {"message": …}, translated -----------------------------------
 

@@ -19,6 +19,8 @@ from app.api.base import (
     plain_messages,
     translated,
 )
+from app.api.keys import revoked_keys_are_gone
+from app.api.queries import document_queries
 from app.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -35,16 +37,19 @@ def tidy_fab_apis(appbuilder) -> None:
         fab_helper = view.operation_helper
 
         def helper(path=None, operations=None, methods=None, func=None, _fab=fab_helper,
-                   **kwargs):
+                   _view=view, **kwargs):
             _fab(path=path, operations=operations, methods=methods, func=func, **kwargs)
             document_errors(operations)
             integer_ids(operations, func)
+            document_queries(_view, operations, func)
             if getattr(func, "__name__", "") == "info":
                 _info_lists_its_columns(operations)
 
         view.operation_helper = helper
         view.response_500 = _bad_input_or(view.response_500, view)
     refuse_non_integer_ids(current_app._get_current_object())  # called in create_app
+    missing_rows_are_not_found(current_app._get_current_object())
+    revoked_keys_are_gone(current_app._get_current_object())
 
 
 def refuse_non_integer_ids(app) -> None:
@@ -53,8 +58,10 @@ def refuse_non_integer_ids(app) -> None:
 
     @app.before_request
     def integer_ids_only():
-        if request.method not in ("POST", "PUT") or not request.path.startswith(
-                "/api/v1/security/permissions-resources"):
+        collection = "/api/v1/security/permissions-resources/"
+        if not (request.method == "POST" and request.path == collection or (
+                request.method == "PUT" and request.path.startswith(collection)
+                and request.path[len(collection):].isdigit())):
             return None
         body = request.get_json(silent=True)
         if isinstance(body, dict) and any(
@@ -65,6 +72,29 @@ def refuse_non_integer_ids(app) -> None:
                                               % {"field": "permission_id / view_menu_id"})
                            ), 400
         return None
+
+
+SECURITY_MODELS = {"users": "user_model", "roles": "role_model", "groups": "group_model",
+                   "resources": "viewmenu_model", "permissions": "permission_model",
+                   "permissions-resources": "permissionview_model"}
+
+
+def missing_rows_are_not_found(app) -> None:
+    """FAB's user API edits a user it did not find (``None.active``: a 500): a PUT or a
+    DELETE of a security row that does not exist is a 404 before FAB sees it."""
+
+    @app.before_request
+    def security_row_exists():
+        parts = request.path.strip("/").split("/")
+        if (request.method not in ("PUT", "DELETE") or len(parts) != 5
+                or parts[:3] != ["api", "v1", "security"] or not parts[4].isdigit()
+                or parts[3] not in SECURITY_MODELS):
+            return None
+        model = getattr(current_app.appbuilder.sm, SECURITY_MODELS[parts[3]], None)
+        if model is None or int(parts[4]) > 2**63 - 1 or db.session.get(
+                model, int(parts[4])) is not None:
+            return None
+        return jsonify(message=translated(_l("Not found."))), 404
 
 
 def _info_lists_its_columns(operations):

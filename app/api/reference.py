@@ -37,4 +37,5 @@ def reference_apis() -> list[type]:
     team.base_order = ("name", "asc")
     custom = _reference_api("custom_field", CustomField, CUSTOM_FIELD_COLUMNS)
     custom.search_columns = ["key", "type", "active"]
+    custom.order_columns = ["id", "position", "key"]  # it has a key, not a code
     return [*apis, team, custom]

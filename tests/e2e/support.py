@@ -93,13 +93,16 @@ class LiveServer:
         return [block for block in text.split("Traceback (most recent call last):")[1:]]
 
 
-def start_server(env: dict, workdir: Path) -> LiveServer:
+def start_server(env: dict, workdir: Path, config: str | None = None) -> LiveServer:
+    """gunicorn on a free port; with ``config`` (``gunicorn.conf.py``), the settings
+    `make run` uses (its request-line limit, its Server header)."""
     port = free_port()
     log_path = workdir / "gunicorn.log"
+    settings = ["--config", str(ROOT / config)] if config else []
     with open(log_path, "w") as log:  # the child keeps its own descriptor
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-             "--threads", "4", "--timeout", "60", "--access-logfile", "-", "run:app"],
+            [str(BIN / "gunicorn"), *settings, "--bind", f"127.0.0.1:{port}", "--workers",
+             "1", "--threads", "4", "--timeout", "60", "--access-logfile", "-", "run:app"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     server = LiveServer(f"http://127.0.0.1:{port}", log_path, process)
     deadline = time.monotonic() + HEALTH_TIMEOUT_S
@@ -140,14 +143,15 @@ def _sqlalchemy_url(url: str) -> str:
     return url
 
 
-def create_postgres_database(test_url: str) -> tuple[str, object]:
-    """A fresh ``<db>_e2e`` database next to TEST_DATABASE_URL's (which the integration
-    tests of the same session own). Returns its URL and a function that drops it."""
+def create_postgres_database(test_url: str, suffix: str = "e2e") -> tuple[str, object]:
+    """A fresh ``<db>_<suffix>`` database next to TEST_DATABASE_URL's (which the
+    integration tests of the same session own). Returns its URL and a function that
+    drops it."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     base = make_url(_sqlalchemy_url(test_url))
-    e2e = base.set(database=f"{base.database}_e2e")
+    e2e = base.set(database=f"{base.database}_{suffix}")
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
 
     def recreate(create: bool) -> None:
