@@ -88,9 +88,19 @@ class RowButtons:
         return "".join(html)
 
 
+def shown(value) -> str:
+    """A value without a formatter as a reader reads it: nothing for None, and yes or no
+    in their language for a boolean (not Python's "None", "True" and "False")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value
+
+
 def list_rows(value_columns, pks, columns, formatters, actions=None, buttons=None) -> Markup:
     """The ``<tr>`` of every row: the action checkbox, the buttons, then each column through
-    its formatter, or blank for None, escaped as Jinja's autoescape does."""
+    its formatter, or as :func:`shown`, escaped as Jinja's autoescape does."""
     rows = []
     for pk, item in zip(pks, value_columns, strict=False):
         cells = []
@@ -104,6 +114,6 @@ def list_rows(value_columns, pks, columns, formatters, actions=None, buttons=Non
             if formatter is not None:
                 cells.append(f"<td>{escape(formatter(value))}</td>")
             else:
-                cells.append(f"<td>{escape(value) if value is not None else ''}</td>")
+                cells.append(f"<td>{escape(shown(value))}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return Markup("\n".join(rows))
