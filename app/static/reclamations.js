@@ -1,3 +1,24 @@
+/* FAB's scripts and Select2 speak English outside any catalog: their words come from the
+   page (templates/appbuilder/init.html), set before FAB's own ready handlers run. */
+(function () {
+    var words = JSON.parse(document.body.getAttribute("data-script-words") || "{}");
+    if ($.fn.select2) {
+        $.fn.select2.defaults.set("language", {
+            noResults: function () { return words.noResults; },
+            searching: function () { return words.searching; },
+            loadingMore: function () { return words.loadingMore; },
+            errorLoading: function () { return words.errorLoading; },
+            removeAllItems: function () { return words.removeAllItems; }
+        });
+    }
+    var fabAlert = window.ab_alert;
+    if (fabAlert) {
+        window.ab_alert = function (text) {
+            fabAlert(text === "No row selected" ? words.noRowSelected : text);
+        };
+    }
+})();
+
 /* Ajax-searched selects (clients, contracts) on top of FAB's bundled Select2 4. */
 $(function () {
     $(".rec-ajax-select").each(function () {
