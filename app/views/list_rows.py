@@ -9,9 +9,13 @@ of a row differs from another's only by its primary key, so each action's addres
 built once around a placeholder, and the labels are translated once a page.
 """
 
+from datetime import date, datetime
+
 from flask import url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
+
+from app.views.formatting import local_date, local_datetime
 
 _PLACEHOLDER = 987_654_321  # an integer, as FAB's routes take ``<pk>`` (int or string)
 
@@ -89,12 +93,17 @@ class RowButtons:
 
 
 def shown(value) -> str:
-    """A value without a formatter as a reader reads it: nothing for None, and yes or no
-    in their language for a boolean (not Python's "None", "True" and "False")."""
+    """A value without a formatter as a reader reads it: nothing for None, yes or no for
+    a boolean, a date and time in their language and time zone (not Python's "None",
+    "True" or "2026-12-05 17:18:12.764537")."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
+        return local_date(value)
     return value
 
 

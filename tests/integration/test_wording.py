@@ -53,6 +53,7 @@ BAD = {
 }
 # A segment that is only one of these is Python's repr of a value, not wording.
 REPRS = {"None", "True", "False"}
+RAW_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$")  # str(datetime)
 
 
 # A string literal of an inline script: FAB's search form gets its filter operators
@@ -174,7 +175,7 @@ def foreign(language: str, url: str, segments, data: set[str]) -> list[str]:
         if url.startswith(IDENTIFIER_PAGES) and re.fullmatch(r"[\w/ ]+", text) \
                 and text not in words["fab_fr"]:
             continue  # a view-menu or permission name (FAB's data), on its own screen
-        if text in REPRS:
+        if text in REPRS or RAW_DATETIME.match(text):
             found.append(f"{url}: {segment!r} (a Python value shown as is)")
             continue
         for check in checks:
@@ -349,7 +350,8 @@ def test_the_checks_see_foreign_and_default_wording():
     """The checks themselves: what the issue saw on screen is caught in each language."""
     fr = ["S'enregistrer", "Nombre de record:", "Ajouter un filter", "List Groups",
           "Listez les utilisateurs", "None", "Relation", "Add Filter", "10 MB au plus"]
-    en = ["Enregistrer", "Tableau de bord", "You sure you want to delete this item?", "True"]
+    en = ["Enregistrer", "Tableau de bord", "You sure you want to delete this item?", "True",
+          "2026-12-05 17:18:12.764537"]
     assert len(foreign("fr", "/x", fr, set())) == len(fr)
     assert len(foreign("en", "/x", en, set())) == len(en)
     assert foreign("fr", "/x", ["Enregistrer", "Réclamations", "can list on ClientView"],
