@@ -32,7 +32,6 @@ FAB = Path(flask_appbuilder.__file__).parent
 ALLOWED = {
     "Réclamations",  # the product's name (APP_NAME), in both languages
     "Français", "English", "FR", "EN",  # the language switch names each language in its own
-    "Admin", "Agent", "Supervisor", "Viewer", "Supervisors",  # role names: data, editable
 }
 
 # FAB's permission and view-menu identifiers ("can list on ComplaintView", "menu access
