@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from app.i18n import current_language
 from app.views.base import MAX_ID
-from app.views.formatting import local_date, local_datetime, urgency_badge
+from app.views.formatting import datepicker_words, local_date, local_datetime, urgency_badge
 from app.views.list_rows import RowButtons, list_rows, shown
 from app.views.navbar import navbar_menu
 
@@ -33,6 +33,7 @@ def register_web(app):
         current_language=current_language,
         local_datetime=local_datetime,
         local_date=local_date,
+        datepicker_words=datepicker_words,
         urgency_badge=urgency_badge,
         unread_notifications=unread_notifications,
         row_buttons=RowButtons,

@@ -1,5 +1,5 @@
-/* FAB's scripts and Select2 speak English outside any catalog: their words come from the
-   page (templates/appbuilder/init.html), set before FAB's own ready handlers run. */
+/* FAB's scripts, Select2 and the datepicker speak English outside any catalog: their words
+   come from the page (templates/appbuilder/init.html), set before FAB's ready handlers run. */
 (function () {
     var words = JSON.parse(document.body.getAttribute("data-script-words") || "{}");
     if ($.fn.select2) {
@@ -10,6 +10,11 @@
             errorLoading: function () { return words.errorLoading; },
             removeAllItems: function () { return words.removeAllItems; }
         });
+    }
+    if ($.fn.datepicker && words.datepicker) {
+        $.fn.datepicker.dates.reader = words.datepicker;
+        $.fn.datepicker.defaults.language = "reader";
+        $.fn.datepicker.defaults.weekStart = words.datepicker.weekStart;
     }
     var fabAlert = window.ab_alert;
     if (fabAlert) {
