@@ -121,6 +121,9 @@ MESSAGES = (
     N_("It's not a good policy to remove a user, just make it inactive"),
     N_("The user's email, this will also be used for OID auth"),
     N_("Please rewrite the user's password to confirm"),
+    N_("The user role on the application, this will associate with a list of permissions"),
+    N_("The user group on the application, this will associate with a list of roles "
+       "associated with the group"),
     N_("Either select a role or a group"),
     N_("User info"),
     N_("Personal Info"),

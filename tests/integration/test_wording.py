@@ -50,6 +50,14 @@ BAD = {
     "en": ["Add +", "You sure you want", "It's not a good policy", "OID", "Record Count",
            "Added Row", "Changed Row", "Deleted Row", "S'enregistrer"],
 }
+# Words of one language that the other does not use: a sentence with two of them, in no
+# catalog (a string some code writes outside gettext), is of that language.
+FUNCTION_WORDS = {
+    "fr": {"the", "this", "will", "with", "your", "you", "please", "which", "should", "have",
+           "has", "are", "and", "of", "to", "is", "be", "for", "not", "can", "must", "its"},
+    "en": {"le", "la", "les", "des", "du", "une", "est", "et", "pour", "avec", "vous",
+           "votre", "dans", "sur", "pas", "au", "aux", "qui", "que", "ce", "cette"},
+}
 # A segment that is only one of these is Python's repr of a value, not wording.
 REPRS = {"None", "True", "False"}
 RAW_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?$")  # str(datetime)
@@ -143,7 +151,7 @@ def vocabulary() -> dict[str, set[str]]:
     fab_ids = _texts(message for _, _, message, *_ in extract_from_dir(
         str(FAB), method_map=[("**/templates/**.html", "jinja2"), ("**.py", "python")],
         keywords={"_": None, "gettext": None, "lazy_gettext": None, "_l": None,
-                  "ngettext": (1, 2)}))
+                  "lazy_formatter_gettext": (1,), "ngettext": (1, 2)}))
     ours_ids = _texts(m.id for m in fr if m.id)
     ours_fr = _texts(m.string for m in fr if m.id)
     ours_en = _texts(m.string for m in en if m.id)
@@ -183,7 +191,10 @@ def foreign(language: str, url: str, segments, data: set[str]) -> list[str]:
                 break
         else:
             found.extend(f"{url}: {segment!r} (contains {bad!r})" for bad in BAD[language]
-                         if bad in segment and text not in data)
+                         if bad in segment)
+            foreign_words = set(re.findall(r"\w+", text.lower())) & FUNCTION_WORDS[language]
+            if len(foreign_words) >= 2:
+                found.append(f"{url}: {segment!r} (words {sorted(foreign_words)})")
     return found
 
 
@@ -350,7 +361,8 @@ def test_the_checks_see_foreign_and_default_wording():
     fr = ["S'enregistrer", "Nombre de record:", "Ajouter un filter", "List Groups",
           "Listez les utilisateurs", "None", "Relation", "Add Filter", "10 MB au plus"]
     en = ["Enregistrer", "Tableau de bord", "You sure you want to delete this item?", "True",
-          "2026-12-05 17:18:12.764537"]
+          "2026-12-05 17:18:12.764537", "Le rôle de l'utilisateur est obligatoire"]
+    fr.append("The user role on the application, this will associate with permissions")
     assert len(foreign("fr", "/x", fr, set())) == len(fr)
     assert len(foreign("en", "/x", en, set())) == len(en)
     assert foreign("fr", "/x", ["Enregistrer", "Réclamations", "can list on ClientView"],

@@ -100,5 +100,6 @@ def test_fab_messages_are_fabs():
     fab = Path(flask_appbuilder.__file__).parent
     used = {message for _, _, message, *_ in extract_from_dir(
         str(fab), method_map=[("**/templates/**.html", "jinja2"), ("**.py", "python")],
-        keywords={**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None})}
+        keywords={**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None,
+                  "lazy_formatter_gettext": (1,)})}
     assert sorted(set(FAB_MESSAGES) - used) == []
