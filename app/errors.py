@@ -20,7 +20,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from app.extensions import db
 from app.services import uniqueness
-from app.services.attachments import human_size
+from app.services.attachments import reader_size
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def too_large(error):
     body_limit = g.get("body_limit")
     if body_limit:
         logger.info("request body too large on %s %s", request.method, request.path)
-        message = _l("The request is too large: at most %(max)s.", max=human_size(body_limit))
+        message = _l("The request is too large: at most %(max)s.", max=reader_size(body_limit))
         if request.path.startswith("/api/v1/public"):  # the portal's language (?_l_=)
             return jsonify(message=str(message)), 413
         if request.path.startswith("/api/"):
@@ -126,7 +126,7 @@ def too_large(error):
         return _error(413, _("Request too large"), str(message))
     limit = current_app.config.get("ATTACHMENT_MAX_BYTES") or 0
     message = _("The files sent are too large: at most %(max)s a file, %(n)s files at once.",
-                max=human_size(limit), n=current_app.config.get("ATTACHMENT_MAX_FILES"))
+                max=reader_size(limit), n=current_app.config.get("ATTACHMENT_MAX_FILES"))
     logger.info("request too large on %s %s", request.method, request.path)
     back = request.referrer or ""
     if not request.path.startswith("/api/") and _same_site(back):

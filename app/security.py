@@ -10,7 +10,12 @@ from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
-from flask_appbuilder.security.views import AuthDBView, UserDBModelView
+from flask_appbuilder.security.views import (
+    AuthDBView,
+    RoleModelView,
+    UserDBModelView,
+    UserGroupModelView,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -56,6 +61,23 @@ class StaffUserView(UserDBModelView):
     edit_form_extra_fields = {"language": _language_field()}
 
 
+class StaffGroupView(UserGroupModelView):
+    """FAB's groups, with labelled columns: FAB shows their names ("label", "users")."""
+
+    class_permission_name = "UserGroupModelView"  # the permissions the roles hold
+    label_columns = {"name": _l("Name"), "label": _l("Label"),
+                     "description": _l("Description"), "users": _l("Users"),
+                     "roles": _l("Roles")}
+
+
+class StaffRoleView(RoleModelView):
+    """FAB's roles, with the columns its search form offers labelled too."""
+
+    class_permission_name = "RoleModelView"  # the permissions the roles hold
+    label_columns = {**RoleModelView.label_columns, "user": _l("Users"),
+                     "groups": _l("Groups")}
+
+
 class StaffAuthDBView(AuthDBView):
     """FAB's sign-in pages, with a sign-out that only a POST carrying the CSRF token does:
     FAB signs out on a GET, which any link or image on another site can trigger."""
@@ -76,6 +98,8 @@ class StaffAuthDBView(AuthDBView):
 class ReclamationsSecurityManager(SecurityManager):
     user_model = AppUser
     userdbmodelview = StaffUserView
+    groupmodelview = StaffGroupView
+    rolemodelview = StaffRoleView
     authdbview = StaffAuthDBView
     # FAB's "User's Statistics" page draws with Google Charts loaded from the internet
     # (refused by our Content-Security-Policy, absent offline) and answers a 500 to a

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 
 from app.i18n import current_language
 from app.views.base import MAX_ID
-from app.views.formatting import local_date, local_datetime, urgency_badge
-from app.views.list_rows import RowButtons, list_rows
+from app.views.formatting import datepicker_words, local_date, local_datetime, urgency_badge
+from app.views.list_rows import RowButtons, list_rows, shown
 from app.views.navbar import navbar_menu
 
 logger = logging.getLogger(__name__)
@@ -33,10 +33,12 @@ def register_web(app):
         current_language=current_language,
         local_datetime=local_datetime,
         local_date=local_date,
+        datepicker_words=datepicker_words,
         urgency_badge=urgency_badge,
         unread_notifications=unread_notifications,
         row_buttons=RowButtons,
         list_rows=list_rows,
+        shown_value=shown,
         navbar_menu=navbar_menu,
     )
     app.before_request(_reject_unstorable_input)

@@ -68,7 +68,7 @@ def complaint_form():
     return render_template("public/complaint_form.html", choices=offered, values=values,
                            errors=errors, problem=problem,
                            max_files=public_config()["ATTACHMENT_MAX_FILES"],
-                           max_size=attachments.human_size(
+                           max_size=attachments.reader_size(
                                current_app.config["ATTACHMENT_MAX_BYTES"]))
 
 

@@ -5,9 +5,12 @@ complaint's history in the same transaction.
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from app.domain import events as ev
@@ -38,7 +41,7 @@ class FileRefused(ServiceError):
 class FileTooLarge(ServiceError):
     def __init__(self, name: str, max_bytes: int):
         super().__init__(_l("“%(name)s” is too large: at most %(max)s a file."), name=name,
-                         max=human_size(max_bytes))
+                         max=reader_size(max_bytes))
 
 
 class TooManyFiles(ServiceError):
@@ -178,11 +181,42 @@ def attachments_of(session, complaint) -> list[Attachment]:
                            .order_by(Attachment.id.desc())).all()
 
 
-def human_size(n: int) -> str:
-    """``512 B``, ``3.4 KB``, ``10 MB``: sizes as people read them."""
+def _size(n: int) -> tuple[float, str]:
+    """``(value, unit)``, the value rounded as people read it (3.4, 10, 512)."""
     for unit, scale in (("MB", 1024 ** 2), ("KB", 1024)):
         if n >= scale:
             value = n / scale
-            return f"{value:.0f} {unit}" if value >= 10 or value == int(value) \
-                else f"{value:.1f} {unit}"
-    return f"{n} B"
+            return (round(value) if value >= 10 else round(value, 1)), unit
+    return n, "B"
+
+
+def human_size(n: int) -> str:
+    """``512 B``, ``3.4 KB``, ``10 MB``: sizes as people read them, in English (stored in
+    a complaint's history, which shows them in its reader's language: ``size_text``)."""
+    value, unit = _size(n)
+    return f"{value:g} {unit}"
+
+
+SIZE = re.compile(r"^(\d+(?:\.\d+)?) (B|KB|MB)$")
+
+
+def size_text(value: float, unit: str):
+    """A size in the reader's language when shown (a lazy string): ``10 Mo``, ``3,4 Ko``
+    in French, ``10 MB``, ``3.4 KB`` in English."""
+    number = LazyString(format_decimal, value, "0.#")
+    if unit == "MB":
+        return _l("%(n)s MB", n=number)
+    if unit == "KB":
+        return _l("%(n)s KB", n=number)
+    return _l("%(n)s B", n=number)
+
+
+def reader_size(n: int):
+    """``human_size`` in the reader's language (a lazy string, see ``size_text``)."""
+    return size_text(*_size(n))
+
+
+def shown_size(stored: str):
+    """A size ``human_size`` stored, in the reader's language; other text as it is."""
+    match = SIZE.match(stored or "")
+    return size_text(float(match.group(1)), match.group(2)) if match else stored

@@ -1,3 +1,29 @@
+/* FAB's scripts, Select2 and the datepicker speak English outside any catalog: their words
+   come from the page (templates/appbuilder/init.html), set before FAB's ready handlers run. */
+(function () {
+    var words = JSON.parse(document.body.getAttribute("data-script-words") || "{}");
+    if ($.fn.select2) {
+        $.fn.select2.defaults.set("language", {
+            noResults: function () { return words.noResults; },
+            searching: function () { return words.searching; },
+            loadingMore: function () { return words.loadingMore; },
+            errorLoading: function () { return words.errorLoading; },
+            removeAllItems: function () { return words.removeAllItems; }
+        });
+    }
+    if ($.fn.datepicker && words.datepicker) {
+        $.fn.datepicker.dates.reader = words.datepicker;
+        $.fn.datepicker.defaults.language = "reader";
+        $.fn.datepicker.defaults.weekStart = words.datepicker.weekStart;
+    }
+    var fabAlert = window.ab_alert;
+    if (fabAlert) {
+        window.ab_alert = function (text) {
+            fabAlert(text === "No row selected" ? words.noRowSelected : text);
+        };
+    }
+})();
+
 /* Ajax-searched selects (clients, contracts) on top of FAB's bundled Select2 4. */
 $(function () {
     $(".rec-ajax-select").each(function () {

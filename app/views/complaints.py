@@ -310,7 +310,7 @@ class ComplaintView(AppModelView):
             email_status=status_badge,
             letters=letters.documents_of(session, complaint),
             attachments=attachment_service.attachments_of(session, complaint),
-            human_size=attachment_service.human_size,
+            human_size=attachment_service.reader_size,
             can_remove_any=self._can("delete"),
             letter_templates=letters.active_templates(session) if self._can("edit") else [],
             letters_pdf=pdf.soffice_path(current_app.config) is not None,

@@ -53,7 +53,7 @@ def _wtfield(field, language):
     kw.update({domain.NUMBER: {"type": "number", "step": "any"},
                domain.DATE: {"type": "date"}}.get(field.type, {}))
     return StringField(label, checks, render_kw=kw,
-                       description=_l("Required") if field.required else None)
+                       description=_l("Required") if field.required else "")
 
 
 def extend_form(session, base):

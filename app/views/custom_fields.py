@@ -61,7 +61,7 @@ class CustomFieldView(AppModelView):
                                  description=DESCRIPTIONS["choices"],
                                  render_kw={**BOOTSTRAP, "rows": 5}),
         # A new field is meant to be used: active, on the list and in the export.
-        **{name: BooleanField(LABELS[name], default=True, description=DESCRIPTIONS.get(name))
+        **{name: BooleanField(LABELS[name], default=True, description=DESCRIPTIONS.get(name, ""))
            for name in ("active", "in_list", "in_export")},
     }
     edit_form_extra_fields = add_form_extra_fields

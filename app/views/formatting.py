@@ -6,7 +6,10 @@ page of 25), so a badge is built once per locale.
 
 from functools import lru_cache
 
+from babel import Locale
+from babel.dates import get_day_names, get_month_names
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -66,3 +69,27 @@ def complaint_link(complaint) -> Markup:
         return Markup("")
     return Markup('<a href="/complaints/show/{}">{}</a>').format(
         complaint.id, escape(complaint.tracking_number))
+
+
+def datepicker_words() -> dict:
+    """bootstrap-datepicker's words (FAB's date fields and list filters) in the reader's
+    language, from Babel's locale data: it knows only English."""
+    locale = get_locale() or Locale.parse("fr")
+    return _datepicker_words(str(locale)) | {"today": _("Today"), "clear": _("Clear")}
+
+
+@lru_cache(maxsize=4)
+def _datepicker_words(locale_name: str) -> dict:
+    locale = Locale.parse(locale_name)
+
+    def days(width):  # Babel counts from Monday, the datepicker from Sunday
+        names = get_day_names(width, locale=locale)
+        return [names[6], *(names[i] for i in range(6))]
+
+    def months(width):
+        names = get_month_names(width, locale=locale)
+        return [names[i] for i in range(1, 13)]
+
+    return {"days": days("wide"), "daysShort": days("abbreviated"), "daysMin": days("short"),
+            "months": months("wide"), "monthsShort": months("abbreviated"),
+            "titleFormat": "MM yyyy", "weekStart": (locale.first_week_day + 1) % 7}

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.domain import events as ev
 from app.models import REFERENCE_MODELS, AppUser, Client, Contract, State, Team
 from app.services import merge
+from app.services.attachments import shown_size
 from app.views.formatting import local_datetime
 from app.views.labels import COMPLAINT_LABELS
 
@@ -140,7 +141,7 @@ def _describe(event, labels, hidden=frozenset()):
                  template=event.detail or "")
     if kind == ev.ATTACHMENT_ADDED:
         return _("File attached: %(file)s (%(size)s)", file=event.new_value,
-                 size=event.detail or "")
+                 size=shown_size(event.detail or ""))
     if kind == ev.ATTACHMENT_REMOVED:
         return _("File removed: %(file)s", file=event.old_value)
     if kind == ev.MERGED_INTO and event.new_value in hidden:

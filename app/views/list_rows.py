@@ -9,9 +9,13 @@ of a row differs from another's only by its primary key, so each action's addres
 built once around a placeholder, and the labels are translated once a page.
 """
 
+from datetime import date, datetime
+
 from flask import url_for
 from flask_babel import gettext
 from markupsafe import Markup, escape
+
+from app.views.formatting import local_date, local_datetime
 
 _PLACEHOLDER = 987_654_321  # an integer, as FAB's routes take ``<pk>`` (int or string)
 
@@ -88,9 +92,24 @@ class RowButtons:
         return "".join(html)
 
 
+def shown(value) -> str:
+    """A value without a formatter as a reader reads it: nothing for None, yes or no for
+    a boolean, a date and time in their language and time zone (not Python's "None",
+    "True" or "2026-12-05 17:18:12.764537")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime):
+        return local_datetime(value)
+    if isinstance(value, date):
+        return local_date(value)
+    return value
+
+
 def list_rows(value_columns, pks, columns, formatters, actions=None, buttons=None) -> Markup:
     """The ``<tr>`` of every row: the action checkbox, the buttons, then each column through
-    its formatter, or blank for None, escaped as Jinja's autoescape does."""
+    its formatter, or as :func:`shown`, escaped as Jinja's autoescape does."""
     rows = []
     for pk, item in zip(pks, value_columns, strict=False):
         cells = []
@@ -104,6 +123,6 @@ def list_rows(value_columns, pks, columns, formatters, actions=None, buttons=Non
             if formatter is not None:
                 cells.append(f"<td>{escape(formatter(value))}</td>")
             else:
-                cells.append(f"<td>{escape(value) if value is not None else ''}</td>")
+                cells.append(f"<td>{escape(shown(value))}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return Markup("\n".join(rows))

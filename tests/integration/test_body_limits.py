@@ -59,7 +59,7 @@ def test_a_large_json_body_to_the_api_is_refused_in_french(app):
 
     assert response.status_code == 413
     assert response.get_json() == {
-        "message": "La requête est trop volumineuse\u00a0: au plus 1 MB."}
+        "message": "La requête est trop volumineuse\u00a0: au plus 1\u00a0Mo."}
     assert count(app, Complaint) == before
 
 

@@ -297,7 +297,7 @@ def test_admin_and_supervisor_can_delete_a_complaint(request, dbs, who):
     response = client.post(f"/complaints/delete/{pk}?_l_=en", follow_redirects=True)
 
     assert response.status_code == 200
-    assert "Deleted Row" in f.messages(response)
+    assert "Record deleted." in f.messages(response)
     with dbs() as s:
         assert s.get(Complaint, pk) is None
         assert s.scalars(select(Event).where(Event.complaint_id == pk)).all() == []
@@ -309,7 +309,7 @@ def test_delete_by_get_changes_nothing(supervisor_client, dbs):
     response = supervisor_client.get(f"/complaints/delete/{pk}?_l_=en", follow_redirects=True)
 
     assert response.status_code == 200
-    assert "Access is Denied" in f.messages(response)
+    assert "Access denied." in f.messages(response)
     with dbs() as s:
         assert s.get(Complaint, pk) is not None
 

@@ -204,17 +204,17 @@ def test_the_list_filter_gives_the_same_rows_whatever_its_plan(admin_client, vie
     html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}")
     assert f.shown_ids(html) == ids | {waiting, secret}
     # Counted in the full-text index alone for a reader who sees everything...
-    assert re.search(r"Record Count:</strong>\s*5\b", html.get_data(as_text=True))
+    assert re.search(r"Rows:</strong>\s*5\b", html.get_data(as_text=True))
     # ... through the reader's scope for another.
     html = viewer_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}")
     assert f.shown_ids(html) == ids | {waiting}
-    assert re.search(r"Record Count:</strong>\s*4\b", html.get_data(as_text=True))
+    assert re.search(r"Rows:</strong>\s*4\b", html.get_data(as_text=True))
     # With another filter the count reads that filter's index, each id checked against
     # the matches (SQLite): the same rows and count.
     html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
                             f"&_flt_0_state={state_id}")
     assert f.shown_ids(html) == {waiting}
-    assert re.search(r"Record Count:</strong>\s*1\b", html.get_data(as_text=True))
+    assert re.search(r"Rows:</strong>\s*1\b", html.get_data(as_text=True))
     page = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
                             "&psize_ComplaintView=2&page_ComplaintView=2")
     assert len(f.shown_ids(page)) == 1
@@ -248,7 +248,7 @@ def test_words_and_the_filters_the_index_holds_follow_every_change(app, admin_cl
     def listed(filters_in_url):
         html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
                                 f"{filters_in_url}").get_data(as_text=True)
-        count = re.search(r"Record Count:</strong>\s*(\d+)", html)
+        count = re.search(r"Rows:</strong>\s*(\d+)", html)
         shown = f.shown_ids_in(html)
         assert int(count.group(1)) == len(shown) if count else shown == set()
         return shown
@@ -304,7 +304,7 @@ def test_an_agents_words_count_their_scope_in_the_index(app, agent_client, dbs, 
     def listed():
         html = agent_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={word}"
                                 ).get_data(as_text=True)
-        count = re.search(r"Record Count:</strong>\s*(\d+)", html)
+        count = re.search(r"Rows:</strong>\s*(\d+)", html)
         shown = f.shown_ids_in(html)
         assert (int(count.group(1)) if count else 0) == len(shown)
         return shown
@@ -334,7 +334,7 @@ def test_a_filter_given_several_words_counts_the_complaints_holding_all(admin_cl
     html = admin_client.get(f"/complaints/list/?_l_=en&_flt_2_subject={one}"
                             f"&_flt_2_subject={other}").get_data(as_text=True)
     assert f.shown_ids_in(html) == {both}
-    assert re.search(r"Record Count:</strong>\s*1\b", html)
+    assert re.search(r"Rows:</strong>\s*1\b", html)
 
 
 def test_the_ranked_window_is_the_newest_matches_even_when_recent_ones_are_few(app_ctx, dbs,
