@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from app.domain.typography import french_problems
+
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 LANGUAGES = ["fr", "en"]
 
@@ -83,3 +85,14 @@ def test_english_catalog_mirrors_the_msgids():
     catalog = _read(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
     different = [m.id for m in catalog if m.id and _forms(m.string) != _forms(m.id)]
     assert not different, f"en: msgstr differs from msgid: {different}"
+
+
+def test_french_typography():
+    """Every French translation has a no-break space (U+00A0) before ":", "%", "?", "!"
+    and inside « » (app/domain/typography.py; scripts/french_typography.py fixes them)."""
+    catalog = _read(TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po")
+    wrong = [(form, french_problems(form, message.python_format))
+             for message in catalog if message.id
+             for form in _forms(message.string)
+             if form and french_problems(form, message.python_format)]
+    assert not wrong, f"fr: plain or missing space before : % ? ! or inside « »: {wrong}"
