@@ -12,7 +12,15 @@ from flask_babel import gettext as _
 
 from app.i18n import current_language
 from app.views.base import MAX_ID
-from app.views.formatting import local_date, local_datetime, urgency_badge
+from app.views.formatting import (
+    colon,
+    figure,
+    local_date,
+    local_datetime,
+    number,
+    percent,
+    urgency_badge,
+)
 from app.views.list_rows import RowButtons, list_rows
 from app.views.navbar import navbar_menu
 
@@ -33,6 +41,10 @@ def register_web(app):
         current_language=current_language,
         local_datetime=local_datetime,
         local_date=local_date,
+        number=number,
+        figure=figure,
+        percent=percent,
+        colon=colon,
         urgency_badge=urgency_badge,
         unread_notifications=unread_notifications,
         row_buttons=RowButtons,

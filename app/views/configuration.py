@@ -26,6 +26,7 @@ from app.services.clock import utcnow
 from app.services.letterhead import LOGO_KEY
 from app.services.settings import validate_setting
 from app.views.base import AppModelView
+from app.views.formatting import number
 from app.views.forms import email_field, required
 from app.views.labels import REFERENCE_LABELS
 
@@ -143,4 +144,4 @@ class SettingView(AppModelView):
             month_stats.ensure_time_zone(db.session)  # the dashboard's months move too
             moved = deadlines.recompute_open_deadlines(db.session, deadlines.REASON_TIME_ZONE,
                                                        utcnow())
-            flash(_("Deadlines recomputed: %(n)s open complaints moved.", n=moved), "info")
+            flash(_("Deadlines recomputed: %(n)s open complaints moved.", n=number(moved)), "info")
