@@ -102,12 +102,12 @@ class TeamView(AppModelView):
     route_base = "/config/teams"
     list_title = show_title = add_title = edit_title = _l("Teams")
     label_columns = REFERENCE_LABELS
-    list_columns = ["name", "email", "manager", "active"]
-    add_columns = ["name", "email", "manager", "active"]
+    list_columns = ["name", "name_en", "email", "manager", "active"]
+    add_columns = ["name", "name_en", "email", "manager", "active"]
     edit_columns = add_columns
     show_columns = add_columns
-    search_columns = ["name", "email", "manager", "active"]
-    validators_columns = {"name": required()}
+    search_columns = ["name", "name_en", "email", "manager", "active"]
+    validators_columns = {"name": required(), "name_en": required()}
     add_form_extra_fields = {"email": email_field(_l("Email"))}
     edit_form_extra_fields = add_form_extra_fields
 
