@@ -12,13 +12,13 @@ NBSP = "\u00a0"
 
 
 def make_on_time_register(session):
-    """One agency's 11 complaints received in March 2031, 10 answered on time and one
+    """One agency's 11 complaints received in March 2036, 10 answered on time and one
     late: an on-time rate of 10/11 = 90.909…%."""
     agency = make_agency(session, f.unique("Typo"))
     client = f.make_client(session, agency_id=agency.id)
     answered = f.state(session, "answered")
     for n in range(11):
-        received = datetime(2031, 3, 2 + n, 9, 30)
+        received = datetime(2036, 3, 2 + n, 9, 30)
         complaint = f.make_complaint(session, client=client, received_at=received,
                                      state_code="in_progress")
         late = 25 if n == 0 else 1
@@ -38,7 +38,7 @@ def test_report_percentages_follow_the_language(dbs, admin_client):
     with dbs() as session:
         agency = make_on_time_register(session)
         labels = agency.label_fr, agency.label_en
-    query = "/reports/?period=custom&from=2031-03-01&to=2031-04-30&group=agency"
+    query = "/reports/?period=custom&from=2036-03-01&to=2036-04-30&group=agency"
     french = admin_client.get(query + "&_l_=fr").get_data(as_text=True)
     english = admin_client.get(query + "&_l_=en").get_data(as_text=True)
     french_row, english_row = _agency_row(french, labels[0]), _agency_row(english, labels[1])
@@ -50,7 +50,7 @@ def test_report_percentages_follow_the_language(dbs, admin_client):
 def test_dashboard_figures_follow_the_language(dbs, admin_client):
     with dbs() as session:
         make_on_time_register(session)
-    query = "/dashboard/?period=custom&start=2031-03-01&end=2031-04-30"
+    query = "/dashboard/?period=custom&start=2036-03-01&end=2036-04-30"
     french = admin_client.get(query + "&_l_=fr").get_data(as_text=True)
     english = admin_client.get(query + "&_l_=en").get_data(as_text=True)
     on_time = r'id="kpi-on-time">([^<]*)<'

@@ -67,10 +67,10 @@ def test_the_export_names_the_team_in_the_readers_language(supervisor_client, db
 
 def test_a_report_by_team_names_it_in_the_requested_language(session):
     team = make_named_team(session)
-    complaint = f.make_complaint(session, team=team, received_at=datetime(2032, 5, 3, 9))
+    complaint = f.make_complaint(session, team=team, received_at=datetime(2037, 5, 3, 9))
     scope = select(Team.id).where(Team.id == complaint.team_id).exists()
-    period = (datetime(2032, 5, 1).date(), datetime(2032, 6, 1).date())
-    now = datetime(2032, 5, 20)
+    period = (datetime(2037, 5, 1).date(), datetime(2037, 6, 1).date())
+    now = datetime(2037, 5, 20)
     for language, name in (("fr", team.name), ("en", team.name_en)):
         report = reports.build_report(session, "team", *period, now, scope, "UTC", language)
         assert name in [row.label for row in report.rows]
