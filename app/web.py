@@ -12,7 +12,16 @@ from flask_babel import gettext as _
 
 from app.i18n import current_language
 from app.views.base import MAX_ID
-from app.views.formatting import datepicker_words, local_date, local_datetime, urgency_badge
+from app.views.formatting import (
+    colon,
+    datepicker_words,
+    figure,
+    local_date,
+    local_datetime,
+    number,
+    percent,
+    urgency_badge,
+)
 from app.views.list_rows import RowButtons, list_rows, shown
 from app.views.navbar import navbar_menu
 
@@ -34,6 +43,10 @@ def register_web(app):
         local_datetime=local_datetime,
         local_date=local_date,
         datepicker_words=datepicker_words,
+        number=number,
+        figure=figure,
+        percent=percent,
+        colon=colon,
         urgency_badge=urgency_badge,
         unread_notifications=unread_notifications,
         row_buttons=RowButtons,

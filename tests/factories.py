@@ -52,7 +52,7 @@ def make_contract(session, client: Client, **fields) -> Contract:
 
 
 def make_team(session, **fields) -> Team:
-    team = Team(name=unique("Team "), **fields)
+    team = Team(**{"name": unique("Team "), **fields})
     session.add(team)
     session.commit()
     return team

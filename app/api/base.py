@@ -166,7 +166,8 @@ def field_errors(messages) -> str:
         parts = []
         for field, errors in messages.items():
             text = field_errors(errors)
-            parts.append(text if field == "_schema" else f"{field}: {text}")
+            parts.append(text if field == "_schema"
+                         else str(_l("%(field)s: %(error)s", field=field, error=text)))
         return "; ".join(parts)
     if isinstance(messages, list | tuple):
         return " ".join(field_errors(m) for m in messages)

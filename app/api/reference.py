@@ -32,7 +32,7 @@ def reference_apis() -> list[type]:
     apis = [_reference_api(name, model, REFERENCE_COLUMNS)
             for name, model in REFERENCE_MODELS.items()]
     apis.append(_reference_api("state", State, STATE_COLUMNS))
-    team = _reference_api("team", Team, ["id", "name", "email", "manager_id", "active"])
+    team = _reference_api("team", Team, ["id", "name", "name_en", "email", "manager_id", "active"])
     team.order_columns, team.search_columns = ["id", "name"], ["name", "active"]
     team.base_order = ("name", "asc")
     custom = _reference_api("custom_field", CustomField, CUSTOM_FIELD_COLUMNS)

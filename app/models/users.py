@@ -4,6 +4,7 @@ from flask_appbuilder.security.sqla.models import User as FabUser
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import relationship
 
+from app.i18n import current_language
 from app.models.base import Model
 
 
@@ -11,14 +12,24 @@ class Team(Model):
     __tablename__ = "team"
 
     id = Column(Integer, primary_key=True)
-    name = Column(String(150), unique=True, nullable=False)
+    name = Column(String(150), unique=True, nullable=False)  # the French name
+    # The English name; empty, the French one is shown in English too.
+    name_en = Column(String(150))
     email = Column(String(320))
     manager_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
     active = Column(Boolean, nullable=False, default=True)
     manager = relationship("AppUser", foreign_keys=[manager_id])
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language, as reference lists' ``label``."""
+        return self.label_in(current_language())
+
+    def label_in(self, language: str) -> str:
+        return (self.name_en if language == "en" else None) or self.name or ""
+
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
 
 class AppUser(FabUser):

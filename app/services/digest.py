@@ -12,6 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from app.domain.numbers import count
 from app.models import Complaint, OutboundEmail
 from app.services import dashboard, outbox, staff
 from app.services.notifications import LANGUAGES
@@ -77,8 +78,9 @@ def _queue_digest(session, user, figures, day, key, now):
                "organisation": get_setting(session, "organisation_name")}
     with force_locale(language):
         subject = _("Daily digest: %(overdue)s overdue, %(soon)s due soon, "
-                    "%(unassigned)s unassigned", overdue=figures["overdue"],
-                    soon=figures["due_soon"], unassigned=figures["unassigned"])
+                    "%(unassigned)s unassigned", overdue=count(figures["overdue"], language),
+                    soon=count(figures["due_soon"], language),
+                    unassigned=count(figures["unassigned"], language))
         text = render_template("emails/digest.txt", **context)
         html = render_template("emails/digest.html", **context)
     return outbox.queue_email(session, user.email, subject, text, html=html,

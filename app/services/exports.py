@@ -65,6 +65,7 @@ def complaints_statement(base, scope, language: str = "fr"):
     label = "label_en" if language == "en" else "label_fr"
     client, contract = aliased(Client), aliased(Contract)
     team, assignee = aliased(Team), aliased(AppUser)
+    team_name = func.coalesce(team.name_en, team.name) if language == "en" else team.name
     c = Complaint
     stmt = base.with_only_columns(
         c.tracking_number, c.received_at, getattr(refs["request_type"], label),
@@ -73,7 +74,7 @@ def complaints_statement(base, scope, language: str = "fr"):
         getattr(refs["category"], label), getattr(refs["severity"], label),
         getattr(refs["complexity"], label), getattr(refs["state"], label),
         getattr(refs["sector"], label), getattr(refs["agency"], label), c.analytic_code,
-        team.name, assignee.first_name, assignee.last_name, c.due_at, c.warning_at, c.clock,
+        team_name, assignee.first_name, assignee.last_name, c.due_at, c.warning_at, c.clock,
         c.answered_at, c.closed_at, c.processing_seconds, c.answered_on_time,
         getattr(refs["resolution_type"], label), c.confidential,
         maintain_column_froms=False).select_from(c)

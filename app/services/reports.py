@@ -191,4 +191,6 @@ def _label(session, rows, model, language):
 def _name(item, language):
     if hasattr(item, "label_fr"):
         return (item.label_en if language == "en" else item.label_fr) or item.code
+    if hasattr(item, "label_in"):  # a team: its name in ``language``
+        return item.label_in(language)
     return str(item)

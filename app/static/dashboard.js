@@ -7,6 +7,8 @@ $(function () {
         type: "bar",
         data: data,
         options: {
+            // Numbers in the page's language (Chart.js uses Intl): "1 234" / "1,234".
+            locale: document.documentElement.lang || "fr",
             responsive: true,
             plugins: {legend: {position: "bottom"}},
             scales: {x: {stacked: true}, y: {stacked: true, beginAtZero: true,

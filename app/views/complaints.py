@@ -68,6 +68,7 @@ from app.views.filters import URGENCY_CHOICES, FullTextFilter, UrgencyFilter
 from app.views.formatting import (
     local_datetime,
     nowrap,
+    number,
     overdue_reminder_badge,
     urgency_badge,
 )
@@ -529,7 +530,7 @@ class ComplaintView(AppModelView):
                                    {"args": request.args.to_dict(flat=False)}, language,
                                    total=total)
         flash(_("This export has %(n)s rows: it is being prepared in the background. "
-                "Download it from “My exports” when it is ready.", n=total), "info")
+                "Download it from “My exports” when it is ready.", n=number(total)), "info")
         return redirect(url_for("MyExportView.index"))
 
     # --- ajax lookups for the form -------------------------------------------------------

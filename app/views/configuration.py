@@ -26,6 +26,7 @@ from app.services.clock import utcnow
 from app.services.letterhead import LOGO_KEY
 from app.services.settings import validate_setting
 from app.views.base import AppModelView
+from app.views.formatting import number
 from app.views.forms import email_field, required
 from app.views.labels import REFERENCE_LABELS
 
@@ -101,12 +102,12 @@ class TeamView(AppModelView):
     route_base = "/config/teams"
     list_title = show_title = add_title = edit_title = _l("Teams")
     label_columns = REFERENCE_LABELS
-    list_columns = ["name", "email", "manager", "active"]
-    add_columns = ["name", "email", "manager", "active"]
+    list_columns = ["name", "name_en", "email", "manager", "active"]
+    add_columns = ["name", "name_en", "email", "manager", "active"]
     edit_columns = add_columns
     show_columns = add_columns
-    search_columns = ["name", "email", "manager", "active"]
-    validators_columns = {"name": required()}
+    search_columns = ["name", "name_en", "email", "manager", "active"]
+    validators_columns = {"name": required(), "name_en": required()}
     add_form_extra_fields = {"email": email_field(_l("Email"))}
     edit_form_extra_fields = add_form_extra_fields
 
@@ -143,4 +144,4 @@ class SettingView(AppModelView):
             month_stats.ensure_time_zone(db.session)  # the dashboard's months move too
             moved = deadlines.recompute_open_deadlines(db.session, deadlines.REASON_TIME_ZONE,
                                                        utcnow())
-            flash(_("Deadlines recomputed: %(n)s open complaints moved.", n=moved), "info")
+            flash(_("Deadlines recomputed: %(n)s open complaints moved.", n=number(moved)), "info")

@@ -21,9 +21,16 @@ from sqlalchemy.orm import defer, joinedload
 DEFAULT_COUNT_CAP = 10_000
 
 
-class CappedCount(int):
-    """A count that stopped at its cap: pagination computes with the number, the page
-    shows "10 000+" (in the reader's locale)."""
+class ListCount(int):
+    """A list's count: pagination computes with the number, the page shows it in the
+    reader's locale ("1 234" in French, "1,234" in English)."""
+
+    def __str__(self) -> str:
+        return format_decimal(int(self))
+
+
+class CappedCount(ListCount):
+    """A count that stopped at its cap: the page shows "10 000+"."""
 
     def __str__(self) -> str:
         return f"{format_decimal(int(self) - 1)}+"
@@ -158,4 +165,4 @@ class ListInterface(SQLAInterface):
             counted = min(phase.count_found, cap + 1)
         else:
             counted = self.session.scalar(select(func.count()).select_from(matches)) or 0
-        return CappedCount(counted) if counted > cap else counted
+        return CappedCount(counted) if counted > cap else ListCount(counted)

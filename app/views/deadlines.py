@@ -16,6 +16,7 @@ from app.models import DeadlineRule, Holiday
 from app.services import deadlines
 from app.services.clock import utcnow
 from app.views.base import AppModelView
+from app.views.formatting import number
 from app.views.forms import required
 
 RULE_LABELS = {
@@ -36,7 +37,7 @@ class RecomputeMixin:
 
     def _recompute(self):
         moved = deadlines.recompute_open_deadlines(db.session, self.recompute_reason, utcnow())
-        flash(_("Deadlines recomputed: %(n)s open complaints moved.", n=moved), "info")
+        flash(_("Deadlines recomputed: %(n)s open complaints moved.", n=number(moved)), "info")
 
     def post_add(self, item):
         self._recompute()

@@ -8,11 +8,12 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import get_day_names, get_month_names
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from app.domain import numbers
 from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
 
 URGENCY_LABELS = {OVERDUE: _l("Overdue"), DUE_SOON: _l("Due soon"), ON_TRACK: _l("On track"),
@@ -28,6 +29,32 @@ def local_datetime(value) -> str:
 
 def local_date(value) -> str:
     return format_date(value, "short") if value else ""
+
+
+def _locale():
+    return get_locale() or "fr"
+
+
+def number(value) -> str:
+    """A whole number in the reader's locale ("10 000"); "—" for None."""
+    return "—" if value is None else numbers.count(value, _locale())
+
+
+def figure(value, digits: int = 1) -> str:
+    """A decimal in the reader's locale ("3,6" / "3.6"); "—" for None."""
+    return "—" if value is None else numbers.figure(value, _locale(), digits)
+
+
+def percent(value, digits: int = 1) -> str:
+    """A percentage given 0–100, in the reader's locale ("90,9 %" / "90.9%"); "—" for
+    None."""
+    return "—" if value is None else numbers.percent(value, _locale(), digits)
+
+
+def colon(label) -> str:
+    """``label`` followed by a colon as the reader's language writes it ("Équipe :" with
+    a no-break space in French, "Team:" in English)."""
+    return gettext("%(label)s:", label=label)
 
 
 def urgency_badge(code) -> Markup:

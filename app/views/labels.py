@@ -81,6 +81,7 @@ REFERENCE_LABELS = {
     "source": _l("From state"),
     "target": _l("To state"),
     "name": _l("Name"),
+    "name_en": _l("English name"),
     "email": _l("Email"),
     "manager": _l("Manager"),
     "key": _l("Key"),

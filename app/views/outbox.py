@@ -13,7 +13,7 @@ from app.models.outbox import FAILED, PENDING, SENT
 from app.services import outbox
 from app.services.exceptions import ServiceError
 from app.views.base import AppModelView
-from app.views.formatting import complaint_link, local_datetime
+from app.views.formatting import complaint_link, local_datetime, number
 
 STATUS_LABELS = {PENDING: _l("Pending"), SENT: _l("Sent"), FAILED: _l("Failed")}
 STATUS_CLASSES = {PENDING: "warning", SENT: "success", FAILED: "danger"}
@@ -74,5 +74,6 @@ class OutboundEmailView(AppModelView):
             except ServiceError as exc:
                 flash(str(exc), "warning")
         if done:
-            flash(_("%(n)s email(s) will be sent on the next delivery pass.", n=done), "success")
+            flash(_("%(n)s email(s) will be sent on the next delivery pass.", n=number(done)),
+                  "success")
         return redirect(url_for("OutboundEmailView.list"))

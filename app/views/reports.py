@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -96,7 +96,7 @@ class ReportView(BaseView):
         return self.render_template(
             "reports.html", title=_l("Reports"), report=report, error=error, params=params,
             periods=PERIODS, which_labels=WHICH, groupings=groupings, presets=PRESETS,
-            duration=duration, label=_label, number=format_decimal, percent=format_percent,
+            duration=duration, label=_label,
             last_day=report.end - timedelta(days=1) if report else None,
             chart_json=json.dumps(_chart(report)) if report else "{}",
             export_args=request.query_string.decode())

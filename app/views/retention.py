@@ -15,6 +15,7 @@ from app.models import RequestType
 from app.services import personal_data, retention
 from app.services.exceptions import ServiceError
 from app.views.access import visible_condition
+from app.views.formatting import number
 
 
 class RetentionView(BaseView):
@@ -56,7 +57,7 @@ class RetentionView(BaseView):
         counts = retention.run_retention(db.session, current_app.config,
                                          batch=current_app.config["RETENTION_BATCH"])
         flash(_("%(n)s complaints anonymised, %(m)s deleted-complaint snapshots reduced.",
-                n=counts["anonymised"], m=counts["snapshots"]), "success")
+                n=number(counts["anonymised"]), m=number(counts["snapshots"])), "success")
         return redirect(url_for("RetentionView.index"))
 
 

@@ -153,7 +153,7 @@ def test_every_channel_applies_the_rule_logs_it_and_notifies(app, dbs, way):
             OutboundEmail.recipient == member_email)) == 1
         complaint_id = complaint.id
     page = login(app.test_client(), "admin").get(f"/complaints/show/{complaint_id}")
-    assert f"par la règle «{rule_name}»" in page.get_data(as_text=True)
+    assert f"par la règle «\u00a0{rule_name}\u00a0»" in page.get_data(as_text=True)
 
 
 def test_a_team_or_assignee_chosen_by_the_creator_wins(app, dbs):

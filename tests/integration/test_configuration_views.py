@@ -204,16 +204,18 @@ def test_admin_adds_and_edits_a_team(admin_client, dbs):
         manager = f.user(s, "supervisor").id
 
     added = admin_client.post("/config/teams/add", data={
-        "name": name, "email": "service@example.org", "manager": manager, "active": "y"})
+        "name": name, "name_en": f"{name} EN", "email": "service@example.org",
+        "manager": manager, "active": "y"})
     with dbs() as s:
         pk = one(s, Team, name=name).id
     edited = admin_client.post(f"/config/teams/edit/{pk}", data={
-        "name": name, "email": "", "manager": manager})
+        "name": name, "name_en": f"{name} desk", "email": "", "manager": manager})
 
     assert (added.status_code, edited.status_code) == (302, 302)
     with dbs() as s:
         team = s.get(Team, pk)
         assert (team.email or None, team.manager_id, team.active) == (None, manager, False)
+        assert team.name_en == f"{name} desk"
 
 
 def test_team_email_is_checked(admin_client, dbs):

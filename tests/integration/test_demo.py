@@ -340,6 +340,7 @@ def test_demo_agents_exist_once(session, load):
     users = session.scalars(select(AppUser).where(AppUser.username.in_(usernames))).all()
     assert len(users) == len(usernames)
     assert all(u.team_id and [r.name for r in u.roles] == ["Agent"] for u in users)
+    assert all(u.team.name_en and u.team.name_en != u.team.name for u in users)
     assert all(check_password_hash(u.password, DEMO_PASSWORD) for u in users)
 
 

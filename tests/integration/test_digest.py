@@ -38,7 +38,7 @@ def test_sent_once_a_day_from_the_digest_hour(session, smtp_server):
     email = digests_of(session, supervisor, "2026-12-01")[0]
     now = datetime(2026, 12, 1, 7, 1)
     late, soon = dashboard.count_urgent(session, now, visible_condition(reader_of(supervisor)))
-    assert email.subject.startswith(f"Synthèse du jour : {late} en retard, {soon} bientôt")
+    assert email.subject.startswith(f"Synthèse du jour\u00a0: {late} en retard, {soon} bientôt")
     deliver(session, smtp_server)
     subjects = [m[0] for m in received(smtp_server, supervisor.email)]
     assert subjects.count(email.subject) >= 1

@@ -42,7 +42,7 @@ def test_a_client_post_with_a_used_number_is_409_in_french(api, dbs):
     response = api["agent"].post("/client/", json={"customer_number": taken, "name": "X"},
                                  headers={"Accept-Language": "fr"})
     assert response.status_code == 409, response.get_data(as_text=True)
-    assert response.json["message"] == f"« {taken} » est déjà utilisé."
+    assert response.json["message"] == f"«\u00a0{taken}\u00a0» est déjà utilisé."
     with dbs() as s:
         assert s.scalar(select(func.count(Client.id))) == before
 

@@ -36,7 +36,7 @@ def test_admin_adds_a_rule_and_sees_it_listed_in_words(admin_client, dbs):
     ({"condition": "no_action", "days": "", "to_assignee": "y", "by_email": "y"},
      "Cette condition demande un nombre de jours."),
     ({"condition": "overdue", "days": "3", "to_assignee": "y", "by_email": "y"},
-     "Cette condition ne prend pas de nombre de jours : laissez-le vide."),
+     "Cette condition ne prend pas de nombre de jours\u00a0: laissez-le vide."),
     ({"condition": "overdue", "by_email": "y"}, "Choisissez au moins un destinataire."),
     ({"condition": "overdue", "to_assignee": "y"},
      "Choisissez au moins un canal : e-mail ou à l'écran."),

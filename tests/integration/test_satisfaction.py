@@ -181,7 +181,7 @@ def test_not_satisfied_reopens_when_the_setting_says_so(app, session):
     assert stored.state.code == "reopened" and stored.closed_at is None
     changes = session.scalars(select(Event).where(Event.complaint_id == reopened.id,
                                                   Event.kind == "state_changed")).all()
-    assert [e.detail for e in changes].count("rouvert : le réclamant n'est pas satisfait") == 1
+    assert [e.detail for e in changes].count("rouvert\u00a0: le réclamant n'est pas satisfait") == 1
     notes = session.scalars(select(Notification).where(
         Notification.complaint_id == reopened.id,
         Notification.kind == satisfaction.REOPENED_UNSATISFIED)).all()
@@ -190,7 +190,7 @@ def test_not_satisfied_reopens_when_the_setting_says_so(app, session):
 
     with app.test_request_context("/"):
         assert notification_text(notes[0].kind, reopened.tracking_number) == (
-            f"La réclamation {reopened.tracking_number} a été rouverte : son réclamant "
+            f"La réclamation {reopened.tracking_number} a été rouverte\u00a0: son réclamant "
             "n'est pas satisfait.")
 
 

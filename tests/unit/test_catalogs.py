@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from app.domain.typography import french_problems
+
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 LANGUAGES = ["fr", "en"]
 
@@ -103,3 +105,14 @@ def test_fab_messages_are_fabs():
         keywords={**DEFAULT_KEYWORDS, "lazy_gettext": None, "_l": None,
                   "lazy_formatter_gettext": (1,)})}
     assert sorted(set(FAB_MESSAGES) - used) == []
+
+
+def test_french_typography():
+    """Every French translation has a no-break space (U+00A0) before ":", "%", "?", "!"
+    and inside « » (app/domain/typography.py; scripts/french_typography.py fixes them)."""
+    catalog = _read(TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po")
+    wrong = [(form, french_problems(form, message.python_format))
+             for message in catalog if message.id
+             for form in _forms(message.string)
+             if form and french_problems(form, message.python_format)]
+    assert not wrong, f"fr: plain or missing space before : % ? ! or inside « »: {wrong}"

@@ -81,7 +81,7 @@ class ComplaintMaker:
                                for code, rid in ids["request_type"].items()
                                if code in texts.REQUEST_TOPICS}
         team_of = {}
-        for team_id, (_name, _email, codes) in zip(self.staff.teams, data.TEAMS, strict=True):
+        for team_id, (*_names_and_email, codes) in zip(self.staff.teams, data.TEAMS, strict=True):
             team_of.update(dict.fromkeys(codes, team_id))
         self.category_info = {}  # id → (topics, confidential, team)
         for code, category_id in [*ids["category"].items(), (None, None)]:

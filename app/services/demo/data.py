@@ -94,12 +94,15 @@ CONTRACT_LABEL_DEFAULT = ["Contrat de service", "Abonnement standard"]
 
 # Teams ("services") and the categories each one handles; the last team gets the
 # confidential categories, and any category not listed goes to the first team.
+# (French name, English name, email, categories)
 TEAMS = [
-    ("Service clientèle", "service.clientele@demo.example.org",
+    ("Service clientèle", "Customer service", "service.clientele@demo.example.org",
      {"customer_service", "contractual", "delivery"}),
-    ("Service facturation", "facturation@demo.example.org", {"billing"}),
-    ("Service technique", "technique@demo.example.org", {"technical", "product_quality"}),
-    ("Cellule éthique et conformité", "ethique@demo.example.org", {"gbv", "harassment"}),
+    ("Service facturation", "Billing", "facturation@demo.example.org", {"billing"}),
+    ("Service technique", "Technical support", "technique@demo.example.org",
+     {"technical", "product_quality"}),
+    ("Cellule éthique et conformité", "Ethics and compliance", "ethique@demo.example.org",
+     {"gbv", "harassment"}),
 ]
 
 # (username, first name, last name, team index); the first member of a team manages it.

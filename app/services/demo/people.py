@@ -48,14 +48,17 @@ def ensure_staff(session, security_manager, password) -> Staff:
 
 
 def _ensure_teams(session) -> list[int]:
-    wanted = [name for name, _email, _categories in data.TEAMS]
+    wanted = [name for name, _name_en, _email, _categories in data.TEAMS]
     found = dict(session.execute(select(Team.name, Team.id).where(Team.name.in_(wanted))).all())
-    for name, email, _categories in data.TEAMS:
+    for name, name_en, email, _categories in data.TEAMS:
         if name not in found:
-            team = Team(name=name, email=email, active=True)
+            team = Team(name=name, name_en=name_en, email=email, active=True)
             session.add(team)
             session.flush()
             found[name] = team.id
+        else:  # a team loaded before it had an English name gets one; an admin's is kept
+            session.execute(update(Team).where(Team.id == found[name], Team.name_en.is_(None))
+                            .values(name_en=name_en))
     session.commit()
     return [found[name] for name in wanted]
 
