@@ -1,6 +1,6 @@
 """Clients: list, and the client page with tabs Réclamations, Contrats, Historique."""
 
-from flask import abort, has_request_context, redirect, request, url_for
+from flask import abort, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -20,6 +20,7 @@ from app.views.formatting import local_date, local_datetime
 from app.views.forms import BOOTSTRAP, client_field, client_from_args, email_field, required
 from app.views.history import describe_events
 from app.views.labels import CLIENT_KINDS, CLIENT_LABELS, COMPLAINT_LABELS, CONTRACT_LABELS
+from app.views.return_to import remember_list
 
 TAB_LIMIT = 100
 OWNER = "portfolio_owner"
@@ -111,6 +112,19 @@ class ClientView(AppModelView):
         scope_changes.check_client_write(db.session, current_writer(), item,
                                          _posted_owner(item))
 
+    def post_add(self, item):
+        g.saved_client = item.id
+
+    def post_update(self, item):
+        g.saved_client = item.id
+
+    def post_add_redirect(self):
+        """Saved: the client's page; not saved: where the form was opened from."""
+        pk = g.pop("saved_client", None)
+        return redirect(url_for("ClientView.show", pk=pk) if pk else self.get_redirect())
+
+    post_edit_redirect = post_add_redirect
+
     @staticmethod
     def _offered(form):
         """The form class for the signed-in user (FAB's registration reads it too)."""
@@ -143,6 +157,7 @@ class ClientView(AppModelView):
             select(Contract).where(Contract.client_id == client.id).order_by(Contract.number)
         ).all()
         self.update_redirect()  # as FAB's show: the language switch and "back" return here
+        remember_list()  # its complaints tab: the way back from one of them
         return self.render_template(
             self.show_template,
             client=client,
