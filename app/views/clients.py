@@ -12,7 +12,8 @@ from wtforms import SelectField
 from app.extensions import db
 from app.models import Client, Complaint, Contract, Event
 from app.models.base import id_of
-from app.services import scope_changes
+from app.services import deletion, letters, scope_changes
+from app.services.complaint_summaries import document_counts
 from app.services.followup import overdue_reminder_counts
 from app.views.access import current_reader, current_writer, visible_condition
 from app.views.base import AppModelView, parse_id
@@ -158,11 +159,20 @@ class ClientView(AppModelView):
         ).all()
         self.update_redirect()  # as FAB's show: the language switch and "back" return here
         remember_list()  # its complaints tab: the way back from one of them
+        sm = self.appbuilder.sm
+        can = {name: sm.has_access(f"can_{name}", "ComplaintView")
+               for name in ("edit", "delete")}
         return self.render_template(
             self.show_template,
             client=client,
             complaints=complaints,
             overdue=overdue_reminder_counts(db.session, [c.id for c in complaints]),
+            # What a complaint's row unfolds (seed 000): its documents, its actions.
+            documents=document_counts(db.session, [c.id for c in complaints]),
+            can_edit=can["edit"], can_delete=can["delete"],
+            delete_blockers={c.id: deletion.deletion_blockers(db.session, c)
+                             for c in complaints} if can["delete"] else {},
+            letter_templates=letters.active_templates(db.session) if can["edit"] else [],
             contracts=contracts,
             history=[dict(row, tracking=e.complaint.tracking_number, complaint_id=e.complaint_id)
                      for row, e in zip(describe_events(db.session, events, current_reader()),

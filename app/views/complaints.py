@@ -76,8 +76,9 @@ from app.views.durations import duration
 from app.views.exports import list_statement, send_workbook, temporary_workbook
 from app.views.filters import URGENCY_CHOICES, FullTextFilter, UrgencyFilter
 from app.views.formatting import (
-    local_datetime,
-    nowrap,
+    RowLinkFormatter,
+    nowrap_datetime,
+    nowrap_text,
     overdue_reminder_badge,
     urgency_badge,
 )
@@ -158,11 +159,12 @@ class ComplaintView(AppModelView):
     add_fieldsets = FORM_FIELDSETS
     edit_fieldsets = FORM_FIELDSETS
     formatters_columns = {
-        "received_at": local_datetime,
-        "due_at": local_datetime,
+        "received_at": nowrap_datetime,
+        "due_at": nowrap_datetime,
+        "state": nowrap_text,
         "urgency": urgency_badge,
         "has_overdue_reminder": overdue_reminder_badge,
-        "tracking_number": nowrap,
+        "tracking_number": RowLinkFormatter("/complaints/show/"),
     }
     add_form_extra_fields = {
         "client": client_field("/complaints/lookup/clients", default=client_from_args),
