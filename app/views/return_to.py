@@ -15,8 +15,10 @@ from flask import request, session, url_for
 from app.language import safe_path
 
 LAST_LIST = "complaints_from"
-# The pages of one complaint: the page itself, its form and its actions.
-_COMPLAINT_PAGE = re.compile(r"^/complaints/(?:show/|edit/|delete/)?(\d+)(?:[/?#]|$)")
+# The pages of one complaint (the page itself, its form and its actions) and the add
+# form: none of them is a list to return to.
+_COMPLAINT_PAGE = re.compile(
+    r"^/complaints/(?:(?:show/|edit/|delete/)?\d+(?:[/?#]|$)|add(?:[/?#]|$))")
 
 
 def path_of(url: str | None) -> str | None:

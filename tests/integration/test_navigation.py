@@ -180,3 +180,12 @@ def test_a_refused_deletion_returns_to_the_complaint_page(supervisor_client, dbs
         f"/complaints/delete/{pk}", data={"next": "/complaints/list/"},
         headers={"Referer": f"http://localhost/complaints/show/{pk}"})
     assert location(response) == f"/complaints/show/{pk}"
+
+
+@pytest.mark.parametrize("target", ["/complaints/add?client_id=1", "/complaints/edit/1",
+                                    "/complaints/1/notes"])
+def test_a_form_or_a_complaints_action_is_no_list_to_return_to(supervisor_client, dbs,
+                                                               target):
+    pk, _, _ = make(dbs)
+    response = supervisor_client.post(f"/complaints/delete/{pk}", data={"next": target})
+    assert location(response) == "/complaints/list/"
