@@ -89,8 +89,8 @@ def _api_token(page) -> str:
 
 
 def _make_complaints(page, count: int, token: str) -> None:
-    """``count`` complaints through the REST API, with long subjects that compete for
-    the list's width."""
+    """``count`` complaints through the REST API, received in 2024, with long subjects
+    that compete for the list's width."""
     page.goto("/complaints/add")
     complexity = page.locator("select#complexity option").filter(
         has_text=re.compile("Standard", re.I)).first.get_attribute("value")
@@ -98,6 +98,8 @@ def _make_complaints(page, count: int, token: str) -> None:
     for n in range(count):
         response = page.request.post("/api/v1/complaint/", headers=headers, data={
             "complexity_id": int(complexity),
+            # Received long ago: the other tests' newest-first lists keep their rows.
+            "received_at": f"2024-03-{n + 1:02d}T09:30:00Z",
             "subject": f"Largeur {token} {n} : facture de régularisation contestée par "
                        "le client après relève du compteur d'eau en fin de trimestre"})
         assert response.status == 201, response.text()
@@ -109,7 +111,8 @@ def test_a_list_of_25_fits_a_1366x768_screen_without_wrapping(page):
     login(page, *ADMIN)
     set_language(page, "fr")
     _make_complaints(page, 25, token)
-    page.goto("/complaints/list/?psize_ComplaintView=25")
+    page.goto("/complaints/list/?psize_ComplaintView=25"
+              "&_oc_ComplaintView=received_at&_od_ComplaintView=asc")  # those, oldest first
     rows = page.locator("table tbody tr")
     expect(rows).to_have_count(25)
     # Each tracking number, date and state: one line box (an inline element wrapped over
@@ -135,3 +138,46 @@ def test_a_list_of_25_fits_a_1366x768_screen_without_wrapping(page):
                                              .clientWidth})""")
     assert widths["page"] <= widths["screen"], widths
     assert widths["table"] <= widths["box"], widths
+
+
+def test_a_clients_complaint_unfolds_in_place(page):
+    token = _token()
+    login(page, *ADMIN)
+    set_language(page, "fr")
+    page.goto("/clients/add")
+    page.fill("#customer_number", f"NAV-{token}")
+    page.fill("#name", f"Client dépliant {token}")
+    page.click("#model_form [type=submit]")
+    page.wait_for_url(re.compile(r"/clients/show/\d+$"))  # the new client's page
+    client_url = page.url
+    page.click("#add-complaint")
+    page.wait_for_url(re.compile(r"/complaints/add\?client_id=\d+$"))
+    subject = f"Dépliée {token}"
+    fill_complaint_form(page, subject, datetime.now(PARIS).replace(second=0, microsecond=0))
+    page.wait_for_url(SHOW)
+    complaint_id = page.url.rsplit("/", 1)[-1]
+    page.click("#back-to-list")  # back to the client's page it was added from
+    page.wait_for_url(client_url)
+
+    details = page.locator(f"#details-{complaint_id}")
+    expect(details).to_be_hidden()
+    page.locator("tr.rec-unfold", has_text=subject).get_by_text(subject).click()
+    expect(details).to_be_visible()
+    expect(details.locator(f"#edit-{complaint_id}")).to_be_visible()
+    expect(details.locator(f"#delete-{complaint_id}")).to_be_visible()
+    expect(details.locator(f"#documents-{complaint_id}")).to_be_visible()
+    expect(details.locator(f"#letter-template-{complaint_id}")).to_be_visible()
+    toggle = page.locator(f"#toggle-{complaint_id}")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    toggle.focus()
+    page.keyboard.press("Enter")  # folds it again, from the keyboard
+    expect(details).to_be_hidden()
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+
+    # Deleted from the unfolded row: back on the client's page.
+    page.keyboard.press("Enter")
+    page.once("dialog", lambda dialog: dialog.accept())
+    details.locator(f"#delete-{complaint_id}").click()
+    page.wait_for_url(client_url)
+    expect(page.locator(".alert-success")).to_contain_text("supprimée")
+    expect(page.locator(f"#details-{complaint_id}")).to_have_count(0)

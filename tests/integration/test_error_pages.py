@@ -154,3 +154,9 @@ def test_a_complaint_out_of_scope_answers_the_page_of_a_missing_one(app, dbs):
     assert _page_of(out_of_scope, hidden_path) == _page_of(missing, missing_path)
     assert "Page introuvable" in out_of_scope.get_data(as_text=True)
     assert tracking not in out_of_scope.get_data(as_text=True)
+
+
+def test_a_missing_page_before_signing_in_is_the_same_page(app):
+    response = app.test_client().get("/no/such/page?_l_=en")
+    html = assert_error_page(response, 404, "en")
+    assert 'href="/login/"' in html  # the menu offers to sign in
