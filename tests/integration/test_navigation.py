@@ -189,3 +189,13 @@ def test_a_form_or_a_complaints_action_is_no_list_to_return_to(supervisor_client
     pk, _, _ = make(dbs)
     response = supervisor_client.post(f"/complaints/delete/{pk}", data={"next": target})
     assert location(response) == "/complaints/list/"
+
+
+def test_a_deletion_from_the_lists_own_button_returns_to_that_list(supervisor_client, dbs):
+    pk, tracking, _ = make(dbs)
+    the_list = "/complaints/list/?page_ComplaintView=0&_oc_ComplaintView=due_at"
+    response = supervisor_client.post(f"/complaints/delete/{pk}",
+                                      headers={"Referer": f"http://localhost{the_list}"})
+    assert location(response) == the_list
+    page = supervisor_client.get(the_list)
+    assert f"Réclamation {tracking} supprimée" in " ".join(f.messages(page))
