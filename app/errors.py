@@ -1,7 +1,10 @@
-"""Error pages of our own, in the user's language: too many login attempts (429), a
-form refused because its CSRF token is missing or wrong (400), files too large (413), and
-the last resort for a database error no code answered (409 for a conflict, 400 for a
-value the database or Python cannot hold): never a 500, the session rolled back.
+"""Error pages of our own, in the product's layout and the user's language, each with a
+way back: a request not understood (400), a page refused (403), missing or out of the
+reader's scope (404: the same page, so an address reveals nothing), a method not allowed
+(405), too many login attempts (429), a form refused because its CSRF token is missing or
+expired (400), files too large (413), an unexpected error (500), and the last resort for
+a database error no code answered (409 for a conflict, 400 for a value the database or
+Python cannot hold): never a 500, the session rolled back.
 
 Werkzeug's default pages are bare English text without the menu; the REST API answers
 JSON, as the rest of FAB's API does.
@@ -25,12 +28,30 @@ from app.services.attachments import reader_size
 logger = logging.getLogger(__name__)
 
 
+# (title, message) of the pages of a plain HTTP error, read in the user's language.
+PAGES = {
+    400: (_l("Request not understood"),
+          _l("This request could not be understood; nothing was changed. Go back and try "
+             "again.")),
+    403: (_l("Access denied"),
+          _l("You are not allowed to open this page. Ask an administrator if you need it.")),
+    404: (_l("Page not found"),
+          _l("This page does not exist, no longer exists, or is not available to you.")),
+    405: (_l("Action not allowed"),
+          _l("This page cannot be used that way. Go back and use the page's own buttons.")),
+    500: (_l("Something went wrong"),
+          _l("An unexpected error occurred and the request could not be completed. Try "
+             "again in a moment; if it happens again, tell your administrator.")),
+}
+
+
 def register_error_pages(app):
     app.register_error_handler(429, too_many_requests)
     app.register_error_handler(CSRFError, form_refused)
     app.register_error_handler(413, too_large)
-    for status in (404, 405):
-        app.register_error_handler(status, _json_for_the_api)
+    for status in (400, 403, 404, 405):
+        app.register_error_handler(status, http_error)
+    app.register_error_handler(500, server_error)
     for error in LAST_RESORT:
         app.register_error_handler(error, database_refusal)
 
@@ -63,13 +84,49 @@ def database_refusal(error):
     return _error(*refusal_of(error))
 
 
+def http_error(error):
+    """400, 403, 404, 405: a page in the layout; JSON under /api/."""
+    if request.path.startswith("/api/"):
+        return _json_for_the_api(error)
+    title, message = PAGES[error.code]
+    return _error(error.code, str(title), str(message), allow=error)
+
+
+def server_error(error):
+    """An error no code expected: logged with its cause, the session rolled back, and a
+    page in the layout (or a bare one when even the layout cannot be drawn)."""
+    original = getattr(error, "original_exception", None)
+    logger.error("unexpected error on %s %s", request.method, request.path,
+                 exc_info=original if original is not None else error)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the database may be the cause; the page must answer
+        logger.warning("could not roll back after an error", exc_info=True)
+    if request.path.startswith("/api/"):
+        from app.api.base import translated
+
+        return jsonify(message=translated(PAGES[500][1])), 500
+    title, message = (str(text) for text in PAGES[500])
+    try:
+        return _error(500, title, message)
+    except Exception:  # noqa: BLE001 - the layout needs the database (menu, user)
+        logger.warning("error page drawn without the layout", exc_info=True)
+        page = render_template("errors/bare.html", title=title, message=message,
+                               home=url_for_index())
+        return page, 500
+
+
+def url_for_index() -> str:
+    return current_app.appbuilder.get_url_for_index
+
+
 def _json_for_the_api(error):
     """Under /api/ a wrong address or method answers JSON like every API error."""
-    if not request.path.startswith("/api/"):
-        return error
     from app.api.base import translated
 
     code = error.code
+    if code not in (404, 405):  # 400, 403: the page's message, in the API's language
+        return jsonify(message=translated(PAGES[code][1])), code
     if code == 405 and request.method in ("GET", "HEAD") and "GET" not in (
             error.valid_methods or []):
         # GET /api/v1/complaint/abc: FAB reads items at /<int:pk> only, and edits at
@@ -141,7 +198,20 @@ def _same_site(url: str) -> bool:
         target.netloc == urlsplit(request.host_url).netloc
 
 
-def _error(status, title, message):
+def back_link() -> str | None:
+    """The page the user came from, as a path on this site, or None: never another
+    site's address, never the page that failed."""
+    back = request.referrer or ""
+    if not _same_site(back):
+        return None
+    target = urlsplit(back)
+    path = target.path + (f"?{target.query}" if target.query else "")
+    if not path.startswith("/") or path.startswith("//") or target.path == request.path:
+        return None
+    return path
+
+
+def _error(status, title, message, allow=None):
     if request.path.startswith("/api/"):
         return jsonify(message=message), status
     appbuilder = current_app.appbuilder
@@ -149,6 +219,10 @@ def _error(status, title, message):
         # CSRFProtect and the limiter refuse in a before_request that may run before FAB's
         # own (which sets g.user), and the navbar's menu reads g.user.
         g.user = current_user
-    page = render_template("errors/error.html", title=title, message=message,
-                           appbuilder=appbuilder, base_template=appbuilder.base_template)
-    return page, status
+    page = render_template("errors/error.html", title=title, message=message, status=status,
+                           back=back_link(), appbuilder=appbuilder,
+                           base_template=appbuilder.base_template)
+    headers = {}
+    if status == 405 and allow is not None and getattr(allow, "valid_methods", None):
+        headers["Allow"] = ", ".join(allow.valid_methods)
+    return page, status, headers

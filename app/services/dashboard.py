@@ -65,12 +65,15 @@ def open_by_state(session, scope=None) -> list[tuple[State, int]]:
     return [(state, counts.get(state.id, 0)) for state in states]
 
 
-def urgent(session, now: datetime, scope=None, limit: int = URGENT_LIMIT) -> list[Complaint]:
-    """Overdue complaints first (oldest deadline first), then those due soon."""
+def urgent(session, now: datetime, scope=None, limit: int = URGENT_LIMIT,
+           offset: int = 0) -> list[Complaint]:
+    """One page of the urgent complaints, most urgent first: overdue (oldest deadline
+    first), then due soon (nearest first); the id breaks ties, so pages never overlap.
+    Every overdue complaint is in the warning window (warning_at <= due_at)."""
     stmt = (select(Complaint)
             .where(_scope(scope), clock_is(CLOCK_RUNNING),
                    Complaint.warning_at <= now)
-            .order_by(Complaint.due_at).limit(limit))
+            .order_by(Complaint.due_at, Complaint.id).offset(offset).limit(limit))
     return session.scalars(stmt).all()
 
 

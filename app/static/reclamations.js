@@ -55,9 +55,10 @@ $(function () {
     });
 });
 
-/* Every row of a list opens its record (the row's "show" link). */
+/* Every row of a list opens its record (the row's "show" link); the keyboard reaches it
+   through the link itself. A client's complaints tab unfolds its rows instead. */
 $(function () {
-    $("table.table tbody tr").each(function () {
+    $("table.table tbody tr").not(".rec-unfolding tr").each(function () {
         var row = $(this);
         var link = row.find("a[href*='/show/']").first();
         if (!link.length) { return; }
@@ -65,6 +66,24 @@ $(function () {
             if ($(e.target).closest("a, button, input, label, select, form").length) { return; }
             window.location = link.attr("href");
         });
+    });
+});
+
+/* A client's complaints tab: a click on a row, or its button, unfolds the complaint's
+   details and actions below it (seed 000); a second click folds them. */
+$(function () {
+    function toggle(row) {
+        var details = $("#" + row.data("details"));
+        var open = details.prop("hidden");
+        details.prop("hidden", !open);
+        row.attr("aria-expanded", open ? "true" : "false");
+        row.find(".rec-toggle").attr("aria-expanded", open ? "true" : "false");
+    }
+    $(".rec-unfolding tr.rec-unfold").on("click", function (e) {
+        var target = $(e.target);
+        if (target.closest(".rec-toggle").length) { toggle($(this)); return; }
+        if (target.closest("a, button, input, label, select, form").length) { return; }
+        toggle($(this));
     });
 });
 

@@ -1,6 +1,6 @@
 """Clients: list, and the client page with tabs Réclamations, Contrats, Historique."""
 
-from flask import abort, has_request_context, redirect, request, url_for
+from flask import abort, g, has_request_context, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -12,7 +12,8 @@ from wtforms import SelectField
 from app.extensions import db
 from app.models import Client, Complaint, Contract, Event
 from app.models.base import id_of
-from app.services import scope_changes
+from app.services import deletion, letters, scope_changes
+from app.services.complaint_summaries import document_counts
 from app.services.followup import overdue_reminder_counts
 from app.views.access import current_reader, current_writer, visible_condition
 from app.views.base import AppModelView, parse_id
@@ -20,6 +21,7 @@ from app.views.formatting import local_date, local_datetime
 from app.views.forms import BOOTSTRAP, client_field, client_from_args, email_field, required
 from app.views.history import describe_events
 from app.views.labels import CLIENT_KINDS, CLIENT_LABELS, COMPLAINT_LABELS, CONTRACT_LABELS
+from app.views.return_to import remember_list
 
 TAB_LIMIT = 100
 OWNER = "portfolio_owner"
@@ -111,6 +113,19 @@ class ClientView(AppModelView):
         scope_changes.check_client_write(db.session, current_writer(), item,
                                          _posted_owner(item))
 
+    def post_add(self, item):
+        g.saved_client = item.id
+
+    def post_update(self, item):
+        g.saved_client = item.id
+
+    def post_add_redirect(self):
+        """Saved: the client's page; not saved: where the form was opened from."""
+        pk = g.pop("saved_client", None)
+        return redirect(url_for("ClientView.show", pk=pk) if pk else self.get_redirect())
+
+    post_edit_redirect = post_add_redirect
+
     @staticmethod
     def _offered(form):
         """The form class for the signed-in user (FAB's registration reads it too)."""
@@ -143,11 +158,21 @@ class ClientView(AppModelView):
             select(Contract).where(Contract.client_id == client.id).order_by(Contract.number)
         ).all()
         self.update_redirect()  # as FAB's show: the language switch and "back" return here
+        remember_list()  # its complaints tab: the way back from one of them
+        sm = self.appbuilder.sm
+        can = {name: sm.has_access(f"can_{name}", "ComplaintView")
+               for name in ("edit", "delete")}
         return self.render_template(
             self.show_template,
             client=client,
             complaints=complaints,
             overdue=overdue_reminder_counts(db.session, [c.id for c in complaints]),
+            # What a complaint's row unfolds (seed 000): its documents, its actions.
+            documents=document_counts(db.session, [c.id for c in complaints]),
+            can_edit=can["edit"], can_delete=can["delete"],
+            delete_blockers={c.id: deletion.deletion_blockers(db.session, c)
+                             for c in complaints} if can["delete"] else {},
+            letter_templates=letters.active_templates(db.session) if can["edit"] else [],
             contracts=contracts,
             history=[dict(row, tracking=e.complaint.tracking_number, complaint_id=e.complaint_id)
                      for row, e in zip(describe_events(db.session, events, current_reader()),

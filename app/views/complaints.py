@@ -3,8 +3,18 @@
 import logging
 import os
 
-from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
-from flask_appbuilder import expose, has_access
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    has_app_context,
+    jsonify,
+    redirect,
+    request,
+    url_for,
+)
+from flask_appbuilder import ModelView, expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -66,8 +76,9 @@ from app.views.durations import duration
 from app.views.exports import list_statement, send_workbook, temporary_workbook
 from app.views.filters import URGENCY_CHOICES, FullTextFilter, UrgencyFilter
 from app.views.formatting import (
-    local_datetime,
-    nowrap,
+    RowLinkFormatter,
+    nowrap_datetime,
+    nowrap_text,
     number,
     overdue_reminder_badge,
     urgency_badge,
@@ -84,6 +95,7 @@ from app.views.history import describe_events
 from app.views.labels import COMPLAINT_LABELS, SATISFACTION_CHOICES
 from app.views.letters import send_document
 from app.views.outbox import status_badge
+from app.views.return_to import came_from, list_to_return_to, path_of, remember_list
 
 logger = logging.getLogger(__name__)
 LOOKUP_LIMIT = 20
@@ -148,11 +160,12 @@ class ComplaintView(AppModelView):
     add_fieldsets = FORM_FIELDSETS
     edit_fieldsets = FORM_FIELDSETS
     formatters_columns = {
-        "received_at": local_datetime,
-        "due_at": local_datetime,
+        "received_at": nowrap_datetime,
+        "due_at": nowrap_datetime,
+        "state": nowrap_text,
         "urgency": urgency_badge,
         "has_overdue_reminder": overdue_reminder_badge,
-        "tracking_number": nowrap,
+        "tracking_number": RowLinkFormatter("/complaints/show/"),
     }
     add_form_extra_fields = {
         "client": client_field("/complaints/lookup/clients", default=client_from_args),
@@ -232,6 +245,7 @@ class ComplaintView(AppModelView):
         return widgets
 
     def _get_list_widget(self, filters, **kwargs):
+        remember_list()  # the way back from a complaint opened here (app/views/return_to)
         widgets = super()._get_list_widget(filters, **kwargs)
         custom_field_filters.add_list_columns(db.session, widgets["list"])
         widgets["custom_filters"] = custom_field_filters.filter_inputs(db.session,
@@ -267,17 +281,49 @@ class ComplaintView(AppModelView):
         deletion.stage_deletion(db.session, item, g.user, config=current_app.config)
 
     def post_add(self, item):
+        g.saved_complaint = item
         if item.confidential and not current_reader().sees_confidential:
             flash(_("This complaint is confidential: only people with confidential access "
                     "can see it from now on."), "warning")
         warn_of_duplicates(item)
+
+    def post_delete(self, item):
+        g.deleted_complaint = item.tracking_number
+
+    # FAB flashes these after a save and a deletion (and reads every attribute of the
+    # view when it registers it, outside any request): the complaint's own number.
+    @property
+    def add_row_message(self):
+        saved = g.get("saved_complaint") if has_app_context() else None
+        return _("Complaint %(number)s saved.", number=saved.tracking_number) if saved \
+            else ModelView.add_row_message
+
+    @property
+    def delete_row_message(self):
+        number = g.get("deleted_complaint") if has_app_context() else None
+        return _("Complaint %(number)s deleted.", number=number) if number \
+            else ModelView.delete_row_message
 
     def prefill_form(self, form, pk):
         form.received_at.data = to_local(form.received_at.data)
         custom_field_forms.prefill(db.session, form, pk)
 
     def post_add_redirect(self):
-        return redirect(url_for("ComplaintView.list"))
+        """The new complaint's page (unless the author may not see it: confidential);
+        when it was not saved, the page the form was opened from."""
+        item = g.pop("saved_complaint", None)
+        if item is None:
+            return redirect(self.get_redirect())
+        if self._visible(item.id):
+            return redirect(url_for("ComplaintView.show", pk=item.id))
+        return redirect(list_to_return_to())
+
+    def post_delete_redirect(self):
+        """Deleted: back to the list the user came from (its page is gone). Refused: back
+        to the page that asked, which says why."""
+        if g.pop("deleted_complaint", None) is not None:
+            return redirect(list_to_return_to())
+        return redirect(path_of(request.referrer) or url_for("ComplaintView.list"))
 
     # --- the complaint page -------------------------------------------------------------
 
@@ -321,6 +367,7 @@ class ComplaintView(AppModelView):
             response_templates=messages.response_templates(session) if self._can("edit")
             else [],
             title=complaint.tracking_number,
+            back=came_from() or url_for("ComplaintView.list"),
             **duplicate_context(session, complaint),
         )
 
@@ -570,6 +617,10 @@ class ComplaintView(AppModelView):
         if complaint is None:
             abort(404)
         return complaint
+
+    def _visible(self, pk) -> bool:
+        return db.session.scalar(select(Complaint.id).where(
+            Complaint.id == pk, visible_condition())) is not None
 
     def _can(self, permission):
         return self.appbuilder.sm.has_access(f"can_{permission}", self.class_permission_name)

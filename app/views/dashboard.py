@@ -3,7 +3,7 @@
 import json
 from datetime import date, timedelta
 
-from flask import g, request
+from flask import g, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -20,6 +20,7 @@ from app.services.settings import get_setting
 from app.services.visibility import scope_parts
 from app.views.access import current_reader, visible_condition
 from app.views.durations import duration
+from app.views.filters import URGENT
 from app.views.formatting import URGENCY_LABELS
 from app.views.labels import COMPLAINT_LABELS
 
@@ -46,6 +47,7 @@ class DashboardView(BaseView):
         session, scope, reader = db.session, visible_condition(), current_reader()
         time_zone, share = get_setting(session, "time_zone"), dashboard.share_of(reader)
         overdue, due_soon = dashboard.count_urgent(session, now, scope)
+        urgent_page, urgent_pages = _urgent_page(overdue + due_soon)
         trend = dashboard.trend_by_category(session, today, 12, scope, time_zone, share,
                                             None if reader.sees_all else scope_parts(reader))
         return self.render_template(
@@ -53,7 +55,10 @@ class DashboardView(BaseView):
             title=_l("Dashboard"),
             now=now,
             open_by_state=dashboard.open_by_state(session, scope),
-            urgent=dashboard.urgent(session, now, scope),
+            urgent=dashboard.urgent(session, now, scope,
+                                    offset=urgent_page * dashboard.URGENT_LIMIT),
+            urgent_page=urgent_page, urgent_pages=urgent_pages,
+            urgent_list=_urgent_list,
             overdue_count=overdue,
             due_soon_count=due_soon,
             mine=dashboard.my_complaints(session, g.user.id, scope),
@@ -65,6 +70,20 @@ class DashboardView(BaseView):
             period_error=error, labels=COMPLAINT_LABELS, urgency_labels=URGENCY_LABELS,
             duration=duration,
         )
+
+
+def _urgent_page(total: int) -> tuple[int, int]:
+    """(page shown, number of pages) of the urgent panel, from ?urgent_page= (from 0)."""
+    pages = max(1, -(-total // dashboard.URGENT_LIMIT))
+    raw = request.args.get("urgent_page", "")
+    page = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 0
+    return min(page, pages - 1), pages
+
+
+def _urgent_list(code: str = URGENT) -> str:
+    """The complaint list filtered as the panel (or one of its counts), in its order."""
+    return url_for("ComplaintView.list", _flt_0_urgency=code,
+                   _oc_ComplaintView="due_at", _od_ComplaintView="asc")
 
 
 def _period_from_args(today: date):

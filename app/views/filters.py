@@ -23,7 +23,9 @@ from app.views.datamodel import count_cap, list_phase
 WALK_AT_LEAST = 40
 NEWEST_FIRST = ("received_at", "desc")  # the complaint list's own order
 
+URGENT = "urgent"  # overdue or due soon: the dashboard's urgent panel
 URGENCY_CHOICES = [
+    (URGENT, _l("Overdue or due soon")),
     (OVERDUE, _l("Overdue")),
     (DUE_SOON, _l("Due soon")),
     (ON_TRACK, _l("On track")),
@@ -34,6 +36,8 @@ URGENCY_CHOICES = [
 def urgency_condition(code: str, now):
     """SQL condition for one urgency, index-backed by due_at / warning_at."""
     running = clock_is(CLOCK_RUNNING)
+    if code == URGENT:
+        return and_(running, Complaint.warning_at <= now)
     if code == OVERDUE:
         return and_(running, Complaint.due_at < now)
     if code == DUE_SOON:

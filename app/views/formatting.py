@@ -120,3 +120,27 @@ def _datepicker_words(locale_name: str) -> dict:
     return {"days": days("wide"), "daysShort": days("abbreviated"), "daysMin": days("short"),
             "months": months("wide"), "monthsShort": months("abbreviated"),
             "titleFormat": "MM yyyy", "weekStart": (locale.first_week_day + 1) % 7}
+
+
+def nowrap_datetime(value) -> Markup:
+    """A local date and time kept on one line in a list's cell."""
+    return nowrap(local_datetime(value))
+
+
+def nowrap_text(value) -> Markup:
+    """A short label (a state) kept on one line in a list's cell."""
+    return nowrap("" if value is None else str(value))
+
+
+class RowLinkFormatter:
+    """A list column's value as the link to its row's page, kept on one line: the
+    tracking number opens the complaint (app/views/list_rows.py hands it the row's key)."""
+
+    with_pk = True
+
+    def __init__(self, route: str):
+        self.route = route
+
+    def __call__(self, value, pk) -> Markup:
+        return Markup('<a class="rec-nowrap rec-row-link" href="{}{}">{}</a>').format(
+            self.route, pk, value or "")

@@ -120,7 +120,9 @@ def list_rows(value_columns, pks, columns, formatters, actions=None, buttons=Non
             cells.append(buttons(pk))
         for column in columns:
             value, formatter = item[column], formatters.get(column)
-            if formatter is not None:
+            if getattr(formatter, "with_pk", False):  # a link to the row's page
+                cells.append(f"<td>{escape(formatter(value, pk))}</td>")
+            elif formatter is not None:
                 cells.append(f"<td>{escape(formatter(value))}</td>")
             else:
                 cells.append(f"<td>{escape(shown(value))}</td>")

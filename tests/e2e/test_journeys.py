@@ -130,8 +130,11 @@ def create_client(page, texts: CatalogChecks, lang: str, token: str) -> tuple[st
     page.fill("#email", f"contact-{token}@example.org")
     page.fill("#phone", "+33 1 23 45 67 89")
     page.click("#model_form [type=submit]")
-    page.wait_for_url(re.compile(r"/clients/list/"))  # and its load: the rows get clickable
+    page.wait_for_url(re.compile(r"/clients/show/\d+$"))  # the new client's page
     expect(page.locator(".alert-success")).to_be_visible()
+    open_menu(page, "fa-address-book")
+    page.click(".navbar-nav .dropdown-menu a[href='/clients/list/']")
+    page.wait_for_url(re.compile(r"/clients/list/"))  # and its load: the rows get clickable
     row = page.locator("table tbody tr", has_text=number)
     expect(row).to_contain_text(name)
     expect(row).not_to_contain_text("None")  # empty sector, agency, owner: blank cells
@@ -188,8 +191,9 @@ def test_complaint_journey(page, lang):
     expect(page.locator("#select2-client-container")).to_contain_text(name)
     received = datetime.now(PARIS).replace(second=0, microsecond=0) - timedelta(days=1)
     fill_complaint_form(page, subject, received)
-    page.wait_for_url(re.compile(r"/complaints/list/"))
+    page.wait_for_url(re.compile(r"/complaints/show/\d+$"))  # the new complaint's page
     expect(page.locator(".alert-success")).to_be_visible()
+    open_complaint_list(page)
 
     # --- the global list: the row opens the complaint -----------------------------------
     row = page.locator("table tbody tr", has_text=subject)
@@ -352,7 +356,7 @@ def test_agent_sees_the_list_and_a_complaint_assigned_to_them(new_page):
     expect(admin.locator("#select2-client-container")).to_contain_text(token)
     fill_complaint_form(admin, subject, datetime.now(PARIS).replace(second=0, microsecond=0),
                         assignee="Agent Test")
-    admin.wait_for_url(re.compile(r"/complaints/list/"))
+    admin.wait_for_url(re.compile(r"/complaints/show/\d+$"))
     expect(admin.locator(".alert-success")).to_be_visible()
     # A second complaint of the same client, assigned to nobody: outside the agent's scope.
     hidden = f"Hors périmètre {token}"
@@ -362,8 +366,6 @@ def test_agent_sees_the_list_and_a_complaint_assigned_to_them(new_page):
     admin.locator(".select2-container--open .select2-results__option",
                   has_text=token).click()
     fill_complaint_form(admin, hidden, datetime.now(PARIS).replace(second=0, microsecond=0))
-    admin.wait_for_url(re.compile(r"/complaints/list/"))
-    admin.locator("table tbody tr", has_text=hidden).get_by_text(hidden).click()
     admin.wait_for_url(re.compile(r"/complaints/show/\d+$"))
     hidden_url = admin.url
 

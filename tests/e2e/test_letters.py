@@ -56,7 +56,7 @@ def test_agent_generates_a_french_answer_letter(new_page, tmp_path):
     admin.fill("#resolution", resolution)
     fill_complaint_form(admin, subject, datetime.now(PARIS).replace(second=0, microsecond=0),
                         assignee="Agent Test")
-    admin.wait_for_url(re.compile(r"/complaints/list/"))
+    admin.wait_for_url(re.compile(r"/complaints/show/\d+$"))
     expect(admin.locator(".alert-success")).to_be_visible()
 
     agent = new_page()

@@ -30,7 +30,7 @@ def add_complaint(page, subject: str, email: str) -> None:
     page.fill("#complainant_email", email)
     page.fill("#subject", subject)
     page.click("#model_form [type=submit]")
-    page.wait_for_url(re.compile(r"/complaints/list/"))
+    page.wait_for_url(re.compile(r"/complaints/show/\d+$"))  # the new complaint's page
 
 
 def test_a_duplicate_is_flagged_and_merged(page):

@@ -1,6 +1,8 @@
 """Dashboard figures in SQL, restricted by a scope, and the page itself."""
 
+import re
 from datetime import date, datetime, timedelta
+from html import unescape
 
 from sqlalchemy import select
 
@@ -287,3 +289,75 @@ def test_a_scoped_trend_counts_each_visible_complaint_once_part_by_part(session)
     without_team = Reader(user_id=agent.id)
     assert total(dashboard.trend_by_category(
         session, date(2029, 5, 20), 1, scope_parts=scope_parts(without_team))) == 6
+
+
+# --- the urgent panel: every urgent complaint of the reader's scope, paged ---------------
+
+def _urgent_register(app, dbs, overdue=28, due_soon=3):
+    """A new agent with ``overdue`` long-overdue complaints, ``due_soon`` due soon and
+    one that became overdue a minute ago; its login and the ids, most urgent first."""
+    from flask import current_app
+
+    from app.services.clock import utcnow
+    from tests.conftest import PASSWORD, login
+
+    now = utcnow()
+    with dbs() as s:
+        agent = f.make_user(current_app.appbuilder, "Agent", PASSWORD)
+        made = []
+        deadlines = ([now - (40 + i) * DAY for i in range(overdue)]
+                     + [now + (i + 1) * timedelta(hours=5) for i in range(due_soon)]
+                     + [now - timedelta(minutes=1)])
+        for due in deadlines:
+            complaint = f.make_complaint(s, actor=agent, assignee=agent,
+                                         state_code="in_progress")
+            complaint.due_at, complaint.warning_at = due, due - 3 * DAY
+            made.append(complaint)
+        on_track = f.make_complaint(s, actor=agent, assignee=agent, state_code="in_progress")
+        on_track.due_at, on_track.warning_at = now + 20 * DAY, now + 17 * DAY
+        s.commit()
+        ordered = [c.id for c in sorted(made, key=lambda c: (c.due_at, c.id))]
+        just_overdue = made[-1].id
+        username = agent.username
+    return login(app.test_client(), username), ordered, just_overdue
+
+
+def test_the_urgent_panel_pages_through_every_urgent_complaint(app, dbs):
+    client, ordered, just_overdue = _urgent_register(app, dbs)
+    first = client.get("/dashboard/")
+    second = client.get("/dashboard/?urgent_page=1")
+    beyond = client.get("/dashboard/?urgent_page=99")
+    page_ids = [[int(pk) for pk in re.findall(r'<tr class="(?:danger|warning)">\s*<td><a '
+                                               r'href="/complaints/show/(\d+)"', page.text)]
+                for page in (first, second, beyond)]
+    assert page_ids[0] + page_ids[1] == ordered  # all of them, most urgent first
+    assert len(page_ids[0]) == dashboard.URGENT_LIMIT
+    assert just_overdue in page_ids[0] + page_ids[1]
+    assert page_ids[2] == page_ids[1]  # past the last page: the last page
+    assert "29 en retard" in first.text and "3 à échéance proche" in first.text
+    others = len(ordered) - dashboard.URGENT_LIMIT
+    assert f"Voir les {others} autres dans la liste" in first.text
+    assert 'id="urgent-next"' in first.text and 'id="urgent-previous"' in second.text
+
+
+def test_the_urgent_panels_counts_match_the_lists_it_links_to(app, dbs):
+    client, ordered, just_overdue = _urgent_register(app, dbs, overdue=4, due_soon=2)
+    page = client.get("/dashboard/").text
+    links = {name: unescape(re.search(rf'id="{name}" href="([^"]+)"', page).group(1))
+             for name in ("overdue-count", "due-soon-count", "urgent-all")}
+    shown = {name: f.shown_ids(client.get(f"{url}&psize_ComplaintView=100"))
+             for name, url in links.items()}
+    assert shown["urgent-all"] == set(ordered)
+    assert just_overdue in shown["overdue-count"]
+    assert (len(shown["overdue-count"]), len(shown["due-soon-count"])) == (5, 2)
+    assert "5 en retard" in page and "2 à échéance proche" in page
+    # The list keeps the panel's order: most urgent first.
+    listed = client.get(f"{links['urgent-all']}&psize_ComplaintView=100").text
+    positions = [listed.index(f"/complaints/show/{pk}") for pk in ordered]
+    assert positions == sorted(positions)
+
+
+def test_a_malformed_urgent_page_shows_the_first(admin_client):
+    for raw in ("-1", "abc", "9" * 30, "²"):
+        response = admin_client.get(f"/dashboard/?urgent_page={raw}")
+        assert response.status_code == 200 and 'id="urgent"' in response.text

@@ -103,11 +103,11 @@ def test_the_add_form_warns_of_duplicates_and_the_page_lists_them(app, dbs,
                 "complainant_email": address, "satisfaction": "unknown"}
         older_id, older_number = older.id, older.tracking_number
     added = supervisor_client.post("/complaints/add", data=form)
-    assert added.headers["Location"].endswith("/complaints/list/")  # as before
-    listing = supervisor_client.get(added.headers["Location"]).get_data(as_text=True)
     with dbs() as s:
         new = s.scalars(select(Complaint).where(Complaint.subject == form["subject"])).one()
         new_id, new_number = new.id, new.tracking_number
+    assert added.headers["Location"].endswith(f"/complaints/show/{new_id}")  # its page
+    listing = supervisor_client.get(added.headers["Location"]).get_data(as_text=True)
     assert f'<a href="/complaints/show/{new_id}#duplicates" id="duplicates-link">' \
            f"{new_number}</a> fait peut-être doublon" in listing
     assert f'<a href="/complaints/show/{older_id}">{older_number}</a>' in listing
