@@ -59,3 +59,11 @@
         });
     }
 })();
+
+/* Bootstrap 3's collapse puts aria-expanded on the panel it opens, where the attribute is
+   not allowed (FAB's search panel of every list); only its toggle says whether it is open. */
+if (window.jQuery) {
+    jQuery(document).on("shown.bs.collapse hidden.bs.collapse", ".collapse", function (e) {
+        if (e.target === this) { this.removeAttribute("aria-expanded"); }
+    });
+}

@@ -270,6 +270,10 @@ def test_back_office_pages_have_no_serious_violation(open_page, language):
         expect(page.locator("html")).to_have_attribute("lang", language)
         page.wait_for_load_state("networkidle")
         assert_accessible(page, what)
+        if path == "/complaints/list/":  # its search panel, opened
+            page.locator("a[data-toggle=collapse][href$='_href']").first.click()
+            expect(page.locator(".panel-collapse.in")).to_have_count(1)
+            assert_accessible(page, "the complaint list's search panel")
 
 
 def test_select2_boxes_carry_the_name_of_their_label(open_page):
