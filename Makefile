@@ -19,8 +19,15 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# axe-core for the accessibility tests (tests/e2e/test_accessibility.py), pinned by
+# package-lock.json. Without npm the step says so and those tests skip with the reason.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "!! npm is missing: axe-core not installed, accessibility tests will be skipped"; fi
+
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 translations: install
 	$(BIN)/pybabel compile --statistics -d translations 2>&1 | grep -v '^$$' || true
@@ -56,4 +63,4 @@ mutation: install-test translations
 	$(BIN)/python scripts/mutation_score.py --min 90
 
 clean:
-	rm -rf $(VENV) .pytest_cache mutants
+	rm -rf $(VENV) .pytest_cache mutants node_modules

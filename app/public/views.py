@@ -60,7 +60,9 @@ def complaint_form():
             except portal.SubmissionInvalid as exc:
                 errors, problem = exc.errors, str(exc)
             except ServiceError as exc:  # a refused file: nothing was stored
-                problem = str(exc)
+                # Shown next to the file field too, and linked from the summary.
+                errors = {"files": str(exc)}
+                problem = _("Please correct the fields marked below.")
             else:
                 token = links.track_token(current_app.config["SECRET_KEY"], complaint)
                 return redirect(url_for("public.confirmation", token=token))

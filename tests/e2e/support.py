@@ -22,6 +22,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 RESULTS = ROOT / "test-results"
+# axe-core, the accessibility engine injected into pages: package.json, `npm ci`.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SERIOUS = ("serious", "critical")
 
 ADMIN = ("admin", "Admin-e2e-pass-123")
 AGENT = ("agent", "Agent-e2e-pass-123")
@@ -45,6 +48,9 @@ def skip_reason() -> str | None:
 
 
 SKIP_REASON = skip_reason()
+AXE_SKIP_REASON = (None if AXE.exists() else
+                   f"e2e: axe-core is missing ({AXE.relative_to(ROOT)}): run `npm ci` "
+                   "(make install-test does when npm is installed)")
 
 
 def stale_catalogs() -> list[str]:
@@ -188,6 +194,14 @@ def server_environment(database_url: str, instance: Path) -> dict:
     return env
 
 
+def demo_environment(workdir: Path) -> dict:
+    """A server of its own on a SQLite file in ``workdir``: the portal's rate limit raised
+    (a test, or the screenshots, post more than ten forms a minute)."""
+    env = server_environment(f"sqlite:///{workdir / 'demo.db'}", workdir / "instance")
+    env["PUBLIC_RATE_LIMIT"] = "1000 per minute"
+    return env
+
+
 def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
@@ -252,3 +266,80 @@ def open_menu(page, icon: str) -> None:
 
 def menu_toggle(page, icon: str):
     return page.locator(f".navbar-nav > li.dropdown > a.dropdown-toggle:has(i.{icon})")
+
+
+# --- signed portal links, for the pages only an email reaches ---------------------------
+
+_PORTAL_LINKS = """
+import json
+from sqlalchemy import select
+from app.domain import satisfaction as rules
+from app.extensions import db
+from app.models import Complaint, SatisfactionSurvey
+from app.services import links
+from app.services.clock import utcnow
+from run import app
+
+with app.app_context():
+    session = db.session
+    complaint = session.scalars(select(Complaint).where(
+        Complaint.complainant_email.is_not(None), Complaint.merged_into_id.is_(None),
+        Complaint.anonymised_at.is_(None), Complaint.confidential.is_(False))
+        .order_by(Complaint.id)).first()
+    now = utcnow().replace(microsecond=0)
+    token, digest = rules.new_token()
+    session.add(SatisfactionSurvey(complaint_id=complaint.id, closed_at=now,
+                                   token_hash=digest, sent_at=now,
+                                   expires_at=rules.expires_at(now, 30)))
+    session.commit()
+    secret = app.config["SECRET_KEY"]
+    print(json.dumps({
+        "number": complaint.tracking_number,
+        "email": complaint.complainant_email,
+        "track": "/public/track/" + links.track_token(secret, complaint),
+        "requests": "/public/requests/" + links.requests_token(
+            secret, complaint.complainant_email),
+        "survey": "/public/survey/" + token,
+    }))
+"""
+
+
+def portal_links(env: dict) -> dict:
+    """Signed paths to the tracking page, the "my requests" list and a satisfaction survey
+    of the first complaint with an address (a survey is made for it), as the emails give
+    them. The database must hold such a complaint (``flask demo load``)."""
+    import json
+
+    result = subprocess.run([str(BIN / "python"), "-c", _PORTAL_LINKS], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"portal links failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- axe-core ----------------------------------------------------------------------------
+
+
+def axe_violations(page, impacts=AXE_SERIOUS) -> list[dict]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules and best practices) over the page as it
+    stands; its violations of the given impacts. The script is evaluated through the
+    DevTools protocol, so the page's Content-Security-Policy stays as it is."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    violations = page.evaluate("""async () => {
+        const results = await axe.run(document, {resultTypes: ["violations"]});
+        return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => ({target: n.target.join(" "),
+                                      summary: n.failureSummary}))}));
+    }""")
+    return [v for v in violations if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({len(v['nodes'])} element(s))")
+        for node in v["nodes"][:5]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    {node['target']}: {summary[:240]}")
+    return "\n".join(lines)

@@ -116,7 +116,13 @@ def test_the_honeypot_and_a_refused_file_store_nothing(app, dbs):
     data = form()
     data["files"] = [(__import__("io").BytesIO(b"\x7fELF\x02\x01"), "facture.pdf")]
     refused = client.post("/public/complaint", data=data, content_type="multipart/form-data")
-    assert "programme" in refused.get_data(as_text=True)
+    page = refused.get_data(as_text=True)
+    assert "programme" in page
+    # The reason is next to the file field, announced with it, and linked from the summary.
+    assert re.search(r'<span class="help-block rec-error" id="f-files-error"[^>]*>[^<]*programme',
+                     page)
+    assert 'aria-describedby="f-files-error f-files-help" aria-invalid="true"' in page
+    assert 'href="#f-files"' in page.split('id="complaint-form"')[0]
     with dbs() as s:
         assert s.query(Complaint).count() == before
 
@@ -243,7 +249,7 @@ def test_wrong_email_and_unknown_number_answer_the_same(app, dbs):
     assert first_wrong.status_code == first_unknown.status_code == 200
 
     def body(r):
-        return re.sub(r'name="csrf_token" value="[^"]*"|value="[^"]*"', "",
+        return re.sub(r'name="csrf_token" value="[^"]*"|value="[^"]*"|nonce="[^"]*"', "",
                       r.get_data(as_text=True))
 
     assert body(first_wrong) == body(first_unknown)
