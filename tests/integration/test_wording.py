@@ -294,7 +294,7 @@ def stored_text(app) -> set[str]:
                        and (c.type.length or 0) <= 400]
             for column in columns:
                 values.update(normal(v) for v in db.session.scalars(
-                    select(column).distinct().limit(500)) if isinstance(v, str))
+                    select(column).distinct()) if isinstance(v, str))
     return values - {""}
 
 
