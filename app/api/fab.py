@@ -118,8 +118,12 @@ def _bad_input_or(fab_500, view):
 
     def response_500(message=None):
         error = sys.exc_info()[1]
+        # A read the database cannot run with the request's values (PostgreSQL: a text
+        # compared with a number) is bad input too, unless the connection itself failed.
+        read_refused = (request.method == "GET" and isinstance(error, DBAPIError)
+                        and not error.connection_invalidated)
         if isinstance(error, BAD_QUERY) and not isinstance(error, DBAPIError) or (
-                isinstance(error, DataError | IntegrityError)):
+                isinstance(error, DataError | IntegrityError)) or read_refused:
             db.session.rollback()
             logger.info("bad input to %s: %r", type(view).__name__, error)
             return view.response_400()

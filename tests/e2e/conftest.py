@@ -11,7 +11,6 @@ database is a temporary SQLite file, or, when TEST_DATABASE_URL is set, a separa
 TEST_DATABASE_URL one).
 """
 
-import os
 import re
 
 import pytest
@@ -23,27 +22,14 @@ from tests.e2e import support
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("e2e")
-    drop_database = None
-    test_url = os.environ.get("TEST_DATABASE_URL", "")
-    if test_url.startswith("postgres"):
-        database_url, drop_database = support.create_postgres_database(test_url)
-    else:
-        database_url = f"sqlite:///{workdir / 'e2e.db'}"
-    env = support.server_environment(database_url, workdir / "instance")
-    server = None
-    try:
+    def prepare(env):
         support.run_cli(["setup"], env)
         support.run_cli(["fab", "create-user", "--role", "Agent", "--username", support.AGENT[0],
                          "--firstname", "Agent", "--lastname", "Test",
                          "--email", "agent@example.org", "--password", support.AGENT[1]], env)
-        server = support.start_server(env, workdir)
+
+    with support.own_server(tmp_path_factory.mktemp("e2e"), "e2e", prepare) as server:
         yield server
-    finally:
-        if server is not None:
-            support.stop_server(server)
-        if drop_database is not None:
-            drop_database()
 
 
 @pytest.fixture(scope="session")

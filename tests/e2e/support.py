@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -176,6 +177,30 @@ def create_postgres_database(test_url: str, suffix: str = "e2e") -> tuple[str, o
             engine.dispose()
 
     return e2e.render_as_string(hide_password=False), drop
+
+
+@contextmanager
+def own_server(workdir: Path, suffix: str, prepare, config: str | None = None):
+    """A live server on a database of its own (SQLite in ``workdir``, or a ``<db>_<suffix>``
+    PostgreSQL database beside TEST_DATABASE_URL's), after ``prepare(env)`` has run the
+    release step and whatever the tests need; stopped and dropped at the end."""
+    drop_database = None
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+    if test_url.startswith("postgres"):
+        database_url, drop_database = create_postgres_database(test_url, suffix)
+    else:
+        database_url = f"sqlite:///{workdir / f'{suffix}.db'}"
+    env = server_environment(database_url, workdir / "instance")
+    server = None
+    try:
+        prepare(env)
+        server = start_server(env, workdir, config=config)
+        yield server
+    finally:
+        if server is not None:
+            stop_server(server)
+        if drop_database is not None:
+            drop_database()
 
 
 def server_environment(database_url: str, instance: Path) -> dict:

