@@ -23,7 +23,6 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 from wtforms import SelectField
 
-from app.api.base import plain_messages
 from app.api.keys import true_to_its_document
 from app.models import AppUser
 from app.services import login_lock
@@ -202,9 +201,6 @@ class ReclamationsSecurityManager(SecurityManager):
         super().register_views()
         self._limit_api_login()
         self._api_keys_by_token_only()
-        for view in self.appbuilder.baseviews:
-            if isinstance(view, SecurityApi):
-                plain_messages(view)  # the login's 400s, as its document says
 
     @staticmethod
     def extract_api_key_from_request():

@@ -25,7 +25,7 @@ from prison.decoder import ParserException
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from app.api.queries import document_queries
-from app.errors import LAST_RESORT, database_refusal
+from app.errors import LAST_RESORT, PAGES, database_refusal
 from app.extensions import db
 from app.services import uniqueness
 from app.services.exceptions import ServiceError
@@ -108,12 +108,18 @@ def integer_ids(operations, func) -> None:
                 properties["id"] = {"type": "integer"}
 
 
-def plain_messages(view) -> None:
+def plain_messages(view, unauthorized=None) -> None:
     """FAB's own APIs answer a 400 with marshmallow's ``{"field": [errors]}`` where their
-    document (and ours) says the message is a string: flatten it on ``view``."""
+    document (and ours) says the message is a string: flatten it on ``view``. Their other
+    errors say FAB's English words ("Arguments are not correct", "Not found"): say ours,
+    in the reader's language."""
     fab_400 = view.response_400
     view.response_400 = lambda message=None: fab_400(
-        field_errors(message) if message is not None else None)
+        field_errors(message) if message is not None else translated(MESSAGES[400]))
+    view.response_401 = lambda: view.response(
+        401, message=translated(unauthorized or MESSAGES[401]))
+    view.response_403 = lambda: view.response(403, message=translated(MESSAGES[403]))
+    view.response_404 = lambda: view.response(404, message=translated(MESSAGES[404]))
 
 
 class NotFound(Exception):
@@ -260,7 +266,7 @@ class ScopedModelApi(ModelRestApi):
         error = sys.exc_info()[1]
         if isinstance(error, LAST_RESORT):
             return database_refusal(error)
-        return super().response_500(message=message)
+        return super().response_500(message=translated(PAGES[500][1]))  # not "Fatal error"
 
     # --- reads ---------------------------------------------------------------------------
 

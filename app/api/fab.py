@@ -7,11 +7,14 @@ import sys
 
 from flask import current_app, jsonify, request
 from flask_appbuilder.api import BaseApi
+from flask_appbuilder.exceptions import ApplyFilterException
+from flask_appbuilder.security.api import SecurityApi
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from app.api.base import (
     BAD_QUERY,
+    MESSAGES,
     ScopedModelApi,
     document_errors,
     field_errors,
@@ -21,6 +24,8 @@ from app.api.base import (
 )
 from app.api.keys import revoked_keys_are_gone
 from app.api.queries import document_queries
+from app.domain.numbers import MAX_ID, is_digits
+from app.errors import PAGES
 from app.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -30,7 +35,9 @@ def tidy_fab_apis(appbuilder) -> None:
     for view in appbuilder.baseviews:
         if not isinstance(view, BaseApi) or isinstance(view, ScopedModelApi):
             continue
-        plain_messages(view)
+        # A refused login says so, in words a person reads (not "Not authorized").
+        plain_messages(view, unauthorized=_l("Invalid login. Please try again.")
+                       if isinstance(view, SecurityApi) else None)
         fab_422 = view.response_422
         view.response_422 = lambda message=None, _fab=fab_422: _fab(
             field_errors(message) if message is not None else None)
@@ -61,7 +68,7 @@ def refuse_non_integer_ids(app) -> None:
         collection = "/api/v1/security/permissions-resources/"
         if not (request.method == "POST" and request.path == collection or (
                 request.method == "PUT" and request.path.startswith(collection)
-                and request.path[len(collection):].isdigit())):
+                and is_digits(request.path[len(collection):]))):
             return None
         body = request.get_json(silent=True)
         if isinstance(body, dict) and any(
@@ -87,14 +94,18 @@ def missing_rows_are_not_found(app) -> None:
     def security_row_exists():
         parts = request.path.strip("/").split("/")
         if (request.method not in ("PUT", "DELETE") or len(parts) != 5
-                or parts[:3] != ["api", "v1", "security"] or not parts[4].isdigit()
-                or parts[3] not in SECURITY_MODELS):
-            return None
+                or parts[:3] != ["api", "v1", "security"]
+                or parts[3] not in SECURITY_MODELS or parts[4].startswith("_")):
+            return None  # "_info" is an operation of its own, not an id
         model = getattr(current_app.appbuilder.sm, SECURITY_MODELS[parts[3]], None)
-        if model is None or int(parts[4]) > 2**63 - 1 or db.session.get(
+        if model is None:
+            return None
+        # An id that is not a whole number ("1.5", "³") or beyond the column's range
+        # names no row either: FAB would look it up and edit ``None``.
+        if is_digits(parts[4]) and int(parts[4]) <= MAX_ID and db.session.get(
                 model, int(parts[4])) is not None:
             return None
-        return jsonify(message=translated(_l("Not found."))), 404
+        return jsonify(message=translated(MESSAGES[404])), 404
 
 
 def _info_lists_its_columns(operations):
@@ -118,6 +129,8 @@ def _bad_input_or(fab_500, view):
 
     def response_500(message=None):
         error = sys.exc_info()[1]
+        if isinstance(error, ApplyFilterException):  # FAB's wrapper of the database's
+            error = error.__context__                 # refusal of a filter's value
         # A read the database cannot run with the request's values (PostgreSQL: a text
         # compared with a number) is bad input too, unless the connection itself failed.
         read_refused = (request.method == "GET" and isinstance(error, DBAPIError)
@@ -127,6 +140,6 @@ def _bad_input_or(fab_500, view):
             db.session.rollback()
             logger.info("bad input to %s: %r", type(view).__name__, error)
             return view.response_400()
-        return fab_500(message)
+        return fab_500(translated(PAGES[500][1]))  # not FAB's English "Fatal error"
 
     return response_500

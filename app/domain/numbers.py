@@ -26,3 +26,12 @@ def figure(value: float, locale, digits: int = 1) -> str:
 def percent(pct: float, locale, digits: int = 1) -> str:
     """``pct`` (0–100) as a percentage rounded to ``digits`` places: "90,9 %" / "90.9%"."""
     return format_percent(round(pct, digits) / 100, locale=locale, decimal_quantization=False)
+
+
+def is_digits(text) -> bool:
+    """Whether ``text`` is a whole number written in ASCII digits: ``int()`` reads it.
+    ``str.isdigit`` alone is not enough: "²" and "³" are digits to it, not to ``int``."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()
+
+
+MAX_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id is refused as a data error

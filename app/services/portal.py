@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from app.domain import events
 from app.domain import portal as rules
+from app.domain.numbers import is_digits
 from app.models import Category, Channel, Client, Complaint, Complexity, Event, RequestType
 from app.models.messages import Message
 from app.services import attachments, messages
@@ -188,7 +189,7 @@ def attachment_of(session, complaint, attachment_id):
 
 def _public_event(event, states) -> dict:
     state = None
-    if event.kind == events.STATE_CHANGED and (event.new_value or "").isdigit():
+    if event.kind == events.STATE_CHANGED and is_digits(event.new_value):
         found = states.get(int(event.new_value))
         state = found.label if found else None
     return {"kind": event.kind, "at": event.created_at, "state": state}

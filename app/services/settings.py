@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
 
+from app.domain.numbers import is_digits
 from app.models import Setting
 from app.services.exceptions import ServiceError
 
@@ -51,11 +52,11 @@ def validate_setting(key: str, value: str | None) -> None:
     if key == "time_zone" and value and value not in available_timezones():
         raise ServiceError(_l("“%(value)s” is not a time zone (e.g. Europe/Paris)."),
                            value=value)
-    if key == "digest_hour" and value and not (value.isdigit() and 0 <= int(value) <= 23):
+    if key == "digest_hour" and value and not (is_digits(value) and 0 <= int(value) <= 23):
         raise ServiceError(_l("The digest hour must be a whole hour from 0 to 23."))
     if key in FLAGS and value and value.lower() not in FLAG_VALUES:
         raise ServiceError(_l("Write 1 to switch this setting on, 0 to switch it off."))
-    if key == "survey_valid_days" and value and not (value.isdigit() and
+    if key == "survey_valid_days" and value and not (is_digits(value) and
                                                      1 <= int(value) <= 365):
         raise ServiceError(_l("The survey link's validity is a number of days from 1 "
                               "to 365."))

@@ -11,6 +11,7 @@ from wtforms import BooleanField
 from wtforms.validators import StopValidation
 
 from app.domain.dates import DateOutOfRange, check_date
+from app.domain.numbers import MAX_ID
 from app.extensions import db
 from app.read_only import read_only
 from app.services import uniqueness
@@ -20,7 +21,6 @@ from app.views.search_widget import CachedSearchWidget
 
 logger = logging.getLogger(__name__)
 
-MAX_ID = 2**31 - 1  # PostgreSQL INTEGER: a larger id is refused as a data error
 
 
 def parse_id(raw) -> int | None:

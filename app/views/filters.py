@@ -9,6 +9,7 @@ from sqlalchemy import and_
 
 from app.domain.deadlines import CLOCK_PAUSED, CLOCK_RUNNING
 from app.domain.fulltext import FACETS, Facets
+from app.domain.numbers import is_digits
 from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
 from app.models import Complaint
 from app.models.complaints import clock_is
@@ -100,4 +101,4 @@ def held_in_index(filter_values) -> tuple:
     to" an item of one of its reference lists (``domain.fulltext.FACETS``)."""
     return tuple((flt.column_name, int(value)) for flt, value in filter_values
                  if isinstance(flt, FilterRelationOneToManyEqual)
-                 and flt.column_name in FACETS and str(value).isdigit())
+                 and flt.column_name in FACETS and is_digits(str(value)))

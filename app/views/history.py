@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain import events as ev
+from app.domain.numbers import is_digits
 from app.models import REFERENCE_MODELS, AppUser, Client, Contract, State, Team
 from app.services import merge
 from app.services.attachments import shown_size
@@ -59,7 +60,7 @@ def _resolve_labels(session, events):
         model = MODELS_BY_FIELD.get(event.field)
         if model is not None:
             for value in (event.old_value, event.new_value):
-                if value and value.isdigit():
+                if is_digits(value):
                     wanted[event.field].add(int(value))
     labels = {}
     for field, ids in wanted.items():

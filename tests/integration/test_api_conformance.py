@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tests.integration.test_api import API, Api, jwt
+from tests.integration.test_api_fuzz import ON_POSTGRES
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +103,43 @@ def test_a_revoked_api_key_is_gone(admin):
     assert admin.delete(f"/security/api_keys/{uuid}").status_code == 404
     assert Api(admin.client.application).delete(
         f"/security/api_keys/{uuid}").status_code == 401  # who asks is checked first
+
+
+@pytest.mark.parametrize("method, path", [
+    ("put", "/security/users/1.5"), ("delete", "/security/users/%C2%B3"),
+    ("delete", "/security/roles/99999999999"), ("put", "/security/groups/1e3"),
+])
+def test_an_id_that_is_not_a_whole_number_names_no_row(admin, method, path):
+    """ "1.5" reached FAB, which edited ``None``; "³" passed ``str.isdigit`` and broke
+    ``int()``: both were 500s."""
+    response = getattr(admin, method)(path, json={"first_name": "X", "name": "X"})
+    assert response.status_code == 404, response.data
+    assert response.json["message"] == "Introuvable."
+
+
+@pytest.mark.parametrize("path, column, operator", [
+    ("/security/users/", "roles", "rel_m_m"),
+    ("/security/permissions-resources/", "view_menu", "rel_o_m"),
+])
+def test_a_filter_value_the_database_cannot_hold_is_a_400(admin, path, column, operator):
+    """PostgreSQL refuses 2**63 - 2 for an INTEGER; FAB wraps that refusal in its own
+    exception, which was answered 500 "Fatal error"."""
+    query = json.dumps({"filters": [{"col": column, "opr": operator, "value": 2**63 - 2}]})
+    response = admin.get(path, query_string={"q": query}, headers={"Accept-Language": "en"})
+    if ON_POSTGRES:
+        assert response.status_code == 400, response.data
+        assert response.json["message"] == "The request is not valid."
+    else:  # SQLite holds 64-bit integers: no such row, nothing to filter out
+        assert response.status_code == 200, response.data
+
+
+def test_fab_errors_speak_the_readers_language(app, admin):
+    assert admin.get("/security/users/999999").json["message"] == "Introuvable."
+    assert admin.get("/security/users/999999", headers={"Accept-Language": "en"}
+                     ).json["message"] == "Not found."
+    anonymous = Api(app)
+    response = anonymous.post("/security/login", json={
+        "username": "admin", "password": "wrong-Password-1", "provider": "db"})
+    assert response.status_code == 401
+    assert response.json["message"] == ("Identifiant ou mot de passe incorrect. "
+                                        "Veuillez réessayer.")

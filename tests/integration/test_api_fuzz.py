@@ -71,14 +71,9 @@ def token(server, username: str) -> str:
 
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgres")
-KNOWN_PG_500 = pytest.mark.xfail(
-    ON_POSTGRES, strict=False,
-    reason="open in issue 19: on PostgreSQL, generated filters on FAB's security lists "
-           "(GET /security/users/, /security/permissions-resources/) still answer 500")
 
 
-@pytest.mark.parametrize("username", [
-    "viewer", "agent", pytest.param("admin", marks=KNOWN_PG_500)])
+@pytest.mark.parametrize("username", ["viewer", "agent", "admin"])
 def test_every_operation_answers_as_documented(fuzz_server, username, tmp_path):
     command = [
         str(SCHEMATHESIS), "run", f"{fuzz_server.url}/api/v1/_openapi",

@@ -5,7 +5,16 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.models import Category, Complaint, Event, Severity, State, StateTransition, Team
+from app.models import (
+    Category,
+    Complaint,
+    Event,
+    Setting,
+    Severity,
+    State,
+    StateTransition,
+    Team,
+)
 from app.services import deletion
 from tests import factories as f
 
@@ -232,6 +241,19 @@ def test_team_email_is_checked(admin_client, dbs):
 
 def test_admin_sees_settings(admin_client):
     assert admin_client.get("/config/settings/list/").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "25", "8h"])
+def test_a_digest_hour_that_is_not_an_hour_is_refused(admin_client, dbs, value):
+    """"²" passed ``str.isdigit`` and then broke ``int()``: a 500."""
+    response = admin_client.post("/config/settings/add?_l_=en", data={
+        "key": "digest_hour", "value": value}, follow_redirects=True)
+
+    assert response.status_code == 200
+    assert "The digest hour must be a whole hour from 0 to 23." in response.get_data(
+        as_text=True)
+    with dbs() as s:
+        assert one(s, Setting, key="digest_hour", value=value) is None
 
 
 # --- who may configure --------------------------------------------------------------------

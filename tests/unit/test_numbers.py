@@ -25,3 +25,13 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 ])
 def test_formats(function, value, locale, expected):
     assert function(value, locale) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("0", True), ("2026", True), ("²", False), ("³", False), ("١٢", False), ("1.5", False),
+    ("", False), (" 1", False), (None, False), (12, False),
+])
+def test_digits_are_what_int_reads(text, expected):
+    assert numbers.is_digits(text) is expected
+    if expected:
+        int(text)
