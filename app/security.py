@@ -16,6 +16,7 @@ from flask_appbuilder.security.views import (
     UserDBModelView,
     UserGroupModelView,
 )
+from flask_appbuilder.widgets import ListWidget
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -73,6 +74,9 @@ class StaffRoleView(RoleModelView):
     """FAB's roles, with the columns its search form offers labelled too."""
 
     class_permission_name = "RoleModelView"  # the permissions the roles hold
+    # The product's list widget (labelled checkboxes, rows rendered in Python): FAB's
+    # roles widget differs from it only for built-in roles (FAB_ROLES), which it has none.
+    list_widget = ListWidget
     label_columns = {**RoleModelView.label_columns, "user": _l("Users"),
                      "groups": _l("Groups")}
 

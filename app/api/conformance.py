@@ -31,6 +31,7 @@ from prison.decoder import ParserException
 from werkzeug.datastructures import ImmutableMultiDict
 
 from app.api.base import translated
+from app.api.queries import MAX_MANY_TO_MANY_FILTERS, too_many_joins
 
 VERSION = "v1"
 DOCUMENT_PATH = f"/api/{VERSION}/_openapi"
@@ -183,6 +184,10 @@ def _check_query(operation):
     value, as_json = _parse_query(raw)
     if value is None or not _validator(json.dumps(schema, sort_keys=True)).is_valid(value):
         return _refusal(400, _l("The query argument q is not valid."))
+    if too_many_joins(value):
+        return _refusal(400, translated(_l(
+            "At most %(count)s filters on a relation with several items (rel_m_m) in one "
+            "query.")) % {"count": MAX_MANY_TO_MANY_FILTERS})
     g.query_checked = True  # app.api.base's own checks of q step aside
     if as_json:
         # FAB URL-decodes a JSON ``q`` a second time (parse_qs): a "+" or a "%" in a value

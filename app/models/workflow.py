@@ -1,5 +1,6 @@
 """Workflow states and their allowed transitions: data, editable by admins."""
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import (
     Boolean,
     Column,
@@ -57,7 +58,13 @@ class DeadlineRule(Model):
     complexity = relationship("Complexity", lazy="joined")
 
     def __str__(self) -> str:
-        return f"{self.state or '*'} × {self.complexity or '*'}: {self.days}"
+        # Shown where FAB names the row (a delete's confirmation, a flash message).
+        unit = (ngettext("%(num)d business day", "%(num)d business days", self.days)
+                if self.business_days else
+                ngettext("%(num)d day", "%(num)d days", self.days))
+        return gettext("%(state)s, %(complexity)s: %(delay)s",
+                       state=self.state or gettext("any state"),
+                       complexity=self.complexity or gettext("any complexity"), delay=unit)
 
 
 class Holiday(Model):

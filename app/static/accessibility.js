@@ -37,8 +37,20 @@
         if (search && label) { search.setAttribute("aria-labelledby", label.id); }
     }
 
+    // A multiple box lists its choices in a <ul>, with its "clear" cross as a bare <span>
+    // among them, which a list may not hold: the cross gets an <li> of its own.
+    function listClear(clear) {
+        if (clear.parentElement && clear.parentElement.tagName === "UL") {
+            var item = document.createElement("li");
+            item.className = "rec-select2-clear";
+            clear.parentElement.insertBefore(item, clear);
+            item.appendChild(clear);
+        }
+    }
+
     function nameAll(root) {
         (root || document).querySelectorAll("select.select2-hidden-accessible").forEach(name);
+        (root || document).querySelectorAll("ul > .select2-selection__clear").forEach(listClear);
     }
 
     window.recNameSelect2 = nameAll;
@@ -52,6 +64,9 @@
                         if (node.nodeType === 1 && node.matches(".select2-container")) {
                             var select = node.previousElementSibling;
                             if (select && select.tagName === "SELECT") { name(select); }
+                        }
+                        if (node.nodeType === 1 && node.matches(".select2-selection__clear")) {
+                            listClear(node);  // drawn again at each change of the value
                         }
                     });
                 });

@@ -287,6 +287,9 @@ class ComplaintView(AppModelView):
                     "can see it from now on."), "warning")
         warn_of_duplicates(item)
 
+    def post_update(self, item):
+        g.saved_complaint = item
+
     def post_delete(self, item):
         g.deleted_complaint = item.tracking_number
 
@@ -309,14 +312,17 @@ class ComplaintView(AppModelView):
         custom_field_forms.prefill(db.session, form, pk)
 
     def post_add_redirect(self):
-        """The new complaint's page (unless the author may not see it: confidential);
-        when it was not saved, the page the form was opened from."""
+        """The complaint's page once saved, new or edited (unless its author may no longer
+        see it: made confidential, moved out of their scope: then the list they came
+        from); when it was not saved, the page the form was opened from."""
         item = g.pop("saved_complaint", None)
         if item is None:
             return redirect(self.get_redirect())
         if self._visible(item.id):
             return redirect(url_for("ComplaintView.show", pk=item.id))
         return redirect(list_to_return_to())
+
+    post_edit_redirect = post_add_redirect
 
     def post_delete_redirect(self):
         """Deleted: back to the list the user came from (its page is gone). Refused: back

@@ -111,11 +111,12 @@ def list_rows(value_columns, pks, columns, formatters, actions=None, buttons=Non
     """The ``<tr>`` of every row: the action checkbox, the buttons, then each column through
     its formatter, or as :func:`shown`, escaped as Jinja's autoescape does."""
     rows = []
+    select = escape(gettext("Select this row")) if actions else ""
     for pk, item in zip(pks, value_columns, strict=False):
         cells = []
         if actions:
             cells.append(f'<td><input id="{escape(pk)}" class="action_check" name="rowid" '
-                         f'value="{escape(pk)}" type="checkbox"></td>')
+                         f'value="{escape(pk)}" type="checkbox" aria-label="{select}"></td>')
         if buttons is not None:
             cells.append(buttons(pk))
         for column in columns:

@@ -12,6 +12,7 @@ TEST_DATABASE_URL one).
 """
 
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -81,19 +82,23 @@ class BrowserErrors:
             self.items.append(f"request failed: {request.method} {request.url} ({failure})")
 
 
-@pytest.fixture
-def new_page(browser, live_server, request):
-    """``new_page()`` opens a page in a fresh browser context (its own cookies). At the end
-    the test fails on any browser error or server traceback, and a failed test leaves a
-    screenshot in test-results/."""
+LAPTOP = {"width": 1366, "height": 900}
+
+
+@contextmanager
+def pages_on(browser, server, request=None):
+    """``make(viewport=LAPTOP, phone=False)`` opens a page of ``server`` in a fresh French
+    browser context (its own cookies). On leaving, the test fails on any browser error or
+    server traceback, and a failed test (``request``'s) leaves a screenshot of each page
+    in test-results/."""
     contexts, pages = [], []
     errors = BrowserErrors()
-    tracebacks_before = len(live_server.tracebacks())
+    tracebacks_before = len(server.tracebacks())
 
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="fr-FR",
-                                      timezone_id="Europe/Paris",
-                                      viewport={"width": 1366, "height": 900})
+    def make(viewport=None, phone=False):
+        context = browser.new_context(base_url=server.url, locale="fr-FR",
+                                      timezone_id="Europe/Paris", viewport=viewport or LAPTOP,
+                                      is_mobile=phone, has_touch=phone)
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()
@@ -102,7 +107,7 @@ def new_page(browser, live_server, request):
         return page
 
     yield make
-    failed = getattr(request.node, "rep_call", None)
+    failed = getattr(request.node, "rep_call", None) if request is not None else None
     if failed is not None and failed.failed:
         from playwright.sync_api import Error as PlaywrightError
 
@@ -116,10 +121,18 @@ def new_page(browser, live_server, request):
                 print(f"no screenshot of the failed page {n}: {exc}")
     for context in contexts:
         context.close()
-    new_tracebacks = live_server.tracebacks()[tracebacks_before:]
+    new_tracebacks = server.tracebacks()[tracebacks_before:]
     problems = errors.items + [f"server traceback:{tb}" for tb in new_tracebacks]
     if problems:
-        pytest.fail("browser or server errors:\n" + "\n".join(problems), pytrace=False)
+        pytest.fail("browser or server errors:\n" + "\n".join(map(str, problems)),
+                    pytrace=False)
+
+
+@pytest.fixture
+def new_page(browser, live_server, request):
+    """``new_page()`` opens a page of the session's server (:func:`pages_on`)."""
+    with pages_on(browser, live_server, request) as make:
+        yield make
 
 
 @pytest.fixture

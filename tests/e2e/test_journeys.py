@@ -180,7 +180,7 @@ def test_complaint_journey(page, lang):
     page.locator("table tbody tr", has_text=number).get_by_text(name).click()
     page.wait_for_url(re.compile(r"/clients/show/\d+$"))
     client_url = page.url
-    expect(page.locator(".page-header h2")).to_contain_text(name)
+    expect(page.locator(".page-header h1")).to_contain_text(name)
     texts.check(page.locator("#tab-complaints"), "client_complaints_tab")
 
     # --- a complaint from the client's Réclamations tab --------------------------------------
@@ -203,7 +203,7 @@ def test_complaint_journey(page, lang):
     row.get_by_text(subject).click()
     page.wait_for_url(re.compile(r"/complaints/show/\d+$"))
     complaint_url = page.url
-    header = page.locator(".page-header h2")
+    header = page.locator(".page-header h1")
     expect(header).to_contain_text(subject)
     tracking = header.inner_text().split()[0]
     assert TRACKING_RE.match(tracking), tracking
@@ -382,7 +382,7 @@ def test_agent_sees_the_list_and_a_complaint_assigned_to_them(new_page):
                          has_text="Sécurité")).to_have_count(0)
     row.get_by_text(subject).click()
     agent.wait_for_url(re.compile(r"/complaints/show/\d+$"))
-    expect(agent.locator(".page-header h2")).to_contain_text(subject)
+    expect(agent.locator(".page-header h1")).to_contain_text(subject)
     agent.goto("/reminders/list/")
     expect(agent).to_have_url(re.compile(r"/reminders/list/"))
     # Out of scope: not in the list, not found by search, and its URL answers 404.

@@ -66,7 +66,7 @@ def test_agent_generates_a_french_answer_letter(new_page, tmp_path):
     agent.locator("table tbody tr", has_text=token).get_by_text(subject).click()
     agent.wait_for_url(re.compile(r"/complaints/show/\d+$"))
     complaint_url = agent.url
-    tracking = agent.locator(".page-header h2").inner_text().split()[0]
+    tracking = agent.locator(".page-header h1").inner_text().split()[0]
 
     # --- an attachment, on the Documents & emails tab -------------------------------------
     agent.click("#tab-documents")

@@ -56,7 +56,7 @@ def test_a_duplicate_is_flagged_and_merged(page):
     page.click("#duplicates .rec-merge")
     page.wait_for_url(lambda url: url.split("#")[0] != duplicate_url)
     expect(page.locator(".alert-success")).to_be_visible()
-    expect(page.locator(".page-header h2")).to_contain_text(f"Premier {token}")
+    expect(page.locator(".page-header h1")).to_contain_text(f"Premier {token}")
     page.click("#tab-notes")
     expect(page.locator("#notes")).to_contain_text(f"Note du doublon {token}")
 

@@ -35,7 +35,7 @@ def _add_complaint(page, subject: str) -> str:
     page.goto("/complaints/add")
     fill_complaint_form(page, subject, datetime.now(PARIS).replace(second=0, microsecond=0))
     page.wait_for_url(SHOW)
-    tracking = page.locator(".page-header h2").inner_text().split()[0]
+    tracking = page.locator(".page-header h1").inner_text().split()[0]
     assert TRACKING_RE.match(tracking), tracking
     return tracking
 
@@ -48,7 +48,7 @@ def test_a_new_complaint_opens_its_page_and_a_deletion_returns_to_the_list(page)
     tracking = _add_complaint(page, subject)
     expect(page.locator(".alert-success")).to_contain_text(
         f"Réclamation {tracking} enregistrée")
-    expect(page.locator(".page-header h2")).to_contain_text(subject)
+    expect(page.locator(".page-header h1")).to_contain_text(subject)
 
     # From a filtered list, a click on the row (not on a link) opens the complaint.
     the_list = f"/complaints/list/?_flt_0_tracking_number={tracking}"
@@ -58,7 +58,7 @@ def test_a_new_complaint_opens_its_page_and_a_deletion_returns_to_the_list(page)
     expect(row.locator(f"a.rec-row-link:text-is('{tracking}')")).to_have_count(1)
     row.get_by_text(subject).click()
     page.wait_for_url(SHOW)
-    expect(page.locator(".page-header h2")).to_contain_text(tracking)
+    expect(page.locator(".page-header h1")).to_contain_text(tracking)
 
     # Deleted: back on that very list, with the complaint's number.
     page.once("dialog", lambda dialog: dialog.accept())
@@ -78,7 +78,7 @@ def test_the_tracking_number_link_opens_the_complaint_with_the_keyboard(page):
     link.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(SHOW)
-    expect(page.locator(".page-header h2")).to_contain_text(tracking)
+    expect(page.locator(".page-header h1")).to_contain_text(tracking)
 
 
 def _api_token(page) -> str:

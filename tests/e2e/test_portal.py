@@ -20,7 +20,7 @@ from email import message_from_bytes, policy  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from tests.e2e import support  # noqa: E402
-from tests.e2e.conftest import BrowserErrors  # noqa: E402
+from tests.e2e.conftest import pages_on  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -78,26 +78,9 @@ def mailbox_port(mailbox):
 
 
 @pytest.fixture
-def open_page(browser, portal_server):
-    contexts, errors = [], BrowserErrors()
-    before = len(portal_server.tracebacks())
-
-    def make():
-        context = browser.new_context(base_url=portal_server.url, locale="fr-FR",
-                                      timezone_id="Europe/Paris")
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        errors.watch(page)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    problems = errors.items + portal_server.tracebacks()[before:]
-    if problems:
-        pytest.fail("browser or server errors:\n" + "\n".join(map(str, problems)),
-                    pytrace=False)
+def open_page(browser, portal_server, request):
+    with pages_on(browser, portal_server, request) as make:
+        yield make
 
 
 def test_complainant_submits_follows_the_emailed_link_and_replies(open_page, mailbox,

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 def test_last_quarter_by_agency_in_a_few_clicks(page, tmp_path):
     login(page, *ADMIN)
     page.click(".navbar-nav a:has(i.fa-chart-bar)")
-    expect(page.locator("h2")).to_have_text("Rapports")
+    expect(page.locator("h1")).to_have_text("Rapports")
     page.click("#preset-quarter-previous")  # "Le trimestre dernier", by agency by default
     expect(page.locator("#period")).to_have_value("quarter")
     expect(page.locator("#which")).to_have_value("previous")

@@ -4,6 +4,7 @@ move is explained in the history (app/services/deadlines.py through complaint se
 from datetime import date, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from app.domain import events
@@ -122,3 +123,20 @@ def test_business_day_rule_and_holidays_explained(session):
         session.delete(rule)
         session.delete(holiday)
         session.commit()
+
+
+@pytest.mark.parametrize("language, business_days, days, expected", [
+    ("fr", False, 15, "tout état, toute complexité\u00a0: 15 jours"),
+    ("fr", True, 1, "tout état, toute complexité\u00a0: 1 jour ouvré"),
+    ("en", True, 10, "any state, any complexity: 10 business days"),
+])
+def test_a_deadline_rule_reads_as_a_sentence(app, session, language, business_days, days,
+                                             expected):
+    """It showed as "* × *: 15" where FAB names a row (a deletion's confirmation)."""
+    rule = DeadlineRule(days=days, business_days=business_days)
+    with app.test_request_context(), force_locale(language):
+        assert str(rule) == expected
+    state = f.state(session, "new")
+    with app.test_request_context(), force_locale("fr"):
+        assert str(DeadlineRule(state=state, days=5)) == (
+            f"{state}, toute complexité\u00a0: 5 jours")

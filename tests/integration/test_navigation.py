@@ -84,6 +84,20 @@ def test_a_complaint_the_author_may_not_see_returns_to_the_list(app, dbs, ids):
     assert location(response) == "/complaints/list/"
 
 
+def test_an_edited_complaint_opens_its_page_not_the_last_list(admin_client, dbs, ids):
+    """FAB's history sent an edit back to whatever page came before the form."""
+    data = add_form(ids)
+    admin_client.post("/complaints/add", data=data)
+    pk, _tracking = saved(dbs, data["subject"])
+    admin_client.get("/complaints/list/?_flt_0_subject=Nav")
+    admin_client.get(f"/complaints/edit/{pk}")
+    response = admin_client.post(f"/complaints/edit/{pk}",
+                                 data={**data, "subject": data["subject"] + " edited"})
+    assert location(response) == f"/complaints/show/{pk}"
+    with dbs() as s:
+        assert s.get(Complaint, pk).subject == data["subject"] + " edited"
+
+
 def test_a_refused_complaint_stays_on_its_form(admin_client, dbs, ids):
     data = add_form(ids, state="")
     response = admin_client.post("/complaints/add", data=data)
