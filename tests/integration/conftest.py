@@ -95,3 +95,19 @@ def run_concurrently(app, job, workers: int, timeout: float = 60) -> None:
         thread.join(timeout)
     if errors:
         raise errors[0]
+
+
+# --- a real IMAP server on loopback (Dovecot) ----------------------------------------------
+
+@pytest.fixture
+def dovecot():
+    """Dovecot on 127.0.0.1 with an empty mailbox: ``.port``, ``.deliver(raw)``,
+    ``.uids(folder, criteria)``, ``.stop()`` to simulate an outage."""
+    import shutil
+
+    from tests.integration.imap_server import start_dovecot
+
+    server = start_dovecot(pytest.skip)
+    yield server
+    server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
