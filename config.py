@@ -185,6 +185,8 @@ class Config:
     MAILBOX_TIMEOUT = _float("MAILBOX_TIMEOUT", 15.0)
     MAILBOX_MAX_BACKOFF_SECONDS = _int("MAILBOX_MAX_BACKOFF_SECONDS", 3600)
     MAILBOX_BATCH = _int("MAILBOX_BATCH", 50)
+    # Certificate authorities trusted for TLS and STARTTLS (default: the system's).
+    MAILBOX_CA_FILE = os.environ.get("MAILBOX_CA_FILE") or None
 
     # Public portal: where complainants reach it (absolute links in emails; default: the
     # request's address, else http://HOST:PORT), how long a signed link stays valid, and
