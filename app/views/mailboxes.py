@@ -114,11 +114,8 @@ class MailboxView(AppModelView):
 
     def _check_and_encrypt(self, item):
         mailboxes.check_mailbox(item)
-        password = getattr(item, "password", None)
-        if password:  # empty on edit: the stored one stays
-            item.password_encrypted = mailboxes.encrypt_password(
-                current_app.config["SECRET_KEY"], password)
-        item.password = None
+        password, item.password = getattr(item, "password", None), None
+        mailboxes.set_password(item, current_app.config["SECRET_KEY"], password)
         item.failures, item.next_poll_at = 0, None  # new settings: tried at the next pass
 
     @action("test_connection", _l("Test the connection"), None, "fa-plug", multiple=False)

@@ -31,15 +31,16 @@ def by_name(dbs, name):
         return s.scalars(select(Mailbox).where(Mailbox.name == name)).one_or_none()
 
 
-@pytest.mark.parametrize("language, succeeded, failed", [
+@pytest.mark.parametrize("language, succeeded, failed, typed_again", [
     # f.messages joins words with plain spaces (the catalog has no-break ones).
     ("fr", "Connexion réussie : 1 courriel(s) en attente dans le dossier.",
-     "La connexion à la boîte aux lettres a échoué :"),
+     "La connexion à la boîte aux lettres a échoué :", "Saisissez de nouveau le mot de passe"),
     ("en", "Connection succeeded: 1 mail(s) waiting in the folder.",
-     "The connection to the mailbox failed:"),
+     "The connection to the mailbox failed:", "Type the password again"),
 ])
 def test_admin_adds_a_mailbox_and_tests_its_connection(app, admin_client, dbs, dovecot,
-                                                       language, succeeded, failed):
+                                                       language, succeeded, failed,
+                                                       typed_again):
     client = in_language(admin_client, language)
     data = form(dovecot.port)
     assert client.post("/config/mailboxes/add", data=data).status_code == 302
@@ -59,6 +60,11 @@ def test_admin_adds_a_mailbox_and_tests_its_connection(app, admin_client, dbs, d
                        data=unchanged).status_code == 302
     assert secret_box.decrypt(app.config["SECRET_KEY"], mailboxes.PURPOSE,
                               by_name(dbs, data["name"]).password_encrypted) == PASSWORD
+    # Another server with the stored password: refused, the password must be typed again.
+    elsewhere = client.post(f"/config/mailboxes/edit/{mailbox.id}",
+                            data={**unchanged, "host": "localhost"}, follow_redirects=True)
+    assert any(typed_again in text for text in f.messages(elsewhere))
+    assert by_name(dbs, data["name"]).host == "127.0.0.1"
     client.post(f"/config/mailboxes/edit/{mailbox.id}", data={**data, "password": "faux"})
     page = client.post(f"/config/mailboxes/action/test_connection/{mailbox.id}",
                       follow_redirects=True)

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import inspect, or_, select, update
 
 from app.domain import mailboxes as rules
 from app.models import Mailbox
@@ -19,6 +19,7 @@ from app.services import intake, secret_box
 from app.services.clock import utcnow
 from app.services.mailboxes.connection import Account, session_for
 from app.services.mailboxes.exceptions import (
+    MailboxPasswordRequired,
     MailboxPasswordUnreadable,
     MailboxSettingsInvalid,
     MailboxUnreachable,
@@ -27,9 +28,9 @@ from app.services.mailboxes.exceptions import (
 logger = logging.getLogger(__name__)
 
 PURPOSE = "mailbox-password"
-__all__ = ["MailboxPasswordUnreadable", "MailboxSettingsInvalid", "MailboxUnreachable",
-           "check_mailbox", "encrypt_password", "poll_due_mailboxes", "poll_mailbox",
-           "test_connection"]
+__all__ = ["MailboxPasswordRequired", "MailboxPasswordUnreadable", "MailboxSettingsInvalid",
+           "MailboxUnreachable", "check_mailbox", "encrypt_password", "poll_due_mailboxes",
+           "poll_mailbox", "set_password", "test_connection"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,20 @@ class Defaults:
 
 def encrypt_password(secret_key: str, password: str) -> str:
     return secret_box.encrypt(secret_key, PURPOSE, password)
+
+
+def set_password(mailbox, secret_key: str, password: str | None) -> None:
+    """Store ``password`` encrypted; empty keeps the stored one, unless the server or the
+    account changed (MailboxPasswordRequired): a stored password is never sent to
+    another server than the one it was typed for."""
+    if password:
+        mailbox.password_encrypted = encrypt_password(secret_key, password)
+        return
+    state = inspect(mailbox)
+    moved = state.persistent and any(
+        state.attrs[name].history.has_changes() for name in ("host", "port", "username"))
+    if moved or not mailbox.password_encrypted:
+        raise MailboxPasswordRequired()
 
 
 def check_mailbox(mailbox) -> None:

@@ -35,3 +35,9 @@ class MailboxPasswordUnreadable(ServiceError):
     def __init__(self):
         super().__init__(_l("The stored password cannot be read (the secret key changed): "
                             "type it again."))
+
+
+class MailboxPasswordRequired(ServiceError):
+    def __init__(self):
+        super().__init__(_l("Type the password again: the server changed, and the stored "
+                            "password is only sent to the server it was typed for."))
