@@ -111,3 +111,17 @@ def dovecot():
     yield server
     server.stop()
     shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot_tls():
+    """Dovecot as ``dovecot``, also speaking TLS (``.tls_port``) and STARTTLS with a
+    self-signed certificate for localhost (``.ca_file``)."""
+    import shutil
+
+    from tests.integration.imap_server import start_dovecot
+
+    server = start_dovecot(pytest.skip, tls=True)
+    yield server
+    server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)

@@ -44,9 +44,15 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
+"""
+TLS_CONFIG = """\
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 """
 
 
@@ -55,6 +61,11 @@ class Dovecot:
     port: int
     root: Path
     process: subprocess.Popen
+    tls_port: int = 0  # implicit TLS (imaps), with ``ca_file`` when started with tls=True
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.root / "cert.pem")
 
     def client(self):
         from imapclient import IMAPClient
@@ -106,7 +117,35 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_dovecot(skip) -> Dovecot:
+def _self_signed(root: Path) -> None:
+    """A certificate for localhost and 127.0.0.1, its own authority."""
+    import ipaddress
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([
+                x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    (root / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (root / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    (root / "key.pem").chmod(0o600)
+
+
+def start_dovecot(skip, tls: bool = False) -> Dovecot:
     binary = shutil.which("dovecot") or ("/usr/sbin/dovecot" if os.path.exists(
         "/usr/sbin/dovecot") else None)
     if binary is None:
@@ -121,13 +160,16 @@ def start_dovecot(skip) -> Dovecot:
         (root / name).mkdir()
         os.chown(root / name, uid, gid)
     (root / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
-    port = _free_port()
-    (root / "dovecot.conf").write_text(CONFIG.format(
-        root=root, port=port, uid=uid, gid=gid, internal=internal,
-        internal_group=internal_group, login=login))
+    port, tls_port = _free_port(), (_free_port() if tls else 0)
+    config = CONFIG.format(root=root, port=port, tls_port=tls_port, uid=uid, gid=gid,
+                           internal=internal, internal_group=internal_group, login=login)
+    if tls:
+        _self_signed(root)
+        config = config.replace("ssl = no\n", TLS_CONFIG.format(root=root))
+    (root / "dovecot.conf").write_text(config)
     process = subprocess.Popen([binary, "-F", "-c", str(root / "dovecot.conf")],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    server = Dovecot(port, root, process)
+    server = Dovecot(port, root, process, tls_port)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if process.poll() is not None:

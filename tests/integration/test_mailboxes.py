@@ -217,3 +217,19 @@ def test_the_password_is_stored_encrypted_with_a_key_from_secret_key(app, dbs, d
                            stored)
 
 
+
+
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_tls_and_starttls_check_the_servers_certificate(app, dbs, dovecot_tls, security):
+    port = dovecot_tls.tls_port if security == "tls" else dovecot_tls.port
+    box = make_mailbox(app, dbs, port, security=security, host="localhost")
+    raw, message_id = mail()
+    dovecot_tls.deliver(raw)
+    with dbs() as s:  # a certificate no trusted authority signed: refused
+        with pytest.raises(mailboxes.MailboxUnreachable, match="CERTIFICATE_VERIFY_FAILED"):
+            mailboxes.poll_mailbox(s, s.get(Mailbox, box), app.config)
+    trusting = {**app.config, "MAILBOX_CA_FILE": dovecot_tls.ca_file}
+    with dbs() as s:
+        assert mailboxes.test_connection(s.get(Mailbox, box), trusting) == 1
+        assert mailboxes.poll_mailbox(s, s.get(Mailbox, box), trusting) == {"complaint": 1}
+    assert len(complaints_from(dbs, message_id)) == 1
