@@ -87,9 +87,11 @@ def test_settings_that_cannot_work_are_refused(admin_client, dbs, language, refu
     assert by_name(dbs, data["name"]) is None
 
 
-@pytest.mark.parametrize("language, word", [("fr", "Dernière erreur"),
-                                             ("en", "Last error")])
-def test_a_failing_mailbox_is_shown_in_red_with_its_error(admin_client, dbs, language, word):
+@pytest.mark.parametrize("language, word, button", [
+    ("fr", "Dernière erreur", "Tester la connexion"),
+    ("en", "Last error", "Test the connection")])
+def test_a_failing_mailbox_is_shown_in_red_with_its_error(admin_client, dbs, language, word,
+                                                          button):
     client = in_language(admin_client, language)
     data = form(1, name=f.unique("Panne "))
     assert client.post("/config/mailboxes/add", data=data).status_code == 302
@@ -104,6 +106,7 @@ def test_a_failing_mailbox_is_shown_in_red_with_its_error(admin_client, dbs, lan
         assert word in html
         assert ('<span class="text-danger"><strong>[Errno 111] Connection refused'
                 '</strong></span>') in html
+    assert "btn-action-MailboxView.action-test_connection" in html and button in html
 
 
 def test_mailboxes_are_for_admins_only(agent_client, supervisor_client):
