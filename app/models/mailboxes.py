@@ -5,12 +5,8 @@ state of the last poll (shown in red when it failed)."""
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import relationship
 
+from app.domain.mailboxes import MARK_SEEN, TLS
 from app.models.base import Model
-
-TLS, STARTTLS, PLAIN = "tls", "starttls", "none"
-SECURITIES = (TLS, STARTTLS, PLAIN)
-MARK_SEEN, MOVE, DELETE = "seen", "move", "delete"
-ACTIONS = (MARK_SEEN, MOVE, DELETE)
 
 
 class Mailbox(Model):
@@ -20,12 +16,12 @@ class Mailbox(Model):
     name = Column(String(100), unique=True, nullable=False)
     host = Column(String(255), nullable=False)
     port = Column(Integer, nullable=False, default=993)
-    security = Column(String(10), nullable=False, default=TLS)
+    security = Column(String(10), nullable=False, default=TLS)  # tls | starttls | none
     username = Column(String(255), nullable=False)
     # Fernet token (app/services/secret_box.py), never the password itself.
     password_encrypted = Column(Text)
     folder = Column(String(255), nullable=False, default="INBOX")
-    processed_action = Column(String(10), nullable=False, default=MARK_SEEN)
+    processed_action = Column(String(10), nullable=False, default=MARK_SEEN)  # seen|move|delete
     move_to = Column(String(255))
     request_type_id = Column(Integer, ForeignKey("request_type.id", ondelete="SET NULL"))
     channel_id = Column(Integer, ForeignKey("channel.id", ondelete="SET NULL"))
