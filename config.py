@@ -179,6 +179,14 @@ class Config:
     EXPORT_KEEP_DAYS = _int("EXPORT_KEEP_DAYS", 3)
     # Complaints accepted by the public JSON API wait at most this long to be registered.
     SCHEDULER_INTAKE_SECONDS = _int("SCHEDULER_INTAKE_SECONDS", 5)
+    # IMAP mailboxes (Configuration → Mailboxes): how often they are read, how long a
+    # silent server is waited for, and the longest wait between tries of a failing one.
+    SCHEDULER_MAILBOX_SECONDS = _int("SCHEDULER_MAILBOX_SECONDS", 60)
+    MAILBOX_TIMEOUT = _float("MAILBOX_TIMEOUT", 15.0)
+    MAILBOX_MAX_BACKOFF_SECONDS = _int("MAILBOX_MAX_BACKOFF_SECONDS", 3600)
+    MAILBOX_BATCH = _int("MAILBOX_BATCH", 50)
+    # Certificate authorities trusted for TLS and STARTTLS (default: the system's).
+    MAILBOX_CA_FILE = os.environ.get("MAILBOX_CA_FILE") or None
 
     # Public portal: where complainants reach it (absolute links in emails; default: the
     # request's address, else http://HOST:PORT), how long a signed link stays valid, and

@@ -61,6 +61,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         register_apis(appbuilder)
 
     from app.api.conformance import register_conformance
+    from app.calendar_feed import bp as calendar_bp
     from app.cli import register_cli
     from app.errors import register_error_pages
     from app.health import bp as health_bp
@@ -74,6 +75,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(language_bp)
     app.register_blueprint(security_txt_bp)
+    app.register_blueprint(calendar_bp)
     register_public(app)
     register_route_guards(app)
     register_conformance(app)

@@ -114,10 +114,22 @@ def apply_retention(app=None) -> dict:
             db.session.remove()
 
 
+def poll_mailboxes(app=None) -> dict:
+    """Read the active IMAP mailboxes whose turn has come (a failing one waits longer)."""
+    from app.services import mailboxes
+
+    with (app or current_app).app_context():
+        try:
+            return mailboxes.poll_due_mailboxes(db.session, current_app.config)
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Submissions and alerts first: the emails they queue leave in the same run-once.
     "submissions": (register_submissions, "SCHEDULER_INTAKE_SECONDS"),
+    "mailboxes": (poll_mailboxes, "SCHEDULER_MAILBOX_SECONDS"),
     "reminders": (scan_reminders, "SCHEDULER_REMINDERS_SECONDS"),
     "rules": (scan_rules, "SCHEDULER_RULES_SECONDS"),
     "digest": (send_digests, "SCHEDULER_DIGEST_SECONDS"),

@@ -4,9 +4,10 @@ login limit extended to the REST login."""
 import logging
 from datetime import datetime
 
-from flask import current_app, g, has_request_context, jsonify, request
-from flask_appbuilder import expose
+from flask import current_app, flash, g, has_request_context, jsonify, redirect, request, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.decorators import permission_name
 from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
@@ -17,6 +18,7 @@ from flask_appbuilder.security.views import (
     UserGroupModelView,
 )
 from flask_appbuilder.widgets import ListWidget
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -46,6 +48,10 @@ def _language_field():
 
 
 class StaffUserView(UserDBModelView):
+    """FAB's users, with team and language; the account page ("Profile") also shows the
+    user's private calendar address (templates/security/user_show.html)."""
+
+    show_template = "security/user_show.html"
     add_columns = UserDBModelView.add_columns + ["team", "language"]
     edit_columns = UserDBModelView.edit_columns + ["team", "language"]
     list_columns = ["first_name", "last_name", "username", "email", "team", "active", "roles"]
@@ -59,6 +65,30 @@ class StaffUserView(UserDBModelView):
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields,
                              "language": _language_field()}
     edit_form_extra_fields = {"language": _language_field()}
+
+    # Whoever may read their own account page may manage their own calendar address.
+    @expose("/calendar/new", methods=["POST"])
+    @has_access
+    @permission_name("userinfo")
+    def calendar_new(self):
+        from app.extensions import db
+        from app.services import calendar
+
+        token = calendar.issue_token(db.session, g.user)
+        address = url_for("calendar_feed.feed", token=token, _external=True)
+        return self.render_template("security/calendar_address.html", address=address,
+                                    appbuilder=self.appbuilder)
+
+    @expose("/calendar/revoke", methods=["POST"])
+    @has_access
+    @permission_name("userinfo")
+    def calendar_revoke(self):
+        from app.extensions import db
+        from app.services import calendar
+
+        calendar.revoke_token(db.session, g.user)
+        flash(_("Your calendar address no longer works."), "info")
+        return redirect(url_for(f"{type(self).__name__}.userinfo"))
 
 
 class StaffGroupView(UserGroupModelView):

@@ -43,6 +43,9 @@ class AppUser(FabUser):
     # Naive UTC: until then a sign-in is refused without checking the password
     # (app/domain/login_lock.py); FAB's fail_login_count counts the failures in a row.
     login_locked_until = Column(DateTime)
+    # SHA-256 of the secret of the user's private calendar address (app/services/calendar.py);
+    # empty: no address. The secret itself is shown once, never stored.
+    calendar_token_hash = Column(String(64), unique=True, index=True)
     team = relationship(Team, foreign_keys=[team_id], backref="members")
 
     def __str__(self) -> str:

@@ -36,8 +36,11 @@ MESSAGE, COMPLAINT, IGNORED, DUPLICATE = "message", "complaint", "ignored", "dup
 _QUOTE_INTRO = re.compile(r"^(On .+ wrote:|Le .+ a écrit ?:)\s*$")
 
 
-def take_in(session, raw: bytes, config, now=None) -> tuple[str, str | None]:
-    """Take in one email; commit. Returns ``(outcome, tracking number or None)``."""
+def take_in(session, raw: bytes, config, now=None,
+            defaults=None) -> tuple[str, str | None]:
+    """Take in one email; commit. Returns ``(outcome, tracking number or None)``.
+    ``defaults`` (request_type_id, channel_id, team_id: an IMAP mailbox's) shape the
+    complaints it opens."""
     now = now or utcnow()
     mail = BytesParser(policy=policy.default).parsebytes(raw)
     message_id = (str(mail.get("Message-ID") or "").strip()
@@ -62,11 +65,13 @@ def take_in(session, raw: bytes, config, now=None) -> tuple[str, str | None]:
             outcome = MESSAGE
         else:
             complaint = _new_complaint(session, name, sender, subject, body, files, config,
-                                       now)
+                                       now, defaults)
             outcome = COMPLAINT
         if complaint is None:
             return _record(session, message_id, sender, subject, IGNORED, None, now), None
-        _record(session, message_id, sender, subject, outcome, complaint.id, now)
+        if _record(session, message_id, sender, subject, outcome, complaint.id,
+                   now) == DUPLICATE:  # taken in meanwhile by another process
+            return DUPLICATE, None
     except IntegrityError:  # the same mail taken in at the same time by another process
         session.rollback()
         return DUPLICATE, None
@@ -97,7 +102,7 @@ def _address_of(complaint) -> str:
     return complaint.complainant_email or (complaint.client.email if complaint.client else "")
 
 
-def _new_complaint(session, name, sender, subject, body, files, config, now):
+def _new_complaint(session, name, sender, subject, body, files, config, now, defaults=None):
     data = {"name": (name or sender)[:rules.MAX_NAME], "email": sender,
             "subject": subject[:rules.MAX_SUBJECT],
             "description": (body or subject or "—")[:rules.MAX_DESCRIPTION]}
@@ -109,7 +114,7 @@ def _new_complaint(session, name, sender, subject, body, files, config, now):
         logger.warning("email from %s not taken in: %s", sender, checked.errors)
         return None
     complaint = portal.stage_public_complaint(session, checked, config.get("BABEL_DEFAULT_LOCALE")
-                                      or "fr", "email", now)
+                                      or "fr", "email", now, defaults=defaults)
     if files:
         attachments.stage_files(session, complaint, files, None, config, now,
                                 actor_kind=events.ACTOR_COMPLAINANT)

@@ -15,7 +15,16 @@ from sqlalchemy import func, select
 from app.domain import events
 from app.domain import portal as rules
 from app.domain.numbers import is_digits
-from app.models import Category, Channel, Client, Complaint, Complexity, Event, RequestType
+from app.models import (
+    Category,
+    Channel,
+    Client,
+    Complaint,
+    Complexity,
+    Event,
+    RequestType,
+    Team,
+)
 from app.models.messages import Message
 from app.services import attachments, messages
 from app.services.clock import utcnow
@@ -87,9 +96,10 @@ def submit_complaint(session, data: dict, uploads, config, language="fr", channe
 
 
 def stage_public_complaint(session, data: rules.Submission, language, channel, now,
-                           tracking_number=None) -> Complaint:
+                           tracking_number=None, defaults=None) -> Complaint:
     """A complaint from checked complainant data, registered as the complainant's own
-    action (no commit); ``tracking_number`` when one was allocated already."""
+    action (no commit); ``tracking_number`` when one was allocated already; ``defaults``
+    (request type, channel, team ids, e.g. an IMAP mailbox's) win over the usual ones."""
     category = _by_code(session, Category, data.category)
     complaint = Complaint(
         complainant_name=data.name, complainant_email=data.email,
@@ -102,7 +112,20 @@ def stage_public_complaint(session, data: rules.Submission, language, channel, n
         client=match_client(session, data.customer_number, data.email),
         confidential=bool(category and category.code in CONFIDENTIAL_CATEGORIES),
         tracking_number=tracking_number)
+    _apply_defaults(session, complaint, defaults)
     return stage_new_complaint(session, complaint, actor=None, now=now, by_complainant=True)
+
+
+def _apply_defaults(session, complaint, defaults) -> None:
+    if defaults is None:
+        return
+    for model, field, relation in ((RequestType, "request_type_id", "request_type"),
+                                   (Channel, "channel_id", "channel"),
+                                   (Team, "team_id", "team")):
+        value = getattr(defaults, field, None)
+        found = session.get(model, value) if value else None
+        if found is not None:
+            setattr(complaint, relation, found)
 
 
 def match_client(session, customer_number: str, email: str):

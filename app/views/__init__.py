@@ -21,6 +21,7 @@ from app.views.deadlines import DeadlineRuleView, HolidayView
 from app.views.exports import MyExportView
 from app.views.letterhead import LetterheadView
 from app.views.letters import DocumentTemplateView
+from app.views.mailboxes import MailboxView
 from app.views.notification_rules import NotificationRuleView
 from app.views.notifications import NotificationView
 from app.views.outbox import OutboundEmailView
@@ -65,6 +66,8 @@ def register_views(appbuilder):
     add(CustomFieldView, "Custom fields", icon="fa-th-list", label=_l("Custom fields"),
         category=CONFIGURATION)
     add(TeamView, "Teams", icon="fa-users", label=_l("Teams"), category=CONFIGURATION)
+    add(MailboxView, "Mailboxes", icon="fa-envelope-open", label=_l("Mailboxes"),
+        category=CONFIGURATION)
     add(AssignmentRuleView, "Assignment rules", icon="fa-random", label=_l("Assignment rules"),
         category=CONFIGURATION)
     add(SettingView, "Settings", icon="fa-sliders-h", label=_l("Settings"),

@@ -95,3 +95,33 @@ def run_concurrently(app, job, workers: int, timeout: float = 60) -> None:
         thread.join(timeout)
     if errors:
         raise errors[0]
+
+
+# --- a real IMAP server on loopback (Dovecot) ----------------------------------------------
+
+@pytest.fixture
+def dovecot():
+    """Dovecot on 127.0.0.1 with an empty mailbox: ``.port``, ``.deliver(raw)``,
+    ``.uids(folder, criteria)``, ``.stop()`` to simulate an outage."""
+    import shutil
+
+    from tests.integration.imap_server import start_dovecot
+
+    server = start_dovecot(pytest.skip)
+    yield server
+    server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot_tls():
+    """Dovecot as ``dovecot``, also speaking TLS (``.tls_port``) and STARTTLS with a
+    self-signed certificate for localhost (``.ca_file``)."""
+    import shutil
+
+    from tests.integration.imap_server import start_dovecot
+
+    server = start_dovecot(pytest.skip, tls=True)
+    yield server
+    server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
