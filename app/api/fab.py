@@ -7,6 +7,7 @@ import sys
 
 from flask import current_app, jsonify, request
 from flask_appbuilder.api import BaseApi
+from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
@@ -19,7 +20,7 @@ from app.api.base import (
     plain_messages,
     translated,
 )
-from app.api.keys import revoked_keys_are_gone
+from app.api.keys import revoked_keys_are_gone, true_to_its_document
 from app.api.queries import document_queries
 from app.extensions import db
 
@@ -28,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 def tidy_fab_apis(appbuilder) -> None:
     for view in appbuilder.baseviews:
+        if isinstance(view, ApiKeyApi):
+            _api_keys_by_token_only(view)
         if not isinstance(view, BaseApi) or isinstance(view, ScopedModelApi):
             continue
         plain_messages(view)
@@ -50,6 +53,14 @@ def tidy_fab_apis(appbuilder) -> None:
     refuse_non_integer_ids(current_app._get_current_object())  # called in create_app
     missing_rows_are_not_found(current_app._get_current_object())
     revoked_keys_are_gone(current_app._get_current_object())
+
+
+def _api_keys_by_token_only(view) -> None:
+    """FAB's API-key resource accepts the browser's session cookie, and the API is
+    exempt from CSRF: a page of another site could then create a key. Only a token
+    (JWT or key) may manage keys."""
+    view.allow_browser_login = False
+    true_to_its_document(view)
 
 
 def refuse_non_integer_ids(app) -> None:
