@@ -46,8 +46,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     from app.extensions import csrf, db, migrate
     from app.services import day_stats  # noqa: F401  (its flush listener keeps the daily counts)
+    from app.surroundings import register_surroundings
 
     db.init_app(app)
+    register_surroundings(app)  # each db session carries them to the services
     csrf.init_app(app)  # before AppBuilder: FAB's forms then carry and check the token
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     with app.app_context():
