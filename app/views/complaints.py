@@ -552,8 +552,8 @@ class ComplaintView(AppModelView):
         language = current_language()
         time_zone = get_setting(db.session, "time_zone")
         try:
-            stmt = exports.complaints_statement(list_statement(self, request.args),
-                                                visible_condition(), language)
+            base = list_statement(self, request.args)
+            stmt = exports.complaints_statement(base, visible_condition(), language)
             db.session.commit()  # hold no write lock while the workbook is written
             with exports.read_only(db.engine) as connection:
                 total = exports.count_rows(connection, stmt)
@@ -573,9 +573,12 @@ class ComplaintView(AppModelView):
             flash(_("Some filters of this address were invalid and have been removed."),
                   "warning")
             return redirect(url_for("ComplaintView.list"))
+        # The job keeps its compiled statement: the scheduler never reads this view.
+        params = export_jobs.complaints_params(db.session.connection(), base,
+                                               visible_condition(), language, time_zone)
         export_jobs.request_export(db.session, g.user, "complaints",
-                                   {"args": request.args.to_dict(flat=False)}, language,
-                                   total=total)
+                                   {"args": request.args.to_dict(flat=False), **params},
+                                   language, total=total)
         flash(_("This export has %(n)s rows: it is being prepared in the background. "
                 "Download it from “My exports” when it is ready.", n=number(total)), "info")
         return redirect(url_for("MyExportView.index"))
