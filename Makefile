@@ -49,10 +49,12 @@ run: setup
 		--workers 1 --threads 8 --timeout 120 --access-logfile - run:app
 
 test: install-test translations
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: install-test
 	$(BIN)/ruff check app tests bench config.py run.py
+	$(BIN)/lint-imports
 
 # Mutation testing of app/domain against tests/unit (minutes of CPU; not part of `make test`
 # or CI). MUTATION_JOBS workers; the score is killed / total (docs/mutation.md).

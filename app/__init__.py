@@ -40,14 +40,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from flask_appbuilder import AppBuilder
 
     from app import (
-        database,  # noqa: F401  (SQLite pragmas and BEGIN IMMEDIATE)
         models,  # noqa: F401  (every table on the metadata before FAB starts)
         read_only,
     )
     from app.extensions import csrf, db, migrate
-    from app.services import day_stats  # noqa: F401  (its flush listener keeps the daily counts)
+    from app.listeners import register_listeners
+    from app.surroundings import register_surroundings
 
+    register_listeners()  # docs/architecture.md, "Listeners"
     db.init_app(app)
+    register_surroundings(app)  # each db session carries them to the services
     csrf.init_app(app)  # before AppBuilder: FAB's forms then carry and check the token
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     with app.app_context():

@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 BUSY_TIMEOUT_MS = 30000
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, _record):
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -29,7 +28,6 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cursor.close()
 
 
-@event.listens_for(Engine, "connect")
 def _postgresql_on_connect(dbapi_connection, _record):
     # psycopg prepares a statement on the server once a connection has run it five times,
     # and PostgreSQL may then plan it once for any values: a full-text condition took the
@@ -39,13 +37,22 @@ def _postgresql_on_connect(dbapi_connection, _record):
         dbapi_connection.prepare_threshold = None
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(connection):
     if connection.dialect.name == "sqlite":
         # A long read (an export) on a connection marked read_only takes no write lock:
         # WAL gives it a consistent snapshot while others keep writing.
         deferred = connection.get_execution_options().get("read_only")
         connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def register_listeners() -> None:
+    """Listen on every engine: the connection settings above, and BEGIN IMMEDIATE (a
+    deferred BEGIN on a read_only connection) on SQLite. Registering again does nothing."""
+    for name, listener in (("connect", _sqlite_on_connect),
+                           ("connect", _postgresql_on_connect),
+                           ("begin", _sqlite_begin_immediate)):
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)
 
 
 def is_sqlite(session_or_engine) -> bool:

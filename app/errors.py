@@ -21,6 +21,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 
+from app.error_messages import language, translated
 from app.extensions import db
 from app.services import uniqueness
 from app.services.attachments import reader_size
@@ -77,11 +78,9 @@ def database_refusal(error):
     logger.warning("%s on %s %s: %s", type(error).__name__, request.method, request.path,
                    getattr(error, "orig", error))
     if request.path.startswith("/api/"):
-        from app.api.base import language
-
         with force_locale(language()):
-            return _error(*refusal_of(error))
-    return _error(*refusal_of(error))
+            return error_page(*refusal_of(error))
+    return error_page(*refusal_of(error))
 
 
 def http_error(error):
@@ -89,7 +88,7 @@ def http_error(error):
     if request.path.startswith("/api/"):
         return _json_for_the_api(error)
     title, message = PAGES[error.code]
-    return _error(error.code, str(title), str(message), allow=error)
+    return error_page(error.code, str(title), str(message), allow=error)
 
 
 def server_error(error):
@@ -103,12 +102,10 @@ def server_error(error):
     except Exception:  # noqa: BLE001 - the database may be the cause; the page must answer
         logger.warning("could not roll back after an error", exc_info=True)
     if request.path.startswith("/api/"):
-        from app.api.base import translated
-
         return jsonify(message=translated(PAGES[500][1])), 500
     title, message = (str(text) for text in PAGES[500])
     try:
-        return _error(500, title, message)
+        return error_page(500, title, message)
     except Exception:  # noqa: BLE001 - the layout needs the database (menu, user)
         logger.warning("error page drawn without the layout", exc_info=True)
         page = render_template("errors/bare.html", title=title, message=message,
@@ -122,8 +119,6 @@ def url_for_index() -> str:
 
 def _json_for_the_api(error):
     """Under /api/ a wrong address or method answers JSON like every API error."""
-    from app.api.base import translated
-
     code = error.code
     if code not in (404, 405):  # 400, 403: the page's message, in the API's language
         return jsonify(message=translated(PAGES[code][1])), code
@@ -154,14 +149,14 @@ def too_many_requests(error):
     # The other limits are FAB's login limits (see config.py).
     logger.warning("login attempts throttled for %s: %s", request.remote_addr,
                    getattr(error, "description", ""))
-    return _error(429, _("Too many attempts"),
+    return error_page(429, _("Too many attempts"),
                   _("Too many login attempts. Please wait a moment and try again."))
 
 
 def form_refused(error):
     logger.info("CSRF check failed on %s %s: %s", request.method, request.path,
                 error.description)
-    return _error(400, _("Form not accepted"),
+    return error_page(400, _("Form not accepted"),
                   _("This form has expired or did not come from this site. Go back, reload "
                     "the page and try again."))
 
@@ -177,10 +172,8 @@ def too_large(error):
         if request.path.startswith("/api/v1/public"):  # the portal's language (?_l_=)
             return jsonify(message=str(message)), 413
         if request.path.startswith("/api/"):
-            from app.api.base import translated  # the API's (Accept-Language)
-
             return jsonify(message=translated(message)), 413
-        return _error(413, _("Request too large"), str(message))
+        return error_page(413, _("Request too large"), str(message))
     limit = current_app.config.get("ATTACHMENT_MAX_BYTES") or 0
     message = _("The files sent are too large: at most %(max)s a file, %(n)s files at once.",
                 max=reader_size(limit), n=current_app.config.get("ATTACHMENT_MAX_FILES"))
@@ -189,7 +182,7 @@ def too_large(error):
     if not request.path.startswith("/api/") and _same_site(back):
         flash(message, "danger")
         return redirect(back)
-    return _error(413, _("Files too large"), message)
+    return error_page(413, _("Files too large"), message)
 
 
 def _same_site(url: str) -> bool:
@@ -211,7 +204,7 @@ def back_link() -> str | None:
     return path
 
 
-def _error(status, title, message, allow=None):
+def error_page(status, title, message, allow=None):
     if request.path.startswith("/api/"):
         return jsonify(message=message), status
     appbuilder = current_app.appbuilder

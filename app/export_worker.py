@@ -36,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.pool import NullPool
 
-from app import database  # noqa: F401  (SQLite pragmas; a read_only connection takes no lock)
+from app import database
 from app.services import export_writer, plain_sql
 
 STREAM_BATCH = 2000
@@ -54,6 +54,7 @@ class LeaseLost(RuntimeError):
 
 def run(spec: dict) -> dict:
     """Write the export described by ``spec`` (see export_jobs.prepare_spec)."""
+    database.register_listeners()  # SQLite pragmas; a read_only connection takes no lock
     engine = create_engine(spec["database_url"], poolclass=NullPool)
     job_id = spec["job_id"]
 

@@ -66,24 +66,16 @@ def run_exports(app=None) -> dict:
     past EXPORT_KEEP_DAYS."""
     from pathlib import Path
 
-    from werkzeug.datastructures import MultiDict
-
     from app.services import export_jobs
     from app.services.clock import utcnow
-    from app.services.settings import get_setting
-    from app.views.exports import complaint_list_view, list_statement
 
     with (app or current_app).app_context():
         cfg = current_app.config
         try:
             removed = export_jobs.remove_expired(db.session, utcnow(), cfg["EXPORT_KEEP_DAYS"])
-            view = complaint_list_view()
             done = []
             while (job_id := export_jobs.run_next(
-                    db.session, db.engine,
-                    lambda params: list_statement(view, MultiDict(params.get("args", {}))),
-                    Path(cfg["FILE_STORAGE_PATH"]) / "exports",
-                    get_setting(db.session, "time_zone"),
+                    db.session, db.engine, Path(cfg["FILE_STORAGE_PATH"]) / "exports",
                     storage=cfg.get("FILE_STORAGE") or "local")) is not None:
                 done.append(job_id)
             return {"exports": len(done), "removed": removed}

@@ -59,10 +59,16 @@ def _end_read_only(_exc=None):
         db.session.rollback()
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _refuse_writes(connection, _cursor, statement, _parameters, _context, _many):
     if not connection.get_execution_options().get("read_only"):
         return
     if not statement.lstrip().upper().startswith(READ_STATEMENTS):
         raise WriteInReadOnlyTransaction(
             f"a write in a read-only transaction: {statement.split(None, 1)[0]}")
+
+
+def register_listeners() -> None:
+    """Refuse, on every engine, a write on a connection marked read_only (a read-only
+    route's transaction, an export's long read). Registering again does nothing."""
+    if not event.contains(Engine, "before_cursor_execute", _refuse_writes):
+        event.listen(Engine, "before_cursor_execute", _refuse_writes)

@@ -23,7 +23,7 @@ from flask_appbuilder.api import BaseApi
 from flask_appbuilder.baseviews import BaseCRUDView
 from flask_babel import gettext as _
 
-from app.errors import _error
+from app.errors import error_page
 from app.extensions import csrf
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -65,7 +65,7 @@ def _refuse_nul_characters():
     if not any(_holds_nul(key) or _holds_nul(value) for key, value in values):
         return None
     # JSON for the API, a page for people (app/errors.py decides by the path).
-    return _error(400, _("Form not accepted"),
+    return error_page(400, _("Form not accepted"),
                   _("The request holds a character that is not allowed (NUL)."))
 
 

@@ -8,7 +8,6 @@ from flask import current_app, flash, g, has_request_context, jsonify, redirect,
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.decorators import permission_name
-from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.views import (
@@ -26,7 +25,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash
 from wtforms import SelectField
 
-from app.api.keys import true_to_its_document
+from app.error_messages import MESSAGES, translated
 from app.models import AppUser
 from app.services import login_lock
 from app.services.clock import utcnow
@@ -35,8 +34,6 @@ logger = logging.getLogger(__name__)
 
 
 def _token_refused(_reason):
-    from app.api.base import MESSAGES, translated
-
     return jsonify(message=translated(MESSAGES[401])), 401
 
 
@@ -234,7 +231,6 @@ class ReclamationsSecurityManager(SecurityManager):
     def register_views(self):
         super().register_views()
         self._limit_api_login()
-        self._api_keys_by_token_only()
 
     @staticmethod
     def extract_api_key_from_request():
@@ -276,15 +272,6 @@ class ReclamationsSecurityManager(SecurityManager):
             loader(lambda _header, _payload: _token_refused(""))
         manager.user_lookup_error_loader(lambda _header, _payload: _token_refused(""))
         return manager
-
-    def _api_keys_by_token_only(self):
-        """FAB's API-key resource accepts the browser's session cookie, and the API is
-        exempt from CSRF: a page of another site could then create a key. Only a token
-        (JWT or key) may manage keys."""
-        for view in self.appbuilder.baseviews:
-            if isinstance(view, ApiKeyApi):
-                view.allow_browser_login = False
-                true_to_its_document(view)
 
     def _limit_api_login(self):
         """FAB throttles its login form only (AUTH_RATE_LIMITED); POST

@@ -11,7 +11,7 @@ from flask import abort, current_app, flash, g, redirect, request
 from flask_babel import gettext as _
 
 from app.i18n import current_language
-from app.views.base import MAX_ID
+from app.ids import MAX_ID
 from app.views.formatting import (
     colon,
     datepicker_words,

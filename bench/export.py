@@ -6,7 +6,7 @@
 
 Each run is what the product does with a large export: an export of the complaint list
 without filters is requested for an admin (an ExportJob), and the scheduler's job
-(``app.jobs.run_exports``) claims it, prepares its statement and texts, and has the lean
+(``app.jobs.run_exports``) claims it, counts its compiled statement, and has the lean
 worker process (``python -m app.export_worker``) stream the rows into the workbook. The
 figures are the worker's own: the time from its first query to the closed file, its CPU
 time, and the peak resident memory (VmHWM) of that process — the interpreter, its
@@ -39,8 +39,10 @@ def one_export(app) -> dict:
 
     from app import jobs
     from app.extensions import db
-    from app.models import ExportChunk, ExportJob, User
+    from app.models import Complaint, ExportChunk, ExportJob, User
     from app.services import export_jobs
+    from app.services.settings import get_setting
+    from app.services.visibility import reader_for, visible_condition
 
     seen = []
     run_worker = export_jobs.run_worker
@@ -51,7 +53,14 @@ def one_export(app) -> dict:
 
     with app.app_context():
         bench = db.session.query(User).filter_by(username="bench").one()
-        job = export_jobs.request_export(db.session, bench, "complaints", {"args": {}}, "fr")
+        # As the list's export does: its statement (no filter, the list's default sort)
+        # compiled with the job.
+        base = select(Complaint).order_by(Complaint.received_at.desc())
+        params = export_jobs.complaints_params(
+            db.session.connection(), base, visible_condition(reader_for(bench)), "fr",
+            get_setting(db.session, "time_zone"))
+        job = export_jobs.request_export(db.session, bench, "complaints",
+                                         {"args": {}, **params}, "fr")
         job_id = job.id
         db.session.remove()
     export_jobs.run_worker = recording

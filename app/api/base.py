@@ -25,28 +25,27 @@ from prison.decoder import ParserException
 from sqlalchemy.exc import DBAPIError, IntegrityError, StatementError
 
 from app.api.queries import document_queries
+from app.error_messages import (  # noqa: F401  (the API modules use them from here)
+    LANGUAGES,
+    MESSAGES,
+    field_errors,
+    language,
+    plain_messages,
+    translated,
+)
 from app.errors import LAST_RESORT, PAGES, database_refusal
 from app.extensions import db
+from app.ids import parse_id
 from app.services import uniqueness
 from app.services.exceptions import ServiceError
 from app.services.scope_changes import ScopeChangeRefused
-from app.views.base import parse_id
 
 logger = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 MAX_NESTING, MAX_QUERY_LENGTH = 50, 10000  # of ?q=: parentheses, characters
-LANGUAGES = ("fr", "en")
-
 # Errors of a request's own values (a filter of "abc" on a date, an out-of-range number…)
 BAD_QUERY = (ValueError, TypeError, KeyError, IndexError, OverflowError, StatementError)
-
-MESSAGES = {
-    400: _l("The request is not valid."),
-    401: _l("Authentication required: send a token (Authorization: Bearer …)."),
-    403: _l("You are not allowed to do this."),
-    404: _l("Not found."),
-}
 
 CONFLICT_RESPONSE = {  # a value already used (issue [11]): the OpenAPI component 409
     "description": "Conflict: a value the request sets is already used",
@@ -108,37 +107,8 @@ def integer_ids(operations, func) -> None:
                 properties["id"] = {"type": "integer"}
 
 
-def plain_messages(view, unauthorized=None) -> None:
-    """FAB's own APIs answer a 400 with marshmallow's ``{"field": [errors]}`` where their
-    document (and ours) says the message is a string: flatten it on ``view``. Their other
-    errors say FAB's English words ("Arguments are not correct", "Not found"): say ours,
-    in the reader's language."""
-    fab_400 = view.response_400
-    view.response_400 = lambda message=None: fab_400(
-        field_errors(message) if message is not None else translated(MESSAGES[400]))
-    view.response_401 = lambda: view.response(
-        401, message=translated(unauthorized or MESSAGES[401]))
-    view.response_403 = lambda: view.response(403, message=translated(MESSAGES[403]))
-    view.response_404 = lambda: view.response(404, message=translated(MESSAGES[404]))
-
-
 class NotFound(Exception):
     """A row that does not exist or is out of the reader's scope: answered 404."""
-
-
-def language() -> str:
-    """Accept-Language first, else the signed-in user's language, else French."""
-    best = request.accept_languages.best_match(LANGUAGES) if request else None
-    if best:
-        return best
-    user_language = getattr(getattr(g, "user", None), "language", None)
-    return user_language if user_language in LANGUAGES else "fr"
-
-
-def translated(message) -> str:
-    """``message`` (a lazy string or a ServiceError) in the request's language."""
-    with force_locale(language()):
-        return str(message)
 
 
 def check_rison():
@@ -164,20 +134,6 @@ def translated_errors(messages) -> str:
     """``field_errors`` in the request's language (a schema's messages may be lazy)."""
     with force_locale(language()):
         return field_errors(messages)
-
-
-def field_errors(messages) -> str:
-    """marshmallow's ``{"field": ["error"]}`` as one readable line."""
-    if isinstance(messages, dict):
-        parts = []
-        for field, errors in messages.items():
-            text = field_errors(errors)
-            parts.append(text if field == "_schema"
-                         else str(_l("%(field)s: %(error)s", field=field, error=text)))
-        return "; ".join(parts)
-    if isinstance(messages, list | tuple):
-        return " ".join(field_errors(m) for m in messages)
-    return str(messages)
 
 
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # times are stored in UTC, without an offset

@@ -7,9 +7,9 @@ from app.api import schemas
 from app.api.base import ScopedModelApi
 from app.extensions import db
 from app.models import Agency, AppUser, Client, Contract, Sector
+from app.reader import current_writer
 from app.services import scope_changes
 from app.services.records import resolve, save_client, save_contract
-from app.views.access import current_writer
 
 CLIENT_COLUMNS = ["id", "customer_number", "name", "kind", "email", "phone", "address",
                   "sector_id", "agency_id", "analytic_code", "portfolio_owner_id",

@@ -33,18 +33,18 @@ from app.models import (
     State,
     Team,
 )
-from app.services import access_log, deletion, followup, merge, messages, scope_changes
-from app.services import complaints as complaint_service
-from app.services import custom_fields as custom_field_service
-from app.services.exceptions import ServiceError
-from app.services.records import resolve
-from app.views.access import (
+from app.reader import (
     OfVisibleComplaints,
     VisibleComplaints,
     current_reader,
     current_writer,
     visible_condition,
 )
+from app.services import access_log, deletion, followup, merge, messages, scope_changes
+from app.services import complaints as complaint_service
+from app.services import custom_fields as custom_field_service
+from app.services.exceptions import ServiceError
+from app.services.records import resolve
 
 COMPLAINT_PERMISSIONS = "ComplaintView"  # the UI's permissions, not new ones
 # body field -> (relationship, model, only active items may be chosen)

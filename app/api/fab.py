@@ -9,6 +9,7 @@ from flask import current_app, jsonify, request
 from flask_appbuilder.api import BaseApi
 from flask_appbuilder.exceptions import ApplyFilterException
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
@@ -22,7 +23,7 @@ from app.api.base import (
     plain_messages,
     translated,
 )
-from app.api.keys import revoked_keys_are_gone
+from app.api.keys import revoked_keys_are_gone, true_to_its_document
 from app.api.queries import document_queries
 from app.domain.numbers import MAX_ID, is_digits
 from app.errors import PAGES
@@ -33,6 +34,8 @@ logger = logging.getLogger(__name__)
 
 def tidy_fab_apis(appbuilder) -> None:
     for view in appbuilder.baseviews:
+        if isinstance(view, ApiKeyApi):
+            _api_keys_by_token_only(view)
         if not isinstance(view, BaseApi) or isinstance(view, ScopedModelApi):
             continue
         # A refused login says so, in words a person reads (not "Not authorized").
@@ -57,6 +60,14 @@ def tidy_fab_apis(appbuilder) -> None:
     refuse_non_integer_ids(current_app._get_current_object())  # called in create_app
     missing_rows_are_not_found(current_app._get_current_object())
     revoked_keys_are_gone(current_app._get_current_object())
+
+
+def _api_keys_by_token_only(view) -> None:
+    """FAB's API-key resource accepts the browser's session cookie, and the API is
+    exempt from CSRF: a page of another site could then create a key. Only a token
+    (JWT or key) may manage keys."""
+    view.allow_browser_login = False
+    true_to_its_document(view)
 
 
 def refuse_non_integer_ids(app) -> None:

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.domain.dates import DateOutOfRange, check_date, to_naive_utc
+from app.ids import MAX_ID
 from app.services.exceptions import DATE_OUT_OF_RANGE
-from app.views.base import MAX_ID
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error=_l("Not a valid id."))
 

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from app.downloads import send_document
 from app.extensions import db
 from app.i18n import current_language
 from app.public import forms
@@ -120,8 +121,6 @@ def reply(token):
 
 @bp.get("/track/<token>/files/<int:file_id>")
 def download(token, file_id):
-    from app.views.letters import send_document
-
     complaint = _complaint_of(token)
     attachment = portal.attachment_of(db.session, complaint, file_id)
     if attachment is None:

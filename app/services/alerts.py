@@ -11,7 +11,7 @@ from app.domain import events
 from app.models import AppUser, Complaint, Notification, Reminder
 from app.models.notifications import REMINDER_DUE
 from app.services import notifications, onscreen
-from app.services.complaints import _log
+from app.services.event_log import log_event
 from app.services.visibility import can_see, reader_of
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,6 @@ def _withhold(session, reminder, now) -> int:
         .values(withheld_at=now).execution_options(synchronize_session=False)).rowcount
     if not claimed:
         return 0
-    _log(session, reminder.complaint, None, events.REMINDER_WITHHELD, now=now,
+    log_event(session, reminder.complaint, None, events.REMINDER_WITHHELD, now=now,
          field="reminder", old_value=reminder.remind_at, detail=str(reminder.user))
     return 1

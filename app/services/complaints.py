@@ -13,10 +13,11 @@ from app.domain import events
 from app.domain.dates import DateOutOfRange, check_date
 from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
-from app.models import Complaint, Event, State, StateTransition
+from app.models import Complaint, State, StateTransition
 from app.models.base import id_of
 from app.services import assignment, deadlines, notifications
 from app.services.clock import utcnow
+from app.services.event_log import log_event
 from app.services.exceptions import (
     ContractMismatch,
     DateRefused,
@@ -89,7 +90,7 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
     _record_answer_if_done(complaint)
     session.add(complaint)
     session.flush()
-    _log(session, complaint, actor, events.CREATED, now=now,
+    log_event(session, complaint, actor, events.CREATED, now=now,
          actor_kind=events.ACTOR_COMPLAINANT if by_complainant else None)
     by_rule = assignment.apply_rules(session, complaint, now)  # only if nobody was chosen
     initial = {f: (None, id_of(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
@@ -125,7 +126,7 @@ def stage_update(session, complaint: Complaint, actor=None, now=None) -> list[st
             old_state = session.get(State, state_change[0]) if state_change[0] else None
             _apply_state_change(session, complaint, old_state, complaint.state, actor, now)
         for field, (old, new) in changes.items():
-            _log(session, complaint, actor, events.FIELD_CHANGED, now=now, field=field,
+            log_event(session, complaint, actor, events.FIELD_CHANGED, now=now, field=field,
                  old_value=old, new_value=new)
         if assignment:
             _log_assignment(session, complaint, actor, now, assignment)
@@ -187,7 +188,7 @@ def _apply_state_change(session, complaint, old_state, new_state, actor, now, co
     resumed = _leave_state(complaint, new_state, now)
     _enter_state(complaint, new_state, now)
     complaint.state = new_state
-    _log(session, complaint, actor, events.STATE_CHANGED, now=now, field="state",
+    log_event(session, complaint, actor, events.STATE_CHANGED, now=now, field="state",
          old_value=id_of(old_state), new_value=new_state.id, detail=comment)
     reason = deadlines.REASON_PAUSE if resumed else deadlines.REASON_STATE
     deadlines.refresh_deadline(session, complaint, actor, now, reason)
@@ -301,37 +302,13 @@ def _log_assignment(session, complaint, actor, now, changed, detail=None):
     for field in ASSIGNMENT_RELATIONS:
         if field in changed:
             old, new = changed[field]
-            _log(session, complaint, actor, events.ASSIGNED, now=now, field=field,
+            log_event(session, complaint, actor, events.ASSIGNED, now=now, field=field,
                  old_value=old, new_value=new, detail=detail)
     if changed.get("assignee", (None, None))[1] is not None:
         notifications.notify_assigned(session, complaint, complaint.assignee, now)
-
-
-def _log(session, complaint, actor, kind, now=None, field=None, old_value=None,
-         new_value=None, detail=None, actor_kind=None):
-    now = now or utcnow()
-    if actor is not None or actor_kind == events.ACTOR_COMPLAINANT:
-        complaint.last_action_at = now  # a person acted: "no action for N days" restarts
-    if actor_kind is None:
-        actor_kind = events.ACTOR_USER if actor is not None else events.ACTOR_SYSTEM
-    session.add(Event(
-        complaint_id=complaint.id, complaint=complaint, created_at=now,
-        actor_kind=actor_kind,
-        user_id=id_of(actor), kind=kind, field=field, old_value=_str(old_value),
-        new_value=_str(new_value), detail=_str(detail),
-    ))
-
 
 
 def _norm(value):
     if value == "":
         return None
     return value
-
-
-def _str(value):
-    if value is None:
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ", timespec="minutes")
-    return str(value)

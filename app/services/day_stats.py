@@ -168,7 +168,6 @@ def _month_key(values, time_zone):
                               values["confidential"], values["team_id"], time_zone)
 
 
-@event.listens_for(Session, "before_flush")
 def _before_flush(session, _context, _instances):
     added = [o for o in session.new if isinstance(o, Complaint)]
     changed = [o for o in session.dirty if isinstance(o, Complaint) and _has_tracked_changes(o)]
@@ -198,3 +197,10 @@ def _before_flush(session, _context, _instances):
                     months[key] = months.get(key, 0) + change
         _upsert(session, {key: delta for key, delta in days.items() if any(delta.values())})
         month_stats.add(session, months)
+
+
+def register_listeners() -> None:
+    """Keep the daily and monthly counts in step with every flush of complaints.
+    Registering again does nothing."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)

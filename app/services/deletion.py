@@ -9,7 +9,6 @@ import json
 import logging
 from collections.abc import Callable
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
@@ -22,6 +21,7 @@ from app.domain.deletion import (
 from app.models import DeletedComplaint
 from app.services import attachments
 from app.services.clock import utcnow
+from app.services.context import surroundings_of
 from app.services.exceptions import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -54,13 +54,13 @@ def stage_deletion(session, complaint, actor, now=None, config=None) -> DeletedC
 
     Attachments do not block: they go with the complaint (listed in the snapshot), their
     files leave the store once the deletion is committed. ``config`` says where the
-    files are (the application's configuration by default).
+    files are (the configuration of the session's application by default).
     """
     reasons = deletion_blockers(session, complaint)
     if reasons:
         raise DeletionBlocked(reasons)
     if complaint.attachments:
-        attachments.discard_files_of(session, complaint, config or current_app.config)
+        attachments.discard_files_of(session, complaint, config or surroundings_of(session).config)
     record = DeletedComplaint(
         complaint_id=complaint.id, tracking_number=complaint.tracking_number,
         deleted_by_id=getattr(actor, "id", None),

@@ -7,7 +7,6 @@ import logging
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 from app.domain.numbers import count
 from app.models import Complaint, OutboundEmail
 from app.services import dashboard, outbox, staff
+from app.services.context import surroundings_of
 from app.services.notifications import LANGUAGES
 from app.services.settings import get_setting
 from app.services.visibility import reader_of, visible_condition
@@ -76,12 +76,13 @@ def _queue_digest(session, user, figures, day, key, now):
     language = user.language if user.language in LANGUAGES else "fr"
     context = {**figures, "user": user, "day": day,
                "organisation": get_setting(session, "organisation_name")}
+    render = surroundings_of(session).render
     with force_locale(language):
         subject = _("Daily digest: %(overdue)s overdue, %(soon)s due soon, "
                     "%(unassigned)s unassigned", overdue=count(figures["overdue"], language),
                     soon=count(figures["due_soon"], language),
                     unassigned=count(figures["unassigned"], language))
-        text = render_template("emails/digest.txt", **context)
-        html = render_template("emails/digest.html", **context)
+        text = render("emails/digest.txt", **context)
+        html = render("emails/digest.html", **context)
     return outbox.queue_email(session, user.email, subject, text, html=html,
                               language=language, dedupe_key=key, now=now)

@@ -1,10 +1,13 @@
 """Background exports: requested by a user, run by the scheduler exactly once, downloaded
 by their owner only, and removed after a few days.
 
-A pass claims one pending job (a lease, taken atomically as the outbox does, so two
-schedulers never run the same export), prepares its statement and texts as plain data,
-and has a lean worker process (app/export_worker.py, without Flask) write the workbook
-under ``directory`` while recording its progress; then it marks the job done or failed.
+The export's statement (the list's filters and sort, its owner's visibility, the
+exported columns) and the workbook's texts are compiled to plain data when the export is
+requested (``complaints_params``) and kept with the job: the scheduler never rebuilds a
+list's filters. A pass claims one pending job (a lease, taken atomically as the outbox
+does, so two schedulers never run the same export) and has a lean worker process
+(app/export_worker.py, without Flask) write the workbook under ``directory`` while
+recording its progress; then it marks the job done or failed.
 """
 
 import json
@@ -27,7 +30,6 @@ from app.services import export_files, exports, plain_sql
 from app.services.clock import utcnow
 from app.services.exceptions import ServiceError
 from app.services.export_files import LOCAL
-from app.services.visibility import reader_for, visible_condition
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +49,20 @@ class WorkerTimeout(WorkerError):
     """The worker process ran past its time and was stopped."""
 
 
+def complaints_params(connection, base, scope, language: str, time_zone: str) -> dict:
+    """What a background export of complaints keeps with its job: its SELECT (``base``,
+    a SELECT of complaints with the list's filters and sort, restricted by ``scope``, the
+    requester's visibility, with every exported column) compiled to plain SQL for
+    ``connection``'s database, and the workbook's texts in ``language``."""
+    with force_locale(language):
+        stmt = exports.complaints_statement(base, scope, language)
+        stmt, sheet = exports.with_custom_fields(connection, stmt, language, time_zone)
+    return {"select": plain_sql.compile_select(stmt, connection.dialect), "sheet": sheet}
+
+
 def request_export(session, user, kind: str, params: dict, language: str, total=None):
-    """Queue an export for ``user`` and commit; the scheduler runs it."""
+    """Queue an export for ``user`` and commit; the scheduler runs it. ``params``: for
+    complaints, ``complaints_params`` (and the list's URL arguments, for the record)."""
     job = ExportJob(user_id=user.id, kind=kind, params=json.dumps(params), language=language,
                     status=PENDING, total_rows=total, rows_done=0, created_at=utcnow())
     session.add(job)
@@ -80,12 +94,11 @@ def claim_next(session, now, lease_seconds: int = LEASE_SECONDS) -> int | None:
     return claimed
 
 
-def run_next(session, engine, build_statement, directory, time_zone: str, now=None,
-             timeout: int = WORKER_TIMEOUT, storage: str = LOCAL) -> int | None:
-    """Run one pending export, if any, in a worker process; return its id.
-    ``build_statement(params)`` turns the saved list arguments into a SELECT of complaints
-    (the list's filters and sort); the file is written under ``directory``, and kept
-    there (``storage`` "local") or moved into the database ("database")."""
+def run_next(session, engine, directory, now=None, timeout: int = WORKER_TIMEOUT,
+             storage: str = LOCAL) -> int | None:
+    """Run one pending export, if any, in a worker process; return its id. The file is
+    written under ``directory``, and kept there (``storage`` "local") or moved into the
+    database ("database")."""
     job_id = claim_next(session, now or utcnow())
     if job_id is None:
         return None
@@ -93,7 +106,7 @@ def run_next(session, engine, build_statement, directory, time_zone: str, now=No
     language = job.language
     path = Path(directory) / f"export-{job_id}-{secrets.token_hex(8)}.xlsx"
     try:
-        spec = prepare_spec(session, engine, job, build_statement, path, time_zone)
+        spec = prepare_spec(session, engine, job, path)
         result = run_worker({**spec, "storage": storage}, timeout)
     except (ServiceError, SQLAlchemyError, OSError, ValueError, LookupError, TypeError,
             WorkerError) as exc:
@@ -119,26 +132,22 @@ def _fail(session, job_id, language, exc, path):
     _set(session, job_id, status=FAILED, finished_at=utcnow(), error=message)
 
 
-def prepare_spec(session, engine, job, build_statement, path, time_zone: str) -> dict:
-    """Everything the worker needs, as plain data: the job's SELECT with the list's
-    filters and its owner's visibility compiled to SQL, the translated texts of the
-    workbook, and where to write it. Records the number of rows to come."""
-    language, params = job.language, json.loads(job.params)
-    with force_locale(language):
-        stmt = exports.complaints_statement(build_statement(params),
-                                            visible_condition(reader_for(job.user)),
-                                            language)
-        stmt, sheet = exports.with_custom_fields(session.connection(), stmt, language,
-                                                 time_zone)
+def prepare_spec(session, engine, job, path) -> dict:
+    """Everything the worker needs, as plain data: the job's compiled SELECT and workbook
+    texts (kept since it was requested), and where to write it. Records the number of
+    rows to come. A job without them (or with a malformed one) fails."""
+    params = json.loads(job.params)
+    plain, sheet = params.get("select"), params.get("sheet")
+    if not isinstance(plain, dict) or not isinstance(sheet, dict):
+        raise ValueError(f"export {job.id} keeps no compiled statement")
     job_id = job.id
     session.commit()  # no transaction (on SQLite, no write lock) while the worker runs
     with exports.read_only(engine) as connection:
-        total = exports.count_rows(connection, stmt)
+        total = plain_sql.count(connection, plain)
     _set(session, job_id, total_rows=total)
     path.parent.mkdir(parents=True, exist_ok=True)
     return {"job_id": job_id, "database_url": engine.url.render_as_string(hide_password=False),
-            "select": plain_sql.compile_select(stmt, engine.dialect), "path": str(path),
-            "sheet": sheet}
+            "select": plain, "path": str(path), "sheet": sheet}
 
 
 def worker_command() -> list[str]:

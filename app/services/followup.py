@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.domain import events
 from app.models import Note, Reminder
 from app.services.clock import utcnow
-from app.services.complaints import _log
+from app.services.event_log import log_event
 from app.services.exceptions import ServiceError
 from app.services.visibility import can_see, reader_of, readers_of
 
@@ -19,7 +19,7 @@ def add_note(session, complaint, author, body: str, now=None) -> Note:
     now = now or utcnow()
     note = Note(complaint=complaint, author=author, body=body, created_at=now)
     session.add(note)
-    _log(session, complaint, author, events.NOTE_ADDED, now=now, detail=_excerpt(body))
+    log_event(session, complaint, author, events.NOTE_ADDED, now=now, detail=_excerpt(body))
     session.commit()
     return note
 
@@ -36,7 +36,7 @@ def add_reminder(session, complaint, user, remind_at, note: str | None, actor, n
     reminder = Reminder(complaint=complaint, user=user, remind_at=remind_at,
                         note=(note or "").strip() or None, created_by=actor, created_at=now)
     session.add(reminder)
-    _log(session, complaint, actor, events.REMINDER_SET, now=now, field="reminder",
+    log_event(session, complaint, actor, events.REMINDER_SET, now=now, field="reminder",
          new_value=remind_at, detail=str(user))
     session.commit()
     return reminder
@@ -54,7 +54,7 @@ def complete_reminder(session, reminder: Reminder, actor, now=None) -> Reminder:
         return reminder
     now = now or utcnow()
     reminder.done_at = now
-    _log(session, reminder.complaint, actor, events.REMINDER_DONE, now=now,
+    log_event(session, reminder.complaint, actor, events.REMINDER_DONE, now=now,
          field="reminder", old_value=reminder.remind_at, detail=str(reminder.user))
     session.commit()
     return reminder

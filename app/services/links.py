@@ -32,24 +32,24 @@ def requests_token(secret: str, email: str) -> str:
     return make_token(secret, REQUESTS, {"e": email.strip().lower()})
 
 
-def base_url(config) -> str:
-    """Where complainants reach the portal: PUBLIC_BASE_URL, else the address of the
-    request being served, else http://HOST:PORT."""
+def base_url(config, request_url: str | None = None) -> str:
+    """Where complainants reach the portal: PUBLIC_BASE_URL, else ``request_url`` (the
+    address of the request being served, if any), else http://HOST:PORT."""
     configured = (config.get("PUBLIC_BASE_URL") or "").strip()
     if configured:
         return configured.rstrip("/")
-    from flask import has_request_context, request
-
-    if has_request_context():
-        return request.host_url.rstrip("/")
+    if request_url:
+        return request_url.rstrip("/")
     return f"http://{config.get('HOST') or '127.0.0.1'}:{config.get('PORT') or 5000}"
 
 
-def track_url(config, complaint) -> str:
+def track_url(config, complaint, request_url: str | None = None) -> str:
     """The absolute, signed link to the complaint's tracking page."""
-    return f"{base_url(config)}/public/track/{track_token(config['SECRET_KEY'], complaint)}"
+    token = track_token(config["SECRET_KEY"], complaint)
+    return f"{base_url(config, request_url)}/public/track/{token}"
 
 
-def requests_url(config, email: str) -> str:
+def requests_url(config, email: str, request_url: str | None = None) -> str:
     """The absolute, signed link to the list of ``email``'s complaints."""
-    return f"{base_url(config)}/public/requests/{requests_token(config['SECRET_KEY'], email)}"
+    token = requests_token(config["SECRET_KEY"], email)
+    return f"{base_url(config, request_url)}/public/requests/{token}"

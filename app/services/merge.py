@@ -22,6 +22,7 @@ from app.domain.portal import same_email
 from app.models import Attachment, Complaint, Message, Note, Reminder, State
 from app.services import complaints as complaint_service
 from app.services.clock import utcnow
+from app.services.event_log import log_event
 from app.services.exceptions import MissingReferenceData, ServiceError
 from app.services.visibility import can_see, visible_condition
 
@@ -75,7 +76,7 @@ def merge_complaint(session, duplicate, target, actor, reader, now=None) -> Comp
                             .values(complaint_id=target.id)
                             .execution_options(synchronize_session=False))
         duplicate.merged_into_id = target.id
-        log = complaint_service._log
+        log = log_event
         log(session, duplicate, actor, events.MERGED_INTO, now=now,
             new_value=target.tracking_number)
         log(session, target, actor, events.MERGED_FROM, now=now,

@@ -19,8 +19,8 @@ from app.models.messages import IN, OUT
 from app.models.notifications import MESSAGE_RECEIVED
 from app.services import attachments, notifications, onscreen
 from app.services.clock import utcnow
-from app.services.complaints import _log
 from app.services.deletion import TRACE_COUNTERS
+from app.services.event_log import log_event
 from app.services.exceptions import ServiceError
 
 logger = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def send_message(session, complaint, author, body: str, uploads, config, now=Non
     try:
         session.flush()
         attachments.stage_files(session, complaint, checked, author, config, now, message)
-        _log(session, complaint, author, events.MESSAGE_OUT, now=now, detail=_excerpt(body))
+        log_event(session, complaint, author, events.MESSAGE_OUT, now=now, detail=_excerpt(body))
         if complaint.first_response_at is None:
             complaint.first_response_at = now
         notifications.notify_message(session, complaint, message, now)

@@ -5,13 +5,13 @@ A confidential complaint's emails carry its tracking number and state only: no s
 description, names or contact details, whoever receives them (DESIGN.md §2).
 """
 
-from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.domain import alert_rules
 from app.models.notifications import ASSIGNED
 from app.services import links, onscreen, outbox
+from app.services.context import surroundings_of
 from app.services.settings import get_setting
 
 LANGUAGES = ("fr", "en")
@@ -22,7 +22,7 @@ def notify_created(session, complaint, now) -> None:
     address = complainant_address(complaint)
     if address:
         _queue(session, complaint, address, complaint.language, "complaint_received",
-               f"created:{complaint.id}", now, link=_track_link(complaint))
+               f"created:{complaint.id}", now, link=_track_link(session, complaint))
 
 
 def notify_message(session, complaint, message, now) -> bool:
@@ -35,7 +35,7 @@ def notify_message(session, complaint, message, now) -> bool:
     body = None if complaint.confidential else message.body
     return _queue(session, complaint, address, complaint.language, "message",
                   f"message:{message.id}", now, body=body,
-                  link=_track_link(complaint)) is not None
+                  link=_track_link(session, complaint)) is not None
 
 
 def notify_requests_link(session, address, language, now, known=True) -> None:
@@ -43,12 +43,13 @@ def notify_requests_link(session, address, language, now, known=True) -> None:
     complainant may ask again). The email is composed even for an address with no
     complaint (``known`` False) and then dropped: both answers take the same time."""
     language = language if language in LANGUAGES else "fr"
-    context = {"link": links.requests_url(current_app.config, address),
+    around = surroundings_of(session)
+    context = {"link": links.requests_url(around.config, address, around.request_url()),
                "organisation": get_setting(session, "organisation_name")}
     with force_locale(language):
         subject = _("Your requests")
-        text = render_template("emails/requests_link.txt", **context)
-        html = render_template("emails/requests_link.html", **context)
+        text = around.render("emails/requests_link.txt", **context)
+        html = around.render("emails/requests_link.html", **context)
     if known:
         outbox.queue_email(session, address, subject, text, html=html, language=language,
                            now=now)
@@ -97,10 +98,11 @@ def notify_rule_alert(session, complaint, address, language, dedupe_key, now, *,
                   occurrence_at=occurrence_at, note=note) is not None
 
 
-def _track_link(complaint) -> str | None:
+def _track_link(session, complaint) -> str | None:
     if complaint.id is None or not complaint.complainant_email:
         return None  # the tracking page opens for the complainant's own address only
-    return links.track_url(current_app.config, complaint)
+    around = surroundings_of(session)
+    return links.track_url(around.config, complaint, around.request_url())
 
 
 def complainant_address(complaint) -> str | None:
@@ -133,10 +135,11 @@ def _queue(session, complaint, recipient, language, kind, dedupe_key, now, **ext
     language = language if language in LANGUAGES else "fr"
     context = {**email_context(complaint, language, extra.pop("state", None)), **extra,
                "organisation": get_setting(session, "organisation_name")}
+    render = surroundings_of(session).render
     with force_locale(language):
         subject = _subject(kind, context)
-        text = render_template(f"emails/{kind}.txt", **context)
-        html = render_template(f"emails/{kind}.html", **context)
+        text = render(f"emails/{kind}.txt", **context)
+        html = render(f"emails/{kind}.html", **context)
     return outbox.queue_email(session, recipient, subject, text, html=html,
                               complaint=complaint, language=language,
                               dedupe_key=dedupe_key, now=now)

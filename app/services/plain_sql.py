@@ -51,6 +51,17 @@ def compile_select(stmt, dialect) -> dict:
     return {"sql": sql, "params": driver_params, "types": column_types}
 
 
+def count(connection, plain: dict) -> int:
+    """How many rows a ``compile_select`` result returns."""
+    raw = plain["params"]
+    if isinstance(raw, list):
+        params = connection.dialect.execute_sequence_format([_decode(v) for v in raw])
+    else:
+        params = {key: _decode(value) for key, value in raw.items()}
+    sql = f"SELECT count(*) FROM ({plain['sql']}) AS counted"
+    return connection.exec_driver_sql(sql, params).scalar()
+
+
 def execute(connection, plain: dict):
     """Run a ``compile_select`` result on ``connection``; yields rows (sequences) of the
     Python values the ORM would have returned."""

@@ -44,7 +44,6 @@ def _is_watched(obj) -> bool:
     return isinstance(obj, tuple(_watched))
 
 
-@event.listens_for(Session, "after_flush")
 def _after_flush(session, _context):
     # After the flush the lists still hold what it wrote (SQLAlchemy documents this).
     if not _watched:
@@ -56,10 +55,17 @@ def _after_flush(session, _context):
         bump(session.connection())
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _bulk_write(state):
     if not _watched or not (state.is_update or state.is_delete or state.is_insert):
         return
     mapper = state.bind_mapper
     if mapper is not None and issubclass(mapper.class_, tuple(_watched)):
         bump(state.session.connection())
+
+
+def register_listeners() -> None:
+    """Bump the version on every write to a watched reference table, by the ORM or in
+    bulk. Registering again does nothing."""
+    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _bulk_write)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

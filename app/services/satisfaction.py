@@ -7,7 +7,6 @@ links only, as every email about them (DESIGN.md §2), and the page shows the nu
 
 import logging
 
-from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +18,7 @@ from app.domain import satisfaction as rules
 from app.models import Event, SatisfactionSurvey, State
 from app.services import links, onscreen, outbox
 from app.services.clock import utcnow
+from app.services.context import surroundings_of
 from app.services.exceptions import ServiceError
 from app.services.notifications import LANGUAGES, complainant_address, email_context
 from app.services.settings import get_setting
@@ -42,8 +42,9 @@ class AnswerRefused(ServiceError):
         self.messages = [str(ERRORS[code]) for code in codes]
 
 
-def survey_url(config, token: str, choice: str | None = None) -> str:
-    url = f"{links.base_url(config)}/public/survey/{token}"
+def survey_url(config, token: str, choice: str | None = None,
+               request_url: str | None = None) -> str:
+    url = f"{links.base_url(config, request_url)}/public/survey/{token}"
     return f"{url}?answer={choice}" if choice else url
 
 
@@ -71,16 +72,17 @@ def send_survey(session, complaint, now) -> SatisfactionSurvey | None:
 
 def _queue_email(session, complaint, address, survey, token, days, now):
     language = complaint.language if complaint.language in LANGUAGES else "fr"
-    config = current_app.config
+    around = surroundings_of(session)
+    config, here = around.config, around.request_url()
     context = {**email_context(complaint, language),
                "organisation": get_setting(session, "organisation_name"),
-               "yes_link": survey_url(config, token, rules.YES),
-               "no_link": survey_url(config, token, rules.NO), "days": days}
+               "yes_link": survey_url(config, token, rules.YES, here),
+               "no_link": survey_url(config, token, rules.NO, here), "days": days}
     with force_locale(language):
         subject = _("[%(number)s] Are you satisfied with our answer?",
                     number=complaint.tracking_number)
-        text = render_template("emails/survey.txt", **context)
-        html = render_template("emails/survey.html", **context)
+        text = around.render("emails/survey.txt", **context)
+        html = around.render("emails/survey.html", **context)
     outbox.queue_email(session, address, subject, text, html=html, complaint=complaint,
                        language=language, dedupe_key=f"survey:{survey.id}", now=now)
 

@@ -115,14 +115,12 @@ def _track(session, key: str, path: Path) -> None:
     session.info.setdefault(key, []).append(path)
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session):
     session.info.pop(_WRITTEN, None)
     for path in session.info.pop(_TO_UNLINK, []):
         _unlink(path)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session, previous_transaction):
     # Any rollback of the whole transaction, even one that never reached the database
     # (a file may be written before the first statement); not a savepoint's.
@@ -138,3 +136,13 @@ def _unlink(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         logger.exception("could not remove the stored file %s", path)
+
+
+def register_listeners() -> None:
+    """Settle the files written or discarded in a transaction when it ends: unlink the
+    discarded ones on commit, the written ones on rollback. Registering again does
+    nothing."""
+    for name, listener in (("after_commit", _after_commit),
+                           ("after_soft_rollback", _after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

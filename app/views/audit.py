@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from app.domain import events
 from app.models import DeletedComplaint, Event
-from app.views.access import OfVisibleComplaints
+from app.reader import OfVisibleComplaints
 from app.views.base import AppModelView
 from app.views.formatting import complaint_link, local_datetime
 

@@ -11,8 +11,8 @@ from wtforms import BooleanField
 from wtforms.validators import StopValidation
 
 from app.domain.dates import DateOutOfRange, check_date
-from app.domain.numbers import MAX_ID
 from app.extensions import db
+from app.ids import MAX_ID, parse_id  # noqa: F401  (the views use them from here too)
 from app.read_only import read_only
 from app.services import uniqueness
 from app.services.exceptions import DATE_OUT_OF_RANGE
@@ -20,17 +20,6 @@ from app.views.datamodel import count_cap
 from app.views.search_widget import CachedSearchWidget
 
 logger = logging.getLogger(__name__)
-
-
-
-def parse_id(raw) -> int | None:
-    """A positive integer id from a form or URL argument, or None when it is malformed."""
-    text = str(raw or "").strip()
-    if not (text.isascii() and text.isdigit()):  # "²".isdigit() is True, int("²") fails
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_ID else None
-
 
 class _FreshLists(dict):
     """FAB appends its own validators (Unique, Length, …) to the list it reads here, in

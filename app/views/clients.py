@@ -12,10 +12,10 @@ from wtforms import SelectField
 from app.extensions import db
 from app.models import Client, Complaint, Contract, Event
 from app.models.base import id_of
+from app.reader import current_reader, current_writer, visible_condition
 from app.services import deletion, letters, scope_changes
 from app.services.complaint_summaries import document_counts
 from app.services.followup import overdue_reminder_counts
-from app.views.access import current_reader, current_writer, visible_condition
 from app.views.base import AppModelView, parse_id
 from app.views.formatting import local_date, local_datetime
 from app.views.forms import BOOTSTRAP, client_field, client_from_args, email_field, required

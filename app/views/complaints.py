@@ -25,6 +25,7 @@ from wtforms import DateTimeField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from app.domain.dates import check_date
+from app.downloads import send_document
 from app.extensions import db
 from app.i18n import current_language
 from app.models import (
@@ -38,6 +39,12 @@ from app.models import (
     Reminder,
     State,
     Team,
+)
+from app.reader import (
+    VisibleComplaints,
+    current_reader,
+    current_writer,
+    visible_condition,
 )
 from app.services import (
     access_log,
@@ -61,12 +68,6 @@ from app.services.clock import to_local, to_utc, utcnow
 from app.services.exceptions import ServiceError
 from app.services.settings import get_setting
 from app.views import custom_field_filters, custom_field_forms
-from app.views.access import (
-    VisibleComplaints,
-    current_reader,
-    current_writer,
-    visible_condition,
-)
 from app.views.base import MALFORMED_ARGS, AppModelView, DateInRange, parse_id
 from app.views.base import _is_malformed as is_malformed
 from app.views.custom_fields import complaint_values
@@ -93,7 +94,6 @@ from app.views.forms import (
 )
 from app.views.history import describe_events
 from app.views.labels import COMPLAINT_LABELS, SATISFACTION_CHOICES
-from app.views.letters import send_document
 from app.views.outbox import status_badge
 from app.views.return_to import came_from, list_to_return_to, path_of, remember_list
 
@@ -558,8 +558,8 @@ class ComplaintView(AppModelView):
         language = current_language()
         time_zone = get_setting(db.session, "time_zone")
         try:
-            stmt = exports.complaints_statement(list_statement(self, request.args),
-                                                visible_condition(), language)
+            base = list_statement(self, request.args)
+            stmt = exports.complaints_statement(base, visible_condition(), language)
             db.session.commit()  # hold no write lock while the workbook is written
             with exports.read_only(db.engine) as connection:
                 total = exports.count_rows(connection, stmt)
@@ -579,9 +579,12 @@ class ComplaintView(AppModelView):
             flash(_("Some filters of this address were invalid and have been removed."),
                   "warning")
             return redirect(url_for("ComplaintView.list"))
+        # The job keeps its compiled statement: the scheduler never reads this view.
+        params = export_jobs.complaints_params(db.session.connection(), base,
+                                               visible_condition(), language, time_zone)
         export_jobs.request_export(db.session, g.user, "complaints",
-                                   {"args": request.args.to_dict(flat=False)}, language,
-                                   total=total)
+                                   {"args": request.args.to_dict(flat=False), **params},
+                                   language, total=total)
         flash(_("This export has %(n)s rows: it is being prepared in the background. "
                 "Download it from “My exports” when it is ready.", n=number(total)), "info")
         return redirect(url_for("MyExportView.index"))

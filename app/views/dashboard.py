@@ -13,12 +13,12 @@ from app.domain.dates import DateOutOfRange
 from app.domain.periods import period_bounds
 from app.extensions import db
 from app.read_only import read_only
+from app.reader import current_reader, visible_condition
 from app.services import dashboard
 from app.services.clock import to_local, utcnow
 from app.services.exceptions import DATE_OUT_OF_RANGE
 from app.services.settings import get_setting
 from app.services.visibility import scope_parts
-from app.views.access import current_reader, visible_condition
 from app.views.durations import duration
 from app.views.filters import URGENT
 from app.views.formatting import URGENCY_LABELS

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from app.extensions import db
+from app.reader import current_reader
 from app.services import merge
 from app.services.visibility import can_see
-from app.views.access import current_reader
 
 
 def duplicate_context(session, complaint) -> dict:

@@ -13,9 +13,9 @@ from app.domain.numbers import is_digits
 from app.domain.urgency import DUE_SOON, ON_TRACK, OVERDUE, PAUSED
 from app.models import Complaint
 from app.models.complaints import clock_is
+from app.reader import scope_facets
 from app.services import fulltext
 from app.services.clock import utcnow
-from app.views.access import scope_facets
 from app.views.datamodel import count_cap, list_phase
 
 # PostgreSQL walks the list in its order, checking each row, when the counted matches are

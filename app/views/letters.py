@@ -1,9 +1,8 @@
 """Letter templates for admins (upload, checked; placeholder help page) and the download
 of a stored DOCX. Generating a letter is an action of the complaint page."""
 
-import io
 
-from flask import abort, current_app, flash, g, request, send_file
+from flask import abort, current_app, flash, g, request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
@@ -12,6 +11,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField
 
 from app.domain.letters import PLACEHOLDERS
+from app.downloads import send_document
 from app.extensions import db
 from app.models import DocumentTemplate
 from app.services import letters
@@ -41,12 +41,6 @@ PLACEHOLDER_LABELS = {
     "agent_name": _l("Name of the person generating the letter (signature)"),
 }
 FORM_COLUMNS = ["name", "purpose", "language", "active", "file"]
-
-
-def send_document(content: bytes, filename: str, mime_type: str):
-    """A stored file as a download (never shown inline)."""
-    return send_file(io.BytesIO(content), mimetype=mime_type, as_attachment=True,
-                     download_name=filename)
 
 
 def _uploaded_bytes():

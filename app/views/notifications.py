@@ -16,9 +16,9 @@ from app.models.notifications import (
     RULE_OVERDUE,
     RULE_REMINDER_DUE,
 )
+from app.reader import visible_condition
 from app.services import onscreen
 from app.services.clock import utcnow
-from app.views.access import visible_condition
 
 
 def notification_text(kind, number) -> str:

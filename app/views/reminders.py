@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from app.models import Reminder
-from app.views.access import OfVisibleComplaints
+from app.reader import OfVisibleComplaints
 from app.views.base import AppModelView
 from app.views.formatting import complaint_link, local_datetime
 from app.views.labels import COMPLAINT_LABELS

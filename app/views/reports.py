@@ -15,11 +15,11 @@ from app.domain.reports import GROUPINGS
 from app.extensions import db
 from app.i18n import current_language
 from app.read_only import read_only
+from app.reader import visible_condition
 from app.services import custom_field_reports, exports, reports
 from app.services.clock import to_local, utcnow
 from app.services.exceptions import DATE_OUT_OF_RANGE, ServiceError
 from app.services.settings import get_setting
-from app.views.access import visible_condition
 from app.views.durations import duration
 from app.views.exports import send_workbook, temporary_workbook
 

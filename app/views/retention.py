@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.domain import retention as rules
 from app.extensions import db
 from app.models import RequestType
+from app.reader import visible_condition
 from app.services import personal_data, retention
 from app.services.exceptions import ServiceError
-from app.views.access import visible_condition
 from app.views.formatting import number
 
 

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.read_only import read_only
+from app.reader import scope_facets, visible_condition
 from app.services.search import quick_search
-from app.views.access import scope_facets, visible_condition
 from app.views.formatting import local_datetime
 from app.views.labels import CLIENT_LABELS, COMPLAINT_LABELS
 

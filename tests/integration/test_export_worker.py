@@ -122,9 +122,22 @@ def test_a_background_export_goes_through_the_worker(app, dbs, monkeypatch, work
 
 
 def queue(dbs, username="supervisor", language="en", args=None):
+    """Queue an export of the list filtered by ``args``, as the list's export does."""
+    from werkzeug.datastructures import MultiDict
+
+    from app.services.settings import get_setting
+    from app.services.visibility import reader_for, visible_condition
+    from app.views.exports import complaint_list_view, list_statement
+
+    args = args or {"_flt_2_subject": ["x"]}
     with dbs() as s:
-        job = export_jobs.request_export(s, f.user(s, username), "complaints",
-                                         {"args": args or {"_flt_2_subject": ["x"]}}, language)
+        user = f.user(s, username)
+        base = list_statement(complaint_list_view(), MultiDict(args))
+        params = export_jobs.complaints_params(s.connection(), base,
+                                               visible_condition(reader_for(user)), language,
+                                               get_setting(s, "time_zone"))
+        job = export_jobs.request_export(s, user, "complaints", {"args": args, **params},
+                                         language)
         return job.id
 
 
@@ -176,8 +189,8 @@ def test_a_worker_that_runs_too_long_is_stopped(app, dbs, monkeypatch):
 
     with app.app_context():
         started = utcnow()
-        export_jobs.run_next(db.session, db.engine, lambda params: select(Complaint),
-                             app.config["FILE_STORAGE_PATH"], "UTC", timeout=1)
+        export_jobs.run_next(db.session, db.engine, app.config["FILE_STORAGE_PATH"],
+                             timeout=1)
         assert (utcnow() - started).total_seconds() < 20
         db.session.remove()
     assert job_of(dbs, job_id) == (

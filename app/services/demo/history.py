@@ -106,7 +106,7 @@ class HistoryMaker:
 
 def event(complaint_id, when, kind, user, field=None, old=None, new=None, detail=None,
           actor=None) -> dict:
-    """An event row, as ``services.complaints._log`` fills it."""
+    """An event row, as ``services.event_log.log_event`` fills it."""
     return {"complaint_id": complaint_id, "created_at": when,
             "actor_kind": actor or (events.ACTOR_USER if user else events.ACTOR_SYSTEM),
             "user_id": user, "kind": kind, "field": field, "old_value": old,
@@ -118,5 +118,5 @@ def between(start, end, fraction):
 
 
 def minutes(when) -> str:
-    """A date as events store it (``services.complaints._str``)."""
+    """A date as events store it (``services.event_log._str``)."""
     return when.isoformat(sep=" ", timespec="minutes")

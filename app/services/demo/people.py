@@ -14,6 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from app.domain import roles
 from app.models import AppUser, Client, Contract, Team
+from app.services.context import surroundings_of
 from app.services.demo import data
 from app.services.exceptions import MissingReferenceData
 
@@ -70,7 +71,7 @@ def _ensure_users(session, security_manager, password, teams) -> dict[str, AppUs
     missing = [row for row in data.STAFF if row[0] not in users]
     if not missing:
         return users  # existing agents keep their password
-    sm = security_manager or _security_manager()
+    sm = security_manager or surroundings_of(session).security_manager()
     role = sm.find_role(roles.AGENT)
     if role is None:
         raise MissingReferenceData(roles.AGENT)
@@ -86,12 +87,6 @@ def _ensure_users(session, security_manager, password, teams) -> dict[str, AppUs
         users[username] = user
     session.commit()
     return users
-
-
-def _security_manager():
-    from flask import current_app  # the CLI passes none: use the app's own
-
-    return current_app.appbuilder.sm
 
 
 # --- clients and contracts ---------------------------------------------------------------
