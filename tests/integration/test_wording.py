@@ -177,6 +177,9 @@ def foreign(language: str, url: str, segments, data: set[str]) -> list[str]:
     found = []
     for segment in segments:
         text = normal(segment)
+        head, _colon, tail = text.rpartition(": ")
+        if head and tail in data:  # a label, then data ("Email sent to …: <its subject>",
+            text = head            # in the recipient's language)
         if not text or text in ALLOWED or text in data or IDENTIFIER.match(text):
             continue
         if url.startswith(IDENTIFIER_PAGES) and re.fullmatch(r"[\w/ ]+", text) \
