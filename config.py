@@ -177,6 +177,12 @@ class Config:
     # files are deleted this many days after they were written.
     EXPORT_BACKGROUND_ROWS = _int("EXPORT_BACKGROUND_ROWS", 50000)
     EXPORT_KEEP_DAYS = _int("EXPORT_KEEP_DAYS", 3)
+    # Backups (flask --app run backup): the folder of the archives, and the daily job of the
+    # scheduler, off unless BACKUP_SCHEDULE is a time of day ("02:30", server time), which
+    # keeps the BACKUP_KEEP newest archives.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE / "backups")
+    BACKUP_SCHEDULE = os.environ.get("BACKUP_SCHEDULE", "").strip() or None
+    BACKUP_KEEP = _int("BACKUP_KEEP", 7)
     # Complaints accepted by the public JSON API wait at most this long to be registered.
     SCHEDULER_INTAKE_SECONDS = _int("SCHEDULER_INTAKE_SECONDS", 5)
 

@@ -114,6 +114,27 @@ def apply_retention(app=None) -> dict:
             db.session.remove()
 
 
+def backup_daily(app=None) -> dict:
+    """Write today's archive in BACKUP_DIR unless one exists, keep the BACKUP_KEEP newest."""
+    from app.cli import product_version
+    from app.services import backup
+    from app.services.clock import utcnow
+
+    with (app or current_app).app_context():
+        cfg, now = current_app.config, utcnow()
+        try:
+            if not backup.backup_due(cfg["BACKUP_DIR"], now.date()):
+                return {"backup": None, "removed": []}
+            path = backup.write_backup(db.engine, sorted(db.metadata.tables),
+                                       cfg["FILE_STORAGE_PATH"], cfg["BACKUP_DIR"],
+                                       version=product_version(),
+                                       file_storage=cfg["FILE_STORAGE"], now=now)
+            return {"backup": path.name, "removed": backup.rotate(path.parent,
+                                                                  cfg["BACKUP_KEEP"])}
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Submissions and alerts first: the emails they queue leave in the same run-once.

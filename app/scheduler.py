@@ -11,7 +11,7 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from app.jobs import JOBS
+from app.jobs import JOBS, backup_daily
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,23 @@ def build(app, blocking: bool):
     for name, (job, interval_key) in JOBS.items():
         scheduler.add_job(job, "interval", args=[app], id=name, name=name,
                           seconds=int(app.config[interval_key]), next_run_time=datetime.now())
+    if app.config.get("BACKUP_SCHEDULE"):  # off by default
+        hour, minute = backup_time(app.config["BACKUP_SCHEDULE"])
+        scheduler.add_job(backup_daily, "cron", args=[app], id="backup", name="backup",
+                          hour=hour, minute=minute)
     return scheduler
+
+
+def backup_time(value: str) -> tuple[int, int]:
+    """``"HH:MM"`` → (hour, minute); anything else is refused at start, not at 2 a.m."""
+    try:
+        hour, minute = (int(part) for part in value.strip().split(":"))
+    except ValueError:
+        hour = minute = -1
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise RuntimeError(f"BACKUP_SCHEDULE must be a time of day such as 02:30, "
+                           f"not {value!r}")
+    return hour, minute
 
 
 def start_embedded(app):
