@@ -5,7 +5,6 @@ a non-empty target is refused. On SQLite, and on PostgreSQL with TEST_DATABASE_U
 
 import hashlib
 import json
-import os
 import tarfile
 import threading
 from datetime import UTC, datetime
@@ -14,40 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from app.domain import backup as rules
-from tests.e2e.support import create_postgres_database
 
 WRITES_BEFORE_BACKUP = 5
-
-
-@pytest.fixture
-def instance(tmp_path):
-    """``instance(name, **config)``: an application on a database and folder of its own."""
-    from app import create_app
-    from app.extensions import db
-
-    made, drops = [], []
-    test_url = os.environ.get("TEST_DATABASE_URL", "")
-
-    def make(name, **config):
-        if test_url.startswith("postgres"):
-            url, drop = create_postgres_database(test_url, f"bk_{name}")
-            drops.append(drop)
-        else:
-            url = f"sqlite:///{tmp_path / f'{name}.db'}"
-        folder = tmp_path / name
-        application = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
-                                 INSTANCE_PATH=str(folder),
-                                 FILE_STORAGE_PATH=str(folder / "files"), **config)
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
-    for drop in drops:
-        drop()
 
 
 def invoke(app, *args):
