@@ -49,6 +49,10 @@ def _database_url():
 class Config:
     APP_NAME = "Réclamations"
     APP_THEME = ""
+    # Logs on stderr: "plain" text or "json" (one object a line, for log collectors), at
+    # LOG_LEVEL; every line logged while serving a request carries its id (X-Request-ID).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower() or "plain"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -31,6 +31,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                 instance_path=str(ROOT / "instance"), instance_relative_config=False)
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
+    from app.logs import configure_logging, register_request_id
+
+    configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+    register_request_id(app)
     _check_secret(app)
     _limit_requests(app)
     _check_file_storage(app)

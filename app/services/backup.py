@@ -108,7 +108,7 @@ def write_backup(engine, tables, files_root, destination, *, version, file_stora
             for name, path in members.items():
                 archive.add(path, arcname=name, recursive=False)
         os.replace(partial, destination)
-    logger.info("backup written: %s (%d files)", destination, len(members) - 1)
+    logger.debug("backup written: %s (%d files)", destination, len(members) - 1)
     return destination
 
 
