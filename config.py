@@ -181,6 +181,10 @@ class Config:
     # files are deleted this many days after they were written.
     EXPORT_BACKGROUND_ROWS = _int("EXPORT_BACKGROUND_ROWS", 50000)
     EXPORT_KEEP_DAYS = _int("EXPORT_KEEP_DAYS", 3)
+    # GET /metrics (Prometheus): admins, or "Authorization: Bearer <METRICS_TOKEN>".
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip() or None
+    # /health says the scheduler is late when no job finished for this many seconds.
+    SCHEDULER_LATE_SECONDS = _int("SCHEDULER_LATE_SECONDS", 300)
     # Backups (flask --app run backup): the folder of the archives, and the daily job of the
     # scheduler, off unless BACKUP_SCHEDULE is a time of day ("02:30", server time), which
     # keeps the BACKUP_KEEP newest archives.

@@ -69,6 +69,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.errors import register_error_pages
     from app.health import bp as health_bp
     from app.language import bp as language_bp
+    from app.metrics import register_metrics
     from app.public import register_public
     from app.route_guards import register_route_guards
     from app.security_headers import register_security_headers
@@ -76,6 +77,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.web import register_web
 
     app.register_blueprint(health_bp)
+    register_metrics(app)
     app.register_blueprint(language_bp)
     app.register_blueprint(security_txt_bp)
     register_public(app)

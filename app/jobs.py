@@ -148,12 +148,31 @@ JOBS = {
 }
 
 
+def timed(app, name: str, job):
+    """Run ``job(app)`` and record when it ran, how long, and whether it succeeded (the
+    scheduler runs every job through this)."""
+    from app.services import job_runs
+    from app.services.clock import utcnow
+
+    started, succeeded = utcnow(), False
+    try:
+        result = job(app)
+        succeeded = True
+        return result
+    finally:
+        with app.app_context():
+            try:
+                job_runs.record_run(db.session, name, started, utcnow(), succeeded)
+            finally:
+                db.session.remove()
+
+
 def run_all_once(app) -> dict:
     """Run every job once, in order; a failing job is logged and does not stop the others."""
     results = {}
     for name, (job, _interval) in JOBS.items():
         try:
-            results[name] = job(app)
+            results[name] = timed(app, name, job)
         except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the rest
             logger.exception("scheduler job %s failed", name)
             results[name] = {"error": str(exc)}

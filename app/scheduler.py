@@ -11,7 +11,7 @@ from datetime import datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from app.jobs import JOBS, backup_daily
+from app.jobs import JOBS, backup_daily, timed
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +21,12 @@ def build(app, blocking: bool):
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
     for name, (job, interval_key) in JOBS.items():
-        scheduler.add_job(job, "interval", args=[app], id=name, name=name,
+        scheduler.add_job(timed, "interval", args=[app, name, job], id=name, name=name,
                           seconds=int(app.config[interval_key]), next_run_time=datetime.now())
     if app.config.get("BACKUP_SCHEDULE"):  # off by default
         hour, minute = backup_time(app.config["BACKUP_SCHEDULE"])
-        scheduler.add_job(backup_daily, "cron", args=[app], id="backup", name="backup",
+        scheduler.add_job(timed, "cron", args=[app, "backup", backup_daily], id="backup",
+                          name="backup",
                           hour=hour, minute=minute)
     return scheduler
 

@@ -17,6 +17,7 @@ from app.models.complaints import (
 )
 from app.models.custom_fields import CustomField, CustomFieldValue, attach_to_complaint
 from app.models.exports import ExportChunk, ExportJob
+from app.models.jobs import JobRun
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.messages import InboundEmail, Message, PublicSubmission, ResponseTemplate
 from app.models.notifications import Notification, NotificationRule, RuleAlert
@@ -41,6 +42,7 @@ User = AppUser
 attach_to_complaint(Complaint)
 
 __all__ = [
+    "JobRun",
     "AssignmentRule", "TeamRotation",
     "Attachment", "StoredFile", "InboundEmail", "Message", "PublicSubmission",
     "ResponseTemplate",

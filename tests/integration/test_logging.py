@@ -32,7 +32,7 @@ def test_the_release_step_prints_only_its_own_lines(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""  # no "Filter type not supported…", no "Initializing AppBuilder"
     lines = done.stdout.splitlines()
-    assert lines[0].startswith("Migrated: 0001, 0002, ")
+    assert lines[0].startswith("Migrated: 0001, 0002, ")  # every revision, listed
     assert lines[1] == "Recounted: monthly and daily complaint counts."
     assert lines[2].startswith("Database ready (")
     assert len(lines) == 3

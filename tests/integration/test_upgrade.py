@@ -67,6 +67,11 @@ def rows(conn):
     }
 
 
+def current_revision_of(app):
+    with app.app_context():
+        return current_revision(db.engine)
+
+
 def test_the_first_release_upgrades_with_its_data(instance):
     old = instance("upgrade")
     with old.app_context():
@@ -81,12 +86,12 @@ def test_the_first_release_upgrades_with_its_data(instance):
     assert result.exit_code == 0, result.output
     migrated = next(line for line in result.output.splitlines()
                     if line.startswith("Migrated: "))
-    assert migrated.startswith("Migrated: 0002, 0003, ")
-    assert migrated.endswith(", 0028.")
+    head = current_revision_of(old)
+    assert migrated == "Migrated: " + ", ".join(
+        f"{n:04d}" for n in range(2, int(head) + 1)) + "."
     assert "Recounted: monthly and daily complaint counts." in result.output
 
     with old.app_context():
-        assert current_revision(db.engine) == "0028"
         with db.engine.connect() as conn:
             assert rows(conn) == before
             month = conn.execute(text("SELECT sum(received) FROM complaint_month_stat"))
