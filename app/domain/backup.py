@@ -15,6 +15,7 @@ KIND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 CONTENT_TABLES = ("complaint", "client", "event", "attachment", "stored_file",
                   "generated_document", "message", "export_job")
 
+_TOOL_VERSION = re.compile(r"\(PostgreSQL\) (\d+)")
 _ARCHIVE = re.compile(r"^reclamations-(\d{8})-(\d{6})\.tar$")
 
 
@@ -84,3 +85,14 @@ def relative_path(member: str) -> str | None:
     if not rest or rest.startswith("/") or any(p in ("", ".", "..") for p in parts):
         return None
     return rest
+
+
+def tool_major_version(output: str) -> int | None:
+    """The major version in ``pg_dump --version``'s output ("pg_dump (PostgreSQL) 15.2")."""
+    found = _TOOL_VERSION.search(output)
+    return int(found.group(1)) if found else None
+
+
+def server_major_version(version_num: int) -> int:
+    """The major version of ``SHOW server_version_num`` (150020 -> 15)."""
+    return version_num // 10000

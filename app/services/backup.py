@@ -44,6 +44,14 @@ class ToolFailed(BackupError):
         super().__init__(_l("%(tool)s failed: %(detail)s"), tool=tool, detail=detail)
 
 
+class ToolTooOld(BackupError):
+    def __init__(self, tool, tool_version, server_version):
+        super().__init__(_l("%(tool)s %(tool_version)s is older than the PostgreSQL server "
+                            "(%(server_version)s): install the client of version "
+                            "%(server_version)s or later."), tool=tool,
+                         tool_version=tool_version, server_version=server_version)
+
+
 class CorruptArchive(BackupError):
     def __init__(self, names):
         super().__init__(_l("The archive is damaged, these files do not match their "
@@ -151,6 +159,7 @@ def _dump_postgresql(engine, target: Path, tables):
     with engine.connect() as conn:
         conn = conn.execution_options(isolation_level="REPEATABLE READ")
         with conn.begin():
+            _check_tool_version(tool, conn)
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             counts = _count(conn, tables)
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -158,6 +167,17 @@ def _dump_postgresql(engine, target: Path, tables):
                   f"--snapshot={snapshot}", f"--file={target}", *_libpq_args(engine)],
                  engine, "pg_dump")
     return counts, revision
+
+
+def _check_tool_version(tool: str, conn) -> None:
+    """pg_dump refuses a newer server with a cryptic line: say which versions to match."""
+    output = subprocess.run([tool, "--version"], capture_output=True, text=True,
+                            check=False).stdout
+    mine = rules.tool_major_version(output)
+    server = rules.server_major_version(
+        int(conn.execute(text("SHOW server_version_num")).scalar_one()))
+    if mine is not None and mine < server:
+        raise ToolTooOld(Path(tool).name, mine, server)
 
 
 def _stored_files(root: Path) -> dict[str, Path]:
@@ -219,7 +239,7 @@ def restore_backup(engine, tables, files_root, archive_path, *, force: bool) -> 
             _restore_sqlite(engine, dump)
         else:
             _restore_postgresql(engine, dump)
-        _restore_files(archive, Path(files_root))
+        _restore_files(archive, Path(files_root), set(manifest["files"]))
     _move_export_paths(engine, manifest["file_storage_path"], str(files_root))
     differences = rules.count_differences(manifest["counts"],
                                           target_counts(engine, list(manifest["counts"])))
@@ -248,13 +268,14 @@ def _restore_postgresql(engine, dump: Path) -> None:
           "--single-transaction", *_libpq_args(engine), str(dump)], engine, "pg_restore")
 
 
-def _restore_files(archive, root: Path) -> None:
+def _restore_files(archive, root: Path, checked: set[str]) -> None:
+    """The stored files whose SHA-256 was checked; nothing else of the archive."""
     if root.is_dir():
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
     for member in archive.getmembers():
         relative = rules.relative_path(member.name)
-        if relative is None or not member.isfile():
+        if relative is None or not member.isfile() or member.name not in checked:
             continue
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -57,3 +57,17 @@ def test_differences():
 ])
 def test_relative_path_never_leaves_the_folder(member, relative):
     assert rules.relative_path(member) == relative
+
+
+@pytest.mark.parametrize(("output", "major"), [
+    ("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)\n", 15),
+    ("pg_dump (PostgreSQL) 17.2\n", 17),
+    ("something else", None),
+])
+def test_tool_major_version(output, major):
+    assert rules.tool_major_version(output) == major
+
+
+def test_server_major_version():
+    assert rules.server_major_version(150020) == 15
+    assert rules.server_major_version(170002) == 17
