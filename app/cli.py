@@ -1,5 +1,8 @@
 """``flask --app run …`` commands: the release step and demo data."""
 
+import functools
+import logging
+import os
 import time
 
 import click
@@ -11,13 +14,29 @@ from config import ROOT
 
 
 def register_cli(app):
-    app.cli.add_command(setup_command)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(scheduler_cli)
-    app.cli.add_command(intake_cli)
+    for command in (setup_command, backup_command, restore_command, demo_cli, outbox_cli,
+                    scheduler_cli, intake_cli):
+        _log_warnings_only(command)
+        app.cli.add_command(command)
+
+
+def _log_warnings_only(command):
+    """A command prints what it did itself: the product's INFO lines (the same news, in
+    log form) stay out of its output unless LOG_LEVEL asks for them."""
+    for sub in getattr(command, "commands", {}).values():
+        _log_warnings_only(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "logs_warnings_only", False):
+        return
+
+    @functools.wraps(callback)
+    def quiet(*args, **kwargs):
+        if not os.environ.get("LOG_LEVEL"):
+            logging.getLogger("app").setLevel(logging.WARNING)
+        return callback(*args, **kwargs)
+
+    quiet.logs_warnings_only = True
+    command.callback = quiet
 
 
 @click.command("setup")
