@@ -49,6 +49,10 @@ def _database_url():
 class Config:
     APP_NAME = "Réclamations"
     APP_THEME = ""
+    # Logs on stderr: "plain" text or "json" (one object a line, for log collectors), at
+    # LOG_LEVEL; every line logged while serving a request carries its id (X-Request-ID).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower() or "plain"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET)
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -177,6 +181,16 @@ class Config:
     # files are deleted this many days after they were written.
     EXPORT_BACKGROUND_ROWS = _int("EXPORT_BACKGROUND_ROWS", 50000)
     EXPORT_KEEP_DAYS = _int("EXPORT_KEEP_DAYS", 3)
+    # GET /metrics (Prometheus): admins, or "Authorization: Bearer <METRICS_TOKEN>".
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "").strip() or None
+    # /health says the scheduler is late when no job finished for this many seconds.
+    SCHEDULER_LATE_SECONDS = _int("SCHEDULER_LATE_SECONDS", 300)
+    # Backups (flask --app run backup): the folder of the archives, and the daily job of the
+    # scheduler, off unless BACKUP_SCHEDULE is a time of day ("02:30", server time), which
+    # keeps the BACKUP_KEEP newest archives.
+    BACKUP_DIR = os.environ.get("BACKUP_DIR") or str(INSTANCE / "backups")
+    BACKUP_SCHEDULE = os.environ.get("BACKUP_SCHEDULE", "").strip() or None
+    BACKUP_KEEP = _int("BACKUP_KEEP", 7)
     # Complaints accepted by the public JSON API wait at most this long to be registered.
     SCHEDULER_INTAKE_SECONDS = _int("SCHEDULER_INTAKE_SECONDS", 5)
     # IMAP mailboxes (Configuration → Mailboxes): how often they are read, how long a

@@ -31,6 +31,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
                 instance_path=str(ROOT / "instance"), instance_relative_config=False)
     app.config.from_object(CONFIGS[config_name])
     app.config.update(overrides)
+    from app.logs import configure_logging, register_request_id
+
+    configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
+    register_request_id(app)
     _check_secret(app)
     _limit_requests(app)
     _check_file_storage(app)
@@ -68,6 +72,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.errors import register_error_pages
     from app.health import bp as health_bp
     from app.language import bp as language_bp
+    from app.metrics import register_metrics
     from app.public import register_public
     from app.route_guards import register_route_guards
     from app.security_headers import register_security_headers
@@ -75,6 +80,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     from app.web import register_web
 
     app.register_blueprint(health_bp)
+    register_metrics(app)
     app.register_blueprint(language_bp)
     app.register_blueprint(security_txt_bp)
     app.register_blueprint(calendar_bp)

@@ -1,5 +1,8 @@
 """``flask --app run …`` commands: the release step and demo data."""
 
+import functools
+import logging
+import os
 import time
 
 import click
@@ -11,11 +14,29 @@ from config import ROOT
 
 
 def register_cli(app):
-    app.cli.add_command(setup_command)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(scheduler_cli)
-    app.cli.add_command(intake_cli)
+    for command in (setup_command, backup_command, restore_command, demo_cli, outbox_cli,
+                    scheduler_cli, intake_cli):
+        _log_warnings_only(command)
+        app.cli.add_command(command)
+
+
+def _log_warnings_only(command):
+    """A command prints what it did itself: the product's INFO lines (the same news, in
+    log form) stay out of its output unless LOG_LEVEL asks for them."""
+    for sub in getattr(command, "commands", {}).values():
+        _log_warnings_only(sub)
+    callback = command.callback
+    if callback is None or getattr(callback, "logs_warnings_only", False):
+        return
+
+    @functools.wraps(callback)
+    def quiet(*args, **kwargs):
+        if not os.environ.get("LOG_LEVEL"):
+            logging.getLogger("app").setLevel(logging.WARNING)
+        return callback(*args, **kwargs)
+
+    quiet.logs_warnings_only = True
+    command.callback = quiet
 
 
 @click.command("setup")
@@ -23,12 +44,22 @@ def register_cli(app):
 @with_appcontext
 def setup_command(no_admin):
     """Release step: migrate, create roles and permissions, seed data, create the admin."""
+    release_step(no_admin)
+
+
+def release_step(no_admin: bool) -> None:
+    """The release step, printing what it migrated, added and recounted."""
     from app.extensions import db
 
     appbuilder = current_app.appbuilder
     from app.services import month_stats, setup
 
+    before = setup.current_revision(db.engine)
     upgrade(directory=str(ROOT / "migrations"))
+    applied = setup.revisions_between(ROOT / "migrations", before,
+                                      setup.current_revision(db.engine))
+    click.echo(f"Migrated: {', '.join(applied)}." if applied
+               else "Schema up to date: nothing to migrate.")
     setup.sync_roles_and_permissions(appbuilder)
     labels = setup.Labels(ROOT / "translations")
     added = setup.seed_reference_data(db.session, labels)
@@ -36,7 +67,11 @@ def setup_command(no_admin):
     setup.seed_deadline_rules(db.session)
     setup.seed_document_templates(db.session)
     setup.seed_notification_rules(db.session, labels)
-    month_stats.ensure_time_zone(db.session)  # counted in local months of the time zone
+    # counted in local months of the time zone
+    if month_stats.ensure_time_zone(db.session):
+        click.echo("Recounted: monthly and daily complaint counts.")
+    else:
+        click.echo("Counts up to date: nothing to recount.")
     setup.refresh_planner_statistics(db.session)
     click.echo(f"Database ready ({added} reference items and {states} states added).")
     if no_admin:
@@ -51,6 +86,67 @@ def setup_command(no_admin):
         click.echo(f"  Generated password (shown once): {generated}")
         click.echo("=" * 64)
         click.echo("")
+
+
+@click.command("backup")
+@click.option("--to", "destination", type=click.Path(), default=None,
+              help="A folder (a dated archive inside it) or a .tar path; default BACKUP_DIR.")
+@click.option("--keep", type=int, default=None,
+              help="Keep only the N newest archives of the folder.")
+@with_appcontext
+def backup_command(destination, keep):
+    """Write one archive: the database, every stored file and a manifest."""
+    from app.services import backup
+    from app.services.clock import utcnow
+    from app.services.exceptions import ServiceError
+
+    cfg = current_app.config
+    try:
+        path = backup.write_backup(
+            _engine(), _tables(), cfg["FILE_STORAGE_PATH"], destination or cfg["BACKUP_DIR"],
+            version=backup.product_version(), file_storage=cfg["FILE_STORAGE"], now=utcnow())
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written: {path}")
+    if keep is not None:
+        for name in backup.rotate(path.parent, keep):
+            click.echo(f"Removed old backup: {name}")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True,
+              help="Replace the data of an instance that is not empty.")
+@with_appcontext
+def restore_command(archive, force):
+    """Restore an archive of `backup` (same database kind), then run the release step."""
+    from app.extensions import db
+    from app.services import backup
+    from app.services.exceptions import ServiceError
+
+    db.session.remove()
+    try:
+        manifest = backup.restore_backup(_engine(), _tables(),
+                                         current_app.config["FILE_STORAGE_PATH"], archive,
+                                         force=force)
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored the backup of {manifest['created_at']} (version "
+               f"{manifest['product_version']}, schema {manifest['revision']}): "
+               f"{len(manifest['files']) - 1} files, counts checked.")
+    release_step(no_admin=True)
+
+
+def _engine():
+    from app.extensions import db
+
+    return db.engine
+
+
+def _tables() -> list[str]:
+    from app.extensions import db
+
+    return sorted(db.metadata.tables)
 
 
 demo_cli = AppGroup("demo", help="Realistic French demo data.")

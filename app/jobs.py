@@ -117,6 +117,26 @@ def poll_mailboxes(app=None) -> dict:
             db.session.remove()
 
 
+def backup_daily(app=None) -> dict:
+    """Write today's archive in BACKUP_DIR unless one exists, keep the BACKUP_KEEP newest."""
+    from app.services import backup
+    from app.services.clock import utcnow
+
+    with (app or current_app).app_context():
+        cfg, now = current_app.config, utcnow()
+        try:
+            if not backup.backup_due(cfg["BACKUP_DIR"], now.date()):
+                return {"backup": None, "removed": []}
+            path = backup.write_backup(db.engine, sorted(db.metadata.tables),
+                                       cfg["FILE_STORAGE_PATH"], cfg["BACKUP_DIR"],
+                                       version=backup.product_version(),
+                                       file_storage=cfg["FILE_STORAGE"], now=now)
+            return {"backup": path.name, "removed": backup.rotate(path.parent,
+                                                                  cfg["BACKUP_KEEP"])}
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Submissions and alerts first: the emails they queue leave in the same run-once.
@@ -131,12 +151,31 @@ JOBS = {
 }
 
 
+def timed(app, name: str, job):
+    """Run ``job(app)`` and record when it ran, how long, and whether it succeeded (the
+    scheduler runs every job through this)."""
+    from app.services import job_runs
+    from app.services.clock import utcnow
+
+    started, succeeded = utcnow(), False
+    try:
+        result = job(app)
+        succeeded = True
+        return result
+    finally:
+        with app.app_context():
+            try:
+                job_runs.record_run(db.session, name, started, utcnow(), succeeded)
+            finally:
+                db.session.remove()
+
+
 def run_all_once(app) -> dict:
     """Run every job once, in order; a failing job is logged and does not stop the others."""
     results = {}
     for name, (job, _interval) in JOBS.items():
         try:
-            results[name] = job(app)
+            results[name] = timed(app, name, job)
         except Exception as exc:  # noqa: BLE001 - one job's failure must not stop the rest
             logger.exception("scheduler job %s failed", name)
             results[name] = {"error": str(exc)}

@@ -17,6 +17,7 @@ from app.models.complaints import (
 )
 from app.models.custom_fields import CustomField, CustomFieldValue, attach_to_complaint
 from app.models.exports import ExportChunk, ExportJob
+from app.models.jobs import JobRun
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.mailboxes import Mailbox
 from app.models.messages import InboundEmail, Message, PublicSubmission, ResponseTemplate
@@ -43,6 +44,7 @@ attach_to_complaint(Complaint)
 
 __all__ = [
     "Mailbox",
+    "JobRun",
     "AssignmentRule", "TeamRotation",
     "Attachment", "StoredFile", "InboundEmail", "Message", "PublicSubmission",
     "ResponseTemplate",

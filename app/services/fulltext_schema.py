@@ -181,10 +181,12 @@ LANGUAGE sql AS $$
 $$"""
 
 # Clients need no table: a GIN index on this (immutable) expression of their columns.
+# search_fold is named with its schema: pg_restore builds the index with an empty
+# search_path, where an unqualified name is not found (the restore would fail).
 _PG_CLIENT_DOCUMENT = """
 CREATE OR REPLACE FUNCTION client_search_document(name text, number text, email text)
 RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-  SELECT to_tsvector('simple', regexp_replace(search_fold(coalesce(name, '') || ' ' ||
+  SELECT to_tsvector('simple', regexp_replace(public.search_fold(coalesce(name, '') || ' ' ||
     coalesce(number, '') || ' ' || coalesce(email, '')), '[^[:alnum:]]+', ' ', 'g'))
 $$"""
 
@@ -257,6 +259,13 @@ def reinstall_triggers(connection) -> None:
     table = POSTGRESQL_TABLE if connection.dialect.name == "postgresql" else SQLITE_TABLE
     if connection.dialect.has_table(connection, table):
         install(connection, build=False)
+
+
+def qualify_client_document(connection) -> None:
+    """The client index's function again, with its schema-qualified body (restorable)."""
+    if connection.dialect.name == "postgresql" and connection.exec_driver_sql(
+            "SELECT to_regproc('public.client_search_document')").scalar() is not None:
+        connection.exec_driver_sql(_PG_CLIENT_DOCUMENT)
 
 
 def uninstall(connection) -> None:

@@ -178,3 +178,25 @@ def _permission_pairs(sm) -> set[tuple[str, str]]:
     rows = sm.session.query(sm.permissionview_model).all()
     return {(pv.permission.name, pv.view_menu.name) for pv in rows
             if pv.permission is not None and pv.view_menu is not None}
+
+
+def current_revision(engine) -> str | None:
+    """The Alembic revision the database is at (None before the first migration)."""
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def revisions_between(migrations_dir, before: str | None, after: str | None) -> list[str]:
+    """The revisions an upgrade from ``before`` to ``after`` applied, oldest first."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    if after is None or before == after:
+        return []
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    script = ScriptDirectory.from_config(config)
+    walked = script.iterate_revisions(after, before or "base")
+    return [rev.revision for rev in reversed(list(walked))]

@@ -100,10 +100,11 @@ class LiveServer:
         return [block for block in text.split("Traceback (most recent call last):")[1:]]
 
 
-def start_server(env: dict, workdir: Path, config: str | None = None) -> LiveServer:
-    """gunicorn on a free port; with ``config`` (``gunicorn.conf.py``), the settings
-    `make run` uses (its request-line limit, its Server header)."""
-    port = free_port()
+def start_server(env: dict, workdir: Path, config: str | None = None,
+                 port: int | None = None) -> LiveServer:
+    """gunicorn on ``port`` (default: a free one); with ``config`` (``gunicorn.conf.py``),
+    the settings `make run` uses (its request-line limit, its Server header)."""
+    port = port or free_port()
     log_path = workdir / "gunicorn.log"
     settings = ["--config", str(ROOT / config)] if config else []
     with open(log_path, "w") as log:  # the child keeps its own descriptor

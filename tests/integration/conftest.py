@@ -1,5 +1,7 @@
 """Fixtures of the integration tests that need an application of their own."""
 
+import os
+
 import pytest
 
 
@@ -26,6 +28,40 @@ def make_app(app, database_url, tmp_path_factory):
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def instance(tmp_path):
+    """``instance(name, **config)``: an application on an empty database (SQLite in
+    tmp_path, or ``<db>_inst_<name>`` beside TEST_DATABASE_URL's) and a folder of its own;
+    nothing migrated."""
+    from app import create_app
+    from app.extensions import db
+    from tests.e2e.support import create_postgres_database
+
+    made, drops = [], []
+    test_url = os.environ.get("TEST_DATABASE_URL", "")
+
+    def make(name, **config):
+        if test_url.startswith("postgres"):
+            url, drop = create_postgres_database(test_url, f"inst_{name}")
+            drops.append(drop)
+        else:
+            url = f"sqlite:///{tmp_path / f'{name}.db'}"
+        folder = tmp_path / name
+        application = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
+                                 INSTANCE_PATH=str(folder),
+                                 FILE_STORAGE_PATH=str(folder / "files"), **config)
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    for drop in drops:
+        drop()
 
 
 # --- a real SMTP server on loopback (aiosmtpd) ---------------------------------------------
