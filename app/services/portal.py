@@ -140,10 +140,15 @@ def complaint_for_link(session, payload):
     if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
         return None
     complaint = session.get(Complaint, payload["c"])
-    if complaint is None or not rules.same_email(payload.get("e", ""),
-                                                 complaint.complainant_email):
+    if complaint is None:
         return None
-    return complaint
+    if rules.same_email(payload.get("e", ""), complaint.complainant_email):
+        return complaint
+    # A link texted to a complainant with no email names their phone number instead.
+    if not complaint.complainant_email and rules.same_email(
+            str(payload.get("p") or ""), complaint.complainant_phone):
+        return complaint
+    return None
 
 
 def complaints_of_email(session, email: str) -> list[dict]:
