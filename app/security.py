@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import current_app, g, has_request_context, jsonify, request
 from flask_appbuilder import expose
 from flask_appbuilder.security.api import SecurityApi
+from flask_appbuilder.security.forms import UserInfoEdit
 from flask_appbuilder.security.sqla.apis import ApiKeyApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
@@ -15,6 +16,7 @@ from flask_appbuilder.security.views import (
     RoleModelView,
     UserDBModelView,
     UserGroupModelView,
+    UserInfoEditView,
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -45,20 +47,39 @@ def _language_field():
     return SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="fr")
 
 
+def _mobile_field():
+    from app.views.forms import phone_field
+
+    return phone_field(_l("Mobile phone"), mobile=True, description=_l(
+        "For the alerts of notification rules sent by SMS; leave empty to receive none."))
+
+
 class StaffUserView(UserDBModelView):
-    add_columns = UserDBModelView.add_columns + ["team", "language"]
-    edit_columns = UserDBModelView.edit_columns + ["team", "language"]
+    add_columns = UserDBModelView.add_columns + ["team", "language", "mobile_phone"]
+    edit_columns = UserDBModelView.edit_columns + ["team", "language", "mobile_phone"]
     list_columns = ["first_name", "last_name", "username", "email", "team", "active", "roles"]
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "active", "roles", "team", "language",
-                                      "login_count"]}),
+                                      "mobile_phone", "login_count"]}),
         *UserDBModelView.show_fieldsets[1:],
     ]
     label_columns = {**UserDBModelView.label_columns, "team": _l("Team"),
-                     "language": _l("Language")}
+                     "language": _l("Language"), "mobile_phone": _l("Mobile phone")}
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields,
-                             "language": _language_field()}
-    edit_form_extra_fields = {"language": _language_field()}
+                             "language": _language_field(), "mobile_phone": _mobile_field()}
+    edit_form_extra_fields = {"language": _language_field(), "mobile_phone": _mobile_field()}
+
+
+class StaffUserInfoEdit(UserInfoEdit):
+    """The account page's form: names, and the mobile number SMS alerts go to."""
+
+    mobile_phone = _mobile_field()
+
+
+class StaffUserInfoEditView(UserInfoEditView):
+    form = StaffUserInfoEdit
+    # The roles grant FAB's view name (app/domain/roles.py): keep it.
+    class_permission_name = "UserInfoEditView"
 
 
 class StaffGroupView(UserGroupModelView):
@@ -101,6 +122,7 @@ class ReclamationsSecurityManager(SecurityManager):
     groupmodelview = StaffGroupView
     rolemodelview = StaffRoleView
     authdbview = StaffAuthDBView
+    userinfoeditview = StaffUserInfoEditView
     # FAB's "User's Statistics" page draws with Google Charts loaded from the internet
     # (refused by our Content-Security-Policy, absent offline) and answers a 500 to a
     # malformed URL: not offered.

@@ -16,7 +16,7 @@ from app.domain import events
 from app.domain import portal as rules
 from app.models import Category, Channel, Client, Complaint, Complexity, Event, RequestType
 from app.models.messages import Message
-from app.services import attachments, messages
+from app.services import attachments, messages, sms_settings
 from app.services.clock import utcnow
 from app.services.complaints import stage_new_complaint
 from app.services.exceptions import ServiceError
@@ -35,6 +35,7 @@ FIELD_ERRORS = {
                            "request."),
     rules.UNKNOWN: _l("Choose a value from the list."),
 }
+PHONE_INVALID = _l("This is not a valid phone number (e.g. +33 6 12 34 56 78).")
 
 
 class SubmissionInvalid(ServiceError):
@@ -42,7 +43,8 @@ class SubmissionInvalid(ServiceError):
 
     def __init__(self, errors: dict):
         super().__init__(_l("Please correct the fields marked below."))
-        self.errors = {name: str(FIELD_ERRORS[code]) for name, code in errors.items()}
+        self.errors = {name: str(PHONE_INVALID if (name, code) == ("phone", rules.INVALID)
+                                 else FIELD_ERRORS[code]) for name, code in errors.items()}
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def submit_complaint(session, data: dict, uploads, config, language="fr", channe
     offered = choices(session)
     checked_data = rules.check_submission(
         data, {r.code for r in offered.request_types}, {c.code for c in offered.categories},
-        consent_required=channel != "email")
+        consent_required=channel != "email", phone_region=sms_settings.region(session))
     if checked_data.errors:
         raise SubmissionInvalid(checked_data.errors)
     checked = attachments.check_uploads(uploads, config)

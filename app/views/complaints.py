@@ -89,6 +89,7 @@ from app.views.forms import (
     client_from_args,
     contract_field,
     email_field,
+    phone_field,
     required,
 )
 from app.views.history import describe_events
@@ -172,6 +173,8 @@ class ComplaintView(AppModelView):
         "contract": contract_field("/complaints/lookup/contracts"),
         "received_at": _received_at_field(),
         "complainant_email": email_field(_l("Complainant email")),
+        "complainant_phone": phone_field(_l("Complainant phone"), description=_l(
+            "Without an email address, the complainant is kept informed by SMS.")),
         "satisfaction": SelectField(_l("Complainant satisfied"), choices=SATISFACTION_CHOICES,
                                     default="unknown", render_kw=BOOTSTRAP),
         "description": TextAreaField(_l("Description"), [Optional()],
