@@ -15,7 +15,7 @@ import logging
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.domain import phones
+from app.domain import phones, sms
 from app.services import links, sms_outbox, sms_settings
 from app.services.settings import get_setting
 
@@ -84,7 +84,7 @@ def sms_rule_alert(session, complaint, user, dedupe_key, subject, now) -> bool:
     number = mobile_number(session, user.mobile_phone)
     if number is None:
         return False
-    return sms_outbox.queue_sms(session, number, subject, complaint=complaint,
+    return sms_outbox.queue_sms(session, number, sms.plain(subject), complaint=complaint,
                                 language=_language(user.language), dedupe_key=dedupe_key,
                                 now=now) is not None
 
@@ -107,7 +107,7 @@ def _to_complainant(session, complaint, config, dedupe_key, now, compose) -> boo
                "link": _portal_link(config, complaint),
                "organisation": get_setting(session, "organisation_name")}
     with force_locale(language):
-        text = compose(context)
+        text = sms.plain(compose(context))
     return sms_outbox.queue_sms(session, number, text, complaint=complaint, language=language,
                                 dedupe_key=dedupe_key, now=now) is not None
 
