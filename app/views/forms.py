@@ -63,7 +63,8 @@ class PhoneNumber:
 
 def phone_field(label, mobile=False, description=None):
     return StringField(label, [Optional(), Length(max=50), PhoneNumber(mobile)],
-                       description=description, render_kw=BOOTSTRAP)
+                       description="" if description is None else description,
+                       render_kw=BOOTSTRAP)
 
 
 def email_field(label):
