@@ -52,6 +52,7 @@ from app.services import (
     pdf,
     satisfaction,
     scope_changes,
+    sms_outbox,
 )
 from app.services import attachments as attachment_service
 from app.services import complaints as complaint_service
@@ -357,6 +358,7 @@ class ComplaintView(AppModelView):
             can_delete=self._can("delete"),
             delete_blockers=deletion.deletion_blockers(session, complaint),
             emails=outbox.emails_of(session, complaint),
+            sms=sms_outbox.sms_of(session, complaint),
             email_status=status_badge,
             letters=letters.documents_of(session, complaint),
             attachments=attachment_service.attachments_of(session, complaint),

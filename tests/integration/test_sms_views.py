@@ -91,3 +91,12 @@ def test_audit_lists_sms_and_retries_a_failed_one(app, admin_client, dbs):
     with dbs() as s:
         assert s.scalars(select(OutboundSms.status).where(OutboundSms.id == pk)).one() \
             == PENDING
+
+
+def test_the_complaint_page_lists_its_sms(admin_client, dbs):
+    with dbs() as s:
+        complaint = f.make_complaint(s, complainant_phone="06 12 34 56 78")
+        pk, number = complaint.id, complaint.tracking_number
+    html = admin_client.get(f"/complaints/show/{pk}").get_data(as_text=True)
+    assert 'class="table table-condensed rec-sms"' in html
+    assert "+33612345678" in html and f"numéro {number}" in html
