@@ -167,6 +167,8 @@ class Config:
     MAIL_TIMEOUT = _float("MAIL_TIMEOUT", 10.0)
     # After this many failed attempts an email is marked failed (an admin can retry it).
     OUTBOX_MAX_ATTEMPTS = _int("OUTBOX_MAX_ATTEMPTS", 8)
+    # Seconds an SMS provider has to answer one request (Configuration → SMS).
+    SMS_TIMEOUT = _int("SMS_TIMEOUT", 10)
     # How often the scheduler runs each job, in seconds.
     SCHEDULER_OUTBOX_SECONDS = _int("SCHEDULER_OUTBOX_SECONDS", 60)
     SCHEDULER_REMINDERS_SECONDS = _int("SCHEDULER_REMINDERS_SECONDS", 60)

@@ -200,6 +200,26 @@ def outbox_deliver(batch):
                f"failed, {counts['pending']} pending.")
 
 
+@outbox_cli.command("deliver-sms")
+@click.option("--batch", default=50, show_default=True, help="SMS claimed in this pass.")
+@with_appcontext
+def outbox_deliver_sms(batch):
+    """One delivery pass of the SMS outbox (the scheduler runs the same)."""
+    from app.extensions import db
+    from app.services import sms_outbox, sms_settings
+
+    cfg = current_app.config
+    provider = sms_settings.provider_from(sms_settings.load(db.session), cfg["SMS_TIMEOUT"])
+    counts = sms_outbox.deliver_pending(db.session, provider, batch=batch,
+                                        max_attempts=cfg["OUTBOX_MAX_ATTEMPTS"])
+    if provider is None:
+        click.echo(f"No SMS provider configured: nothing sent, {counts['pending']} SMS "
+                   "wait in the outbox.")
+        return
+    click.echo(f"{counts['sent']} sent, {counts['retry']} to retry, {counts['failed']} "
+               f"failed, {counts['pending']} pending.")
+
+
 scheduler_cli = AppGroup("scheduler", help="Background jobs (outbox delivery).")
 
 

@@ -25,6 +25,21 @@ def deliver_outbox(app=None) -> dict:
             db.session.remove()
 
 
+def deliver_sms(app=None) -> dict:
+    """Send the due SMS of the SMS outbox through the provider of Configuration → SMS."""
+    from app.services import sms_outbox, sms_settings
+
+    with (app or current_app).app_context():
+        cfg = current_app.config
+        try:
+            provider = sms_settings.provider_from(sms_settings.load(db.session),
+                                                  cfg["SMS_TIMEOUT"])
+            return sms_outbox.deliver_pending(db.session, provider,
+                                              max_attempts=cfg["OUTBOX_MAX_ATTEMPTS"])
+        finally:
+            db.session.remove()
+
+
 def scan_reminders(app=None) -> dict:
     """Alert the users whose reminders are due (on screen and by email), once."""
     from app.services import alerts
@@ -146,6 +161,7 @@ JOBS = {
     "rules": (scan_rules, "SCHEDULER_RULES_SECONDS"),
     "digest": (send_digests, "SCHEDULER_DIGEST_SECONDS"),
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
+    "sms": (deliver_sms, "SCHEDULER_OUTBOX_SECONDS"),
     "exports": (run_exports, "SCHEDULER_EXPORTS_SECONDS"),
     "retention": (apply_retention, "SCHEDULER_RETENTION_SECONDS"),
 }

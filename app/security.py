@@ -8,6 +8,7 @@ from flask import current_app, flash, g, has_request_context, jsonify, redirect,
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.decorators import permission_name
+from flask_appbuilder.security.forms import UserInfoEdit
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import assoc_permissionview_role
 from flask_appbuilder.security.views import (
@@ -15,6 +16,7 @@ from flask_appbuilder.security.views import (
     RoleModelView,
     UserDBModelView,
     UserGroupModelView,
+    UserInfoEditView,
 )
 from flask_appbuilder.widgets import ListWidget
 from flask_babel import gettext as _
@@ -44,24 +46,58 @@ def _language_field():
     return SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="fr")
 
 
+def _mobile_field():
+    from app.fields import phone_field
+
+    return phone_field(_l("Mobile phone"), mobile=True, description=_l(
+        "For the alerts of notification rules sent by SMS; leave empty to receive none."))
+
+
 class StaffUserView(UserDBModelView):
     """FAB's users, with team and language; the account page ("Profile") also shows the
     user's private calendar address (templates/security/user_show.html)."""
 
     show_template = "security/user_show.html"
-    add_columns = UserDBModelView.add_columns + ["team", "language"]
-    edit_columns = UserDBModelView.edit_columns + ["team", "language"]
+    add_columns = UserDBModelView.add_columns + ["team", "language", "mobile_phone"]
+    edit_columns = UserDBModelView.edit_columns + ["team", "language", "mobile_phone"]
     list_columns = ["first_name", "last_name", "username", "email", "team", "active", "roles"]
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "active", "roles", "team", "language",
-                                      "login_count"]}),
+                                      "mobile_phone", "login_count"]}),
         *UserDBModelView.show_fieldsets[1:],
     ]
+    # The account page (/users/userinfo/): FAB's, with the mobile number SMS go to.
+    user_show_fieldsets = [
+        UserDBModelView.user_show_fieldsets[0],
+        (_l("Personal Info"), {"fields": ["first_name", "last_name", "email", "mobile_phone"],
+                               "expanded": True}),
+    ]
     label_columns = {**UserDBModelView.label_columns, "team": _l("Team"),
-                     "language": _l("Language")}
+                     "language": _l("Language"), "mobile_phone": _l("Mobile phone")}
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields,
-                             "language": _language_field()}
-    edit_form_extra_fields = {"language": _language_field()}
+                             "language": _language_field(), "mobile_phone": _mobile_field()}
+    edit_form_extra_fields = {"language": _language_field(), "mobile_phone": _mobile_field()}
+
+
+class StaffUserInfoEdit(UserInfoEdit):
+    """The account page's form: names, and the mobile number SMS alerts go to."""
+
+    mobile_phone = _mobile_field()
+
+
+class StaffUserInfoEditView(UserInfoEditView):
+    form = StaffUserInfoEdit
+    # The roles grant FAB's view name (app/domain/roles.py), links use its address.
+    class_permission_name = "UserInfoEditView"
+    route_base = "/userinfoeditview"
+
+    def form_post(self, form) -> None:
+        """FAB's, but saving the validated form (FAB re-reads the raw request, which
+        would store the number as typed rather than in E.164)."""
+        item = self.appbuilder.sm.get_user_by_id(g.user.id)
+        form.populate_obj(item)
+        self.appbuilder.sm.update_user(item)
+        flash(str(self.message), "info")
 
     # Whoever may read their own account page may manage their own calendar address.
     @expose("/calendar/new", methods=["POST"])
@@ -131,6 +167,7 @@ class ReclamationsSecurityManager(SecurityManager):
     groupmodelview = StaffGroupView
     rolemodelview = StaffRoleView
     authdbview = StaffAuthDBView
+    userinfoeditview = StaffUserInfoEditView
     # FAB's "User's Statistics" page draws with Google Charts loaded from the internet
     # (refused by our Content-Security-Policy, absent offline) and answers a 500 to a
     # malformed URL: not offered.

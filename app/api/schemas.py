@@ -9,9 +9,11 @@ from datetime import UTC
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.domain import phones
 from app.domain.dates import DateOutOfRange, check_date, to_naive_utc
 from app.ids import MAX_ID
 from app.services.exceptions import DATE_OUT_OF_RANGE
+from app.services.portal import PHONE_INVALID
 
 ID_RANGE = validate.Range(min=1, max=MAX_ID, error=_l("Not a valid id."))
 
@@ -43,6 +45,21 @@ class RangedDate(fields.Date):
             raise ValidationError(DATE_OUT_OF_RANGE) from None
 
 
+class Phone(fields.String):
+    """A phone number, returned in E.164; without its international prefix it is read in
+    the region of Configuration → SMS (app/domain/phones.py)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from app.extensions import db
+        from app.services import sms_settings
+
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return phones.to_e164(text, sms_settings.region(db.session))
+        except phones.InvalidPhone:
+            raise ValidationError(PHONE_INVALID) from None
+
+
 def Id(**kwargs):  # noqa: N802 - a field factory, read like a field class
     return fields.Integer(strict=True, validate=ID_RANGE, **kwargs)
 
@@ -62,7 +79,7 @@ class ComplaintWriteSchema(Schema):
     contract_id = Id(allow_none=True)
     complainant_name = Text(200, allow_none=True)
     complainant_email = fields.Email(validate=validate.Length(max=320), allow_none=True)
-    complainant_phone = Text(50, allow_none=True)
+    complainant_phone = Phone(allow_none=True)
     complainant_address = Text(2000, allow_none=True)
     order_number = Text(100, allow_none=True)
     subject = Text(255, allow_none=True)
@@ -129,7 +146,7 @@ class ClientWriteSchema(Schema):
     name = Text(200)
     kind = fields.String(validate=validate.OneOf(["person", "company"]))
     email = fields.Email(validate=validate.Length(max=320), allow_none=True)
-    phone = Text(50, allow_none=True)
+    phone = Phone(allow_none=True)
     address = Text(2000, allow_none=True)
     sector_id = Id(allow_none=True)
     agency_id = Id(allow_none=True)

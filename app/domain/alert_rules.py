@@ -44,6 +44,7 @@ class RuleShape:
     fixed_address: str | None = None
     by_email: bool = False
     on_screen: bool = False
+    by_sms: bool = False  # to the users with a mobile number (never a fixed address)
 
 
 def rule_problems(rule: RuleShape) -> list[str]:
@@ -61,9 +62,9 @@ def rule_problems(rule: RuleShape) -> list[str]:
     users = rule.to_assignee or rule.to_team_manager or rule.to_supervisors
     if not users and not rule.fixed_address:
         problems.append(NO_RECIPIENT)
-    if not rule.by_email and not rule.on_screen:
+    if not rule.by_email and not rule.on_screen and not rule.by_sms:
         problems.append(NO_CHANNEL)
-    elif rule.on_screen and not rule.by_email and not users and rule.fixed_address:
+    elif not rule.by_email and not users and rule.fixed_address:
         # An address is not a person of the application: it has no screen.
         problems.append(SCREEN_NEEDS_USER)
     return problems

@@ -12,6 +12,8 @@ import hmac
 import re
 from dataclasses import dataclass, field
 
+from app.domain import phones
+
 MAX_NAME, MAX_EMAIL, MAX_PHONE, MAX_NUMBER = 200, 320, 50, 100
 MAX_DESCRIPTION, MAX_MESSAGE = 20000, 20000
 MAX_SUBJECT = 255
@@ -20,7 +22,6 @@ REQUIRED, INVALID, TOO_LONG, NOT_ACCEPTED, UNKNOWN = (
     "required", "invalid", "too_long", "not_accepted", "unknown")
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;.]{2,}$")
-PHONE_RE = re.compile(r"^[0-9+().\-\s/]{4,}$")
 AUTOMATIC_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "bounce")
 LIST_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
 
@@ -46,10 +47,12 @@ _LIMITS = {"name": MAX_NAME, "email": MAX_EMAIL, "phone": MAX_PHONE,
 
 
 def check_submission(data: dict, request_types: set[str], categories: set[str],
-                     consent_required: bool = True) -> Submission:
+                     consent_required: bool = True,
+                     phone_region: str = phones.DEFAULT_REGION) -> Submission:
     """Clean ``data`` (strings from a form or JSON) and record one error per bad field.
 
-    ``request_types`` and ``categories`` are the codes the complainant may choose from.
+    ``request_types`` and ``categories`` are the codes the complainant may choose from;
+    the phone number comes out in E.164, read in ``phone_region`` without a prefix.
     """
     values = {key: _text(data.get(key)) for key in _LIMITS}
     result = Submission(**values)
@@ -62,7 +65,9 @@ def check_submission(data: dict, request_types: set[str], categories: set[str],
     result.email = values["email"].lower()
     if values["email"] and not EMAIL_RE.match(values["email"]):
         result.errors.setdefault("email", INVALID)
-    if values["phone"] and not PHONE_RE.match(values["phone"]):
+    try:
+        result.phone = phones.to_e164(values["phone"], phone_region) or ""
+    except phones.InvalidPhone:
         result.errors.setdefault("phone", INVALID)
     if values["request_type"] and values["request_type"] not in request_types:
         result.errors.setdefault("request_type", UNKNOWN)

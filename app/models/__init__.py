@@ -36,6 +36,7 @@ from app.models.reference import (
     Sector,
     Severity,
 )
+from app.models.sms import OutboundSms
 from app.models.users import AppUser, Team
 from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 
@@ -51,8 +52,8 @@ __all__ = [
     "Model", "utcnow", "Client", "DeletedComplaint", "ComplaintMonthStat", "ComplaintDayStat",
     "Contract",
     "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
-    "OutboundEmail", "SatisfactionSurvey", "DocumentTemplate", "GeneratedDocument", "ExportJob",
-    "ExportChunk",
+    "OutboundEmail", "OutboundSms", "SatisfactionSurvey", "DocumentTemplate",
+    "GeneratedDocument", "ExportJob", "ExportChunk",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "ReferenceVersion", "RequestType", "ResolutionType", "Sector", "Severity",
     "Team", "User", "AppUser",

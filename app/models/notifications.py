@@ -62,6 +62,7 @@ class NotificationRule(Model):
     fixed_address = Column(String(320))
     by_email = Column(Boolean, nullable=False, default=True)
     on_screen = Column(Boolean, nullable=False, default=True)
+    by_sms = Column(Boolean, nullable=False, default=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     # The scan has alerted everything this rule matched up to here: the next one reads

@@ -40,6 +40,8 @@ class AppUser(FabUser):
     team_id = Column(Integer, ForeignKey("team.id", ondelete="SET NULL", name="fk_ab_user_team_id",
                                          use_alter=True), index=True)
     language = Column(String(5))
+    # E.164 (app/domain/phones.py): where notification rules with the SMS channel write.
+    mobile_phone = Column(String(20))
     # Naive UTC: until then a sign-in is refused without checking the password
     # (app/domain/login_lock.py); FAB's fail_login_count counts the failures in a row.
     login_locked_until = Column(DateTime)

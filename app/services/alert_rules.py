@@ -23,7 +23,7 @@ from app.domain import alert_rules as domain
 from app.domain.deadlines import CLOCK_RUNNING
 from app.models import AppUser, Complaint, NotificationRule, Reminder, RuleAlert
 from app.models.complaints import clock_is
-from app.services import notifications, onscreen, staff
+from app.services import notifications, onscreen, sms_notifications, staff
 from app.services.exceptions import ServiceError
 from app.services.visibility import can_see, reader_of
 
@@ -47,7 +47,7 @@ PROBLEM_MESSAGES = {
     domain.DAYS_OUT_OF_RANGE: _l("The number of days must be between 1 and %(max)s."),
     domain.DAYS_NOT_USED: _l("This condition takes no number of days: leave it empty."),
     domain.NO_RECIPIENT: _l("Choose at least one recipient."),
-    domain.NO_CHANNEL: _l("Choose at least one channel: email or on screen."),
+    domain.NO_CHANNEL: _l("Choose at least one channel: email, on screen or SMS."),
     domain.SCREEN_NEEDS_USER: _l(
         "A fixed address can only be emailed: choose the email channel or a user recipient."),
 }
@@ -58,7 +58,8 @@ def shape_of(rule: NotificationRule) -> domain.RuleShape:
         condition=rule.condition, days=rule.days, to_assignee=bool(rule.to_assignee),
         to_team_manager=bool(rule.to_team_manager), to_supervisors=bool(rule.to_supervisors),
         fixed_address=(rule.fixed_address or "").strip() or None,
-        by_email=bool(rule.by_email), on_screen=bool(rule.on_screen))
+        by_email=bool(rule.by_email), on_screen=bool(rule.on_screen),
+        by_sms=bool(rule.by_sms))
 
 
 def validate_rule(rule: NotificationRule) -> None:
@@ -137,7 +138,7 @@ def _alerted(rule, complaint_id, reminder_id, occurrence):
 
 def scan_rules(session, now, batch=BATCH, max_per_rule=MAX_PER_RULE) -> dict:
     """Apply every active rule at ``now``; commit after each batch; return the counts."""
-    counts = {"alerts": 0, "notifications": 0, "emails": 0}
+    counts = {"alerts": 0, "notifications": 0, "emails": 0, "sms": 0}
     rules = session.scalars(select(NotificationRule).where(NotificationRule.active.is_(True))
                             .order_by(NotificationRule.id)).all()
     audience = Audience(session)
@@ -163,6 +164,7 @@ def scan_rules(session, now, batch=BATCH, max_per_rule=MAX_PER_RULE) -> dict:
                                     occurrence_at, audience, now)
                     counts["notifications"] += sent[0]
                     counts["emails"] += sent[1]
+                    counts["sms"] += sent[2]
                 session.commit()
                 if len(rows) < batch:
                     break
@@ -215,8 +217,8 @@ class Audience:
 
 
 def _deliver(session, rule, shape, alert_id, complaint_id, reminder_id, occurrence_at,
-             audience, now) -> tuple[int, int]:
-    """Notify the rule's recipients of one alert; (notifications, emails) added."""
+             audience, now) -> tuple[int, int, int]:
+    """Notify the rule's recipients of one alert; (notifications, emails, SMS) added."""
     complaint = session.get(Complaint, complaint_id)
     reminder = session.get(Reminder, reminder_id) if reminder_id else None
     manager_id = complaint.team.manager_id if complaint.team is not None else None
@@ -224,7 +226,7 @@ def _deliver(session, rule, shape, alert_id, complaint_id, reminder_id, occurren
         shape, complaint.assignee_id, manager_id, audience.supervisors)) if user is not None]
     users = [user for user in users if audience.may_see(user, complaint)]
     kind = f"rule_{rule.condition}"
-    screens = emails = 0
+    screens = emails = texts = 0
     details = dict(condition=rule.condition, rule_name=rule.name, days=rule.days,
                    occurrence_at=occurrence_at,
                    note=reminder.note if reminder is not None else None)
@@ -237,11 +239,16 @@ def _deliver(session, rule, shape, alert_id, complaint_id, reminder_id, occurren
                 session, complaint, user.email, user.language,
                 domain.alert_key(alert_id, "email", user.id), now, user=user, **details):
             emails += 1
+        if shape.by_sms and user.mobile_phone and sms_notifications.sms_rule_alert(
+                session, complaint, user, domain.alert_key(alert_id, "sms", user.id),
+                notifications.rule_alert_text(complaint, user.language, rule.condition,
+                                              rule.days), now):
+            texts += 1
     if shape.by_email and shape.fixed_address and notifications.notify_rule_alert(
             session, complaint, shape.fixed_address, None,
             domain.alert_key(alert_id, "email", shape.fixed_address.lower()), now, **details):
         emails += 1
-    return screens, emails
+    return screens, emails, texts
 
 
 def mark_current_as_alerted(session, now) -> int:

@@ -24,8 +24,11 @@ def read_token(secret: str, purpose: str, token: str, max_age_days: float):
 
 
 def track_token(secret: str, complaint) -> str:
-    return make_token(secret, TRACK, {"c": complaint.id,
-                                      "e": (complaint.complainant_email or "").lower()})
+    payload = {"c": complaint.id, "e": (complaint.complainant_email or "").lower()}
+    if not complaint.complainant_email and complaint.complainant_phone:
+        # A complainant with a phone and no email (texted by SMS): the link is theirs.
+        payload["p"] = complaint.complainant_phone
+    return make_token(secret, TRACK, payload)
 
 
 def requests_token(secret: str, email: str) -> str:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from app.domain import alert_rules
 from app.models.notifications import ASSIGNED
-from app.services import links, onscreen, outbox
+from app.services import links, onscreen, outbox, sms_notifications
 from app.services.context import surroundings_of
 from app.services.settings import get_setting
 
@@ -23,6 +23,8 @@ def notify_created(session, complaint, now) -> None:
     if address:
         _queue(session, complaint, address, complaint.language, "complaint_received",
                f"created:{complaint.id}", now, link=_track_link(session, complaint))
+    else:  # a phone and no email: by SMS
+        sms_notifications.sms_created(session, complaint, surroundings_of(session).config, now)
 
 
 def notify_message(session, complaint, message, now) -> bool:
@@ -31,7 +33,8 @@ def notify_message(session, complaint, message, now) -> bool:
     and gives the link only."""
     address = complainant_address(complaint)
     if not address:
-        return False
+        return sms_notifications.sms_message(session, complaint, message,
+                                             surroundings_of(session).config, now)
     body = None if complaint.confidential else message.body
     return _queue(session, complaint, address, complaint.language, "message",
                   f"message:{message.id}", now, body=body,
@@ -61,6 +64,9 @@ def notify_state_changed(session, complaint, state, now) -> None:
     if address and state.notify_complainant:
         _queue(session, complaint, address, complaint.language, "state_changed",
                f"state:{complaint.id}:{state.id}:{now.isoformat()}", now, state=state)
+    elif state.notify_complainant:
+        sms_notifications.sms_state_changed(session, complaint, state,
+                                            surroundings_of(session).config, now)
 
 
 def notify_assigned(session, complaint, assignee, now) -> None:
@@ -96,6 +102,13 @@ def notify_rule_alert(session, complaint, address, language, dedupe_key, now, *,
     return _queue(session, complaint, address, language, "rule_alert", dedupe_key, now,
                   user=user, condition=condition, rule_name=rule_name, days=days,
                   occurrence_at=occurrence_at, note=note) is not None
+
+
+def rule_alert_text(complaint, language, condition, days) -> str:
+    """A rule alert in one line (the email's subject: number and condition only), in
+    ``language``: the text of its SMS."""
+    with force_locale(language if language in LANGUAGES else "fr"):
+        return _rule_subject(condition, complaint.tracking_number, days)
 
 
 def _track_link(session, complaint) -> str | None:

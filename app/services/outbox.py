@@ -8,26 +8,21 @@ records the outcome with an Event on the complaint, in the same transaction.
 
 import logging
 import smtplib
-from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select
 
 from app.domain import events
 from app.domain.deletion import SENT_EMAILS
+from app.domain.delivery import DEFAULT_MAX_ATTEMPTS, backoff
 from app.models import Event, OutboundEmail
 from app.models.outbox import FAILED, PENDING, SENT
+from app.services import delivery
 from app.services.clock import utcnow
 from app.services.deletion import TRACE_COUNTERS
 from app.services.exceptions import ServiceError
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MAX_ATTEMPTS = 8
-# Minutes to wait after the 1st, 2nd, … failure; hourly after the last one.
-BACKOFF_MINUTES = (1, 5, 15, 60)
 
 
 def queue_email(session, recipient, subject, text, html=None, complaint=None, language="fr",
@@ -45,12 +40,7 @@ def queue_email(session, recipient, subject, text, html=None, complaint=None, la
                   complaint_id=getattr(complaint, "id", None), language=language,
                   dedupe_key=dedupe_key, status=PENDING, attempts=0, next_attempt_at=now,
                   created_at=now)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (insert(OutboundEmail).values(**values)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(OutboundEmail.id))
-    new_id = session.execute(stmt).scalar()
-    return session.get(OutboundEmail, new_id) if new_id is not None else None
+    return delivery.insert_once(session, OutboundEmail, values)
 
 
 def deliver_pending(session, mailer, now=None, batch=50, lease_seconds=300,
@@ -72,27 +62,8 @@ def deliver_pending(session, mailer, now=None, batch=50, lease_seconds=300,
 
 
 def claim_due(session, now, batch=50, lease_seconds=300) -> list[int]:
-    """Take the lease on up to ``batch`` due emails and commit; return their ids.
-
-    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` leaves rows another pass is claiming. SQLite:
-    the transaction is ``BEGIN IMMEDIATE`` (one writer at a time). On both, the
-    ``UPDATE … WHERE`` re-checks the lease, so a row is claimed by one pass only.
-    """
-    free = or_(OutboundEmail.sending_started_at.is_(None),
-               OutboundEmail.sending_started_at < now - timedelta(seconds=lease_seconds))
-    due = (OutboundEmail.status == PENDING, OutboundEmail.next_attempt_at <= now, free)
-    candidates = session.scalars(
-        select(OutboundEmail.id).where(*due).order_by(OutboundEmail.next_attempt_at,
-                                                      OutboundEmail.id)
-        .limit(batch).with_for_update(skip_locked=True)).all()
-    claimed = []
-    if candidates:
-        claimed = session.scalars(
-            update(OutboundEmail).where(OutboundEmail.id.in_(candidates), *due)
-            .values(sending_started_at=now).returning(OutboundEmail.id)
-            .execution_options(synchronize_session=False)).all()
-    session.commit()
-    return sorted(claimed)
+    """Take the lease on up to ``batch`` due emails and commit; return their ids."""
+    return delivery.claim_due(session, OutboundEmail, now, batch, lease_seconds)
 
 
 def _send_claimed(session, mailer, ids, now, max_attempts, counts):
@@ -170,19 +141,9 @@ def _record_failure(session, email, error, now, max_attempts):
         email.next_attempt_at = now + backoff(email.attempts)
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait after ``attempts`` failures: 1, 5, 15, 60 minutes, then hourly."""
-    index = min(max(attempts, 1), len(BACKOFF_MINUTES)) - 1
-    return timedelta(minutes=BACKOFF_MINUTES[index])
-
-
 def _release(session, ids):
     """Give back rows not tried in this pass (the connection dropped): no attempt counted."""
-    if ids:
-        session.execute(update(OutboundEmail).where(OutboundEmail.id.in_(ids))
-                        .values(sending_started_at=None)
-                        .execution_options(synchronize_session=False))
-        session.commit()
+    delivery.release(session, OutboundEmail, ids)
 
 
 def _describe(error) -> str:
@@ -220,16 +181,12 @@ def retry(session, email, now=None) -> OutboundEmail:
     """Put a pending or failed email back in the queue for the next pass; commit."""
     if email.status == SENT:
         raise NotRetriable()
-    email.status = PENDING
-    email.next_attempt_at = now or utcnow()
-    email.sending_started_at = None
-    session.commit()
+    delivery.requeue(session, email, now or utcnow())
     return email
 
 
 def count_pending(session) -> int:
-    return session.scalar(select(func.count()).select_from(OutboundEmail)
-                          .where(OutboundEmail.status == PENDING))
+    return delivery.count_pending(session, OutboundEmail)
 
 
 def emails_of(session, complaint) -> list[OutboundEmail]:

@@ -26,7 +26,7 @@ from app.models import (
     Team,
 )
 from app.models.messages import Message
-from app.services import attachments, messages
+from app.services import attachments, messages, sms_settings
 from app.services.clock import utcnow
 from app.services.complaints import stage_new_complaint
 from app.services.exceptions import ServiceError
@@ -45,6 +45,7 @@ FIELD_ERRORS = {
                            "request."),
     rules.UNKNOWN: _l("Choose a value from the list."),
 }
+PHONE_INVALID = _l("This is not a valid phone number (e.g. +33 6 12 34 56 78).")
 
 
 class SubmissionInvalid(ServiceError):
@@ -52,7 +53,8 @@ class SubmissionInvalid(ServiceError):
 
     def __init__(self, errors: dict):
         super().__init__(_l("Please correct the fields marked below."))
-        self.errors = {name: str(FIELD_ERRORS[code]) for name, code in errors.items()}
+        self.errors = {name: str(PHONE_INVALID if (name, code) == ("phone", rules.INVALID)
+                                 else FIELD_ERRORS[code]) for name, code in errors.items()}
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def submit_complaint(session, data: dict, uploads, config, language="fr", channe
     offered = choices(session)
     checked_data = rules.check_submission(
         data, {r.code for r in offered.request_types}, {c.code for c in offered.categories},
-        consent_required=channel != "email")
+        consent_required=channel != "email", phone_region=sms_settings.region(session))
     if checked_data.errors:
         raise SubmissionInvalid(checked_data.errors)
     checked = attachments.check_uploads(uploads, config)
@@ -164,10 +166,15 @@ def complaint_for_link(session, payload):
     if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
         return None
     complaint = session.get(Complaint, payload["c"])
-    if complaint is None or not rules.same_email(payload.get("e", ""),
-                                                 complaint.complainant_email):
+    if complaint is None:
         return None
-    return complaint
+    if rules.same_email(payload.get("e", ""), complaint.complainant_email):
+        return complaint
+    # A link texted to a complainant with no email names their phone number instead.
+    if not complaint.complainant_email and rules.same_email(
+            str(payload.get("p") or ""), complaint.complainant_phone):
+        return complaint
+    return None
 
 
 def complaints_of_email(session, email: str) -> list[dict]:

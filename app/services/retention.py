@@ -28,6 +28,7 @@ from app.models import (
     Message,
     Note,
     OutboundEmail,
+    OutboundSms,
     PublicSubmission,
     Reminder,
     RequestType,
@@ -42,7 +43,8 @@ ANONYMISED = "[anonymised]"
 ANONYMISED_EVENT = "anonymised"
 DEFAULT_BATCH = 200
 # History values that name a person, an address or a file.
-VALUE_EVENTS = (events.EMAIL_SENT, events.EMAIL_FAILED, events.ATTACHMENT_ADDED,
+VALUE_EVENTS = (events.EMAIL_SENT, events.EMAIL_FAILED, events.SMS_SENT, events.SMS_FAILED,
+                events.ATTACHMENT_ADDED,
                 events.ATTACHMENT_REMOVED, events.DOCUMENT_GENERATED)
 # History details kept: the deadline's reason codes and the retention line itself.
 KEPT_DETAILS = (events.DEADLINE_CHANGED, ANONYMISED_EVENT)
@@ -147,6 +149,8 @@ def _scrub(session, ids, periods, config, now):
          old_value=None, new_value=None)
     wipe(OutboundEmail, OutboundEmail.complaint_id.in_(ids), recipient="", body_text="",
          body_html=None, last_error=None, refused_recipients=None)
+    wipe(OutboundSms, OutboundSms.complaint_id.in_(ids), recipient="", body="",
+         last_error=None)
     wipe(PublicSubmission, PublicSubmission.complaint_id.in_(ids), payload="{}")
     wipe(InboundEmail, InboundEmail.complaint_id.in_(ids), sender=None, subject=None)
     wipe(SatisfactionSurvey, SatisfactionSurvey.complaint_id.in_(ids), comment=None)

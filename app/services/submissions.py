@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from app.domain import portal as rules
 from app.models import Category, PublicSubmission, RequestType
-from app.services import portal
+from app.services import portal, sms_settings
 from app.services.clock import utcnow
 from app.services.settings import get_setting
 from app.services.tracking import allocate_tracking_number
@@ -33,7 +33,8 @@ def accept_submission(session, data: dict, language="fr", now=None) -> str:
     """Check ``data``, allocate its tracking number, keep it; commit; return the number.
     Raises portal.SubmissionInvalid, and then nothing is stored."""
     request_types, categories, prefix = _reference(session)
-    checked = rules.check_submission(data, request_types, categories)
+    checked = rules.check_submission(data, request_types, categories,
+                                     phone_region=sms_settings.region(session))
     if checked.errors:
         session.rollback()
         raise portal.SubmissionInvalid(checked.errors)

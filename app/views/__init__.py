@@ -31,6 +31,7 @@ from app.views.response_templates import ResponseTemplateView
 from app.views.retention import PersonalDataView, RetentionView
 from app.views.satisfaction import SurveySettingsView
 from app.views.search import SearchView
+from app.views.sms import OutboundSmsView, SmsSettingsView
 
 COMPLAINTS, CLIENTS, CONFIGURATION, AUDIT = "Complaints", "Clients", "Configuration", "Audit"
 
@@ -80,6 +81,7 @@ def register_views(appbuilder):
         category=CONFIGURATION)
     add(RetentionView, "Retention", icon="fa-user-clock", label=_l("Retention"),
         category=CONFIGURATION)
+    add(SmsSettingsView, "SMS", icon="fa-sms", label=_l("SMS"), category=CONFIGURATION)
     add(SurveySettingsView, "Satisfaction survey", icon="fa-smile",
         label=_l("Satisfaction survey"), category=CONFIGURATION)
     add(ConfidentialAccessLogView, "Confidential access log", icon="fa-user-secret",
@@ -88,6 +90,7 @@ def register_views(appbuilder):
     add(DeletedComplaintView, "Deleted complaints", icon="fa-trash",
         label=_l("Deleted complaints"), category=AUDIT)
     add(OutboundEmailView, "Outbox", icon="fa-envelope", label=_l("Outbox"), category=AUDIT)
+    add(OutboundSmsView, "SMS outbox", icon="fa-sms", label=_l("SMS"), category=AUDIT)
     add(PersonalDataView, "Personal data export", icon="fa-file-archive",
         label=_l("Personal data export"), category=AUDIT)
     appbuilder.add_view_no_menu(SearchView)

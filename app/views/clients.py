@@ -18,7 +18,14 @@ from app.services.complaint_summaries import document_counts
 from app.services.followup import overdue_reminder_counts
 from app.views.base import AppModelView, parse_id
 from app.views.formatting import local_date, local_datetime
-from app.views.forms import BOOTSTRAP, client_field, client_from_args, email_field, required
+from app.views.forms import (
+    BOOTSTRAP,
+    client_field,
+    client_from_args,
+    email_field,
+    phone_field,
+    required,
+)
 from app.views.history import describe_events
 from app.views.labels import CLIENT_KINDS, CLIENT_LABELS, COMPLAINT_LABELS, CONTRACT_LABELS
 from app.views.return_to import remember_list
@@ -63,6 +70,7 @@ class ClientView(AppModelView):
         "kind": SelectField(_l("Kind"), choices=CLIENT_KINDS, default="person",
                             render_kw=BOOTSTRAP),
         "email": email_field(_l("Email")),
+        "phone": phone_field(_l("Phone")),
     }
     edit_form_extra_fields = add_form_extra_fields
     validators_columns = {"customer_number": required(), "name": required()}

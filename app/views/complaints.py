@@ -59,6 +59,7 @@ from app.services import (
     pdf,
     satisfaction,
     scope_changes,
+    sms_outbox,
 )
 from app.services import attachments as attachment_service
 from app.services import complaints as complaint_service
@@ -90,6 +91,7 @@ from app.views.forms import (
     client_from_args,
     contract_field,
     email_field,
+    phone_field,
     required,
 )
 from app.views.history import describe_events
@@ -172,6 +174,8 @@ class ComplaintView(AppModelView):
         "contract": contract_field("/complaints/lookup/contracts"),
         "received_at": _received_at_field(),
         "complainant_email": email_field(_l("Complainant email")),
+        "complainant_phone": phone_field(_l("Complainant phone"), description=_l(
+            "Without an email address, the complainant is kept informed by SMS.")),
         "satisfaction": SelectField(_l("Complainant satisfied"), choices=SATISFACTION_CHOICES,
                                     default="unknown", render_kw=BOOTSTRAP),
         "description": TextAreaField(_l("Description"), [Optional()],
@@ -360,6 +364,7 @@ class ComplaintView(AppModelView):
             can_delete=self._can("delete"),
             delete_blockers=deletion.deletion_blockers(session, complaint),
             emails=outbox.emails_of(session, complaint),
+            sms=sms_outbox.sms_of(session, complaint),
             email_status=status_badge,
             letters=letters.documents_of(session, complaint),
             attachments=attachment_service.attachments_of(session, complaint),

@@ -1,7 +1,7 @@
 """Configuration menu (admins): reference lists, states and transitions, teams, settings."""
 
 from flask import flash
-from flask_appbuilder.models.sqla.filters import FilterNotEqual
+from flask_appbuilder.models.sqla.filters import FilterNotEqual, FilterNotStartsWith
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,7 @@ from app.models import (
     StateTransition,
     Team,
 )
-from app.services import deadlines, month_stats
+from app.services import deadlines, month_stats, sms_settings
 from app.services.clock import utcnow
 from app.services.letterhead import LOGO_KEY
 from app.services.settings import validate_setting
@@ -123,9 +123,11 @@ class SettingView(AppModelView):
     show_columns = ["key", "value"]
     validators_columns = {"key": required()}
     # Not settings an admin types: the logo is an image with a page of its own
-    # (Configuration → Letterhead logo); the other is the product's own bookkeeping.
+    # (Configuration → Letterhead logo), SMS have theirs (secrets never shown back);
+    # the other is the product's own bookkeeping.
     base_filters = [["key", FilterNotEqual, LOGO_KEY],
-                    ["key", FilterNotEqual, month_stats.TIME_ZONE_MARK]]
+                    ["key", FilterNotEqual, month_stats.TIME_ZONE_MARK],
+                    ["key", FilterNotStartsWith, sms_settings.PREFIX]]
 
     def pre_add(self, item):
         validate_setting(item.key, item.value)

@@ -4,15 +4,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from app.fields import BOOTSTRAP, PhoneNumber, phone_field  # noqa: F401  (views use them)
 from app.models import Client, Contract
 
 
 def required():
     """A fresh list each time: FAB appends to the validator lists it is given."""
     return [DataRequired(message=_l("This field is required."))]
+
+
 EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-# Extra form fields declared without FAB's widgets get Bootstrap's look through this.
-BOOTSTRAP = {"class": "form-control"}
 
 
 class ContractOfClient:

@@ -137,6 +137,11 @@ def _describe(event, labels, hidden=frozenset()):
     if kind == ev.EMAIL_FAILED:
         return _("Email to %(to)s failed: %(error)s", to=event.new_value,
                  error=event.detail or "")
+    if kind == ev.SMS_SENT:
+        return _("SMS sent to %(to)s", to=event.new_value)
+    if kind == ev.SMS_FAILED:
+        return _("SMS to %(to)s failed: %(error)s", to=event.new_value,
+                 error=event.detail or "")
     if kind == ev.DOCUMENT_GENERATED:
         return _("Letter generated: %(file)s (%(template)s)", file=event.new_value,
                  template=event.detail or "")

@@ -28,6 +28,7 @@ LABELS = {
     "fixed_address": _l("Fixed address"),
     "by_email": _l("By email"),
     "on_screen": _l("On screen"),
+    "by_sms": _l("By SMS"),
     "active": _l("Active"),
     "created_at": _l("Created"),
 }
@@ -39,6 +40,8 @@ DESCRIPTIONS = {
     "to_supervisors": _l("Every active user holding the Supervisor role."),
     "fixed_address": _l("An email address outside the application (email channel only)."),
     "on_screen": _l("In the notifications behind the bell; users only."),
+    "by_sms": _l("A short text (tracking number and condition) to the users who gave a "
+                 "mobile number on their account; needs Configuration → SMS."),
 }
 
 
@@ -49,7 +52,7 @@ class NotificationRuleView(AppModelView):
     label_columns = LABELS
     description_columns = DESCRIPTIONS
     columns = ["name", "condition", "days", "to_assignee", "to_team_manager", "to_supervisors",
-               "fixed_address", "by_email", "on_screen", "active"]
+               "fixed_address", "by_email", "on_screen", "by_sms", "active"]
     list_columns = columns
     add_columns = edit_columns = columns
     show_columns = [*columns, "created_at"]

@@ -27,12 +27,12 @@ def status_badge(status) -> Markup:
 
 
 
-def _short(text):
+def short_text(text):
     text = text or ""
     return text if len(text) <= 120 else text[:119] + "…"
 
 
-def _pre(text):
+def preformatted(text):
     return Markup('<pre style="white-space: pre-wrap">{}</pre>').format(text or "")
 
 
@@ -58,9 +58,9 @@ class OutboundEmailView(AppModelView):
         "sent_at": _l("Sent at"), "body_text": _l("Text"),
     }
     formatters_columns = {
-        "status": status_badge, "complaint": complaint_link, "last_error": _short,
+        "status": status_badge, "complaint": complaint_link, "last_error": short_text,
         "created_at": local_datetime, "sent_at": local_datetime,
-        "next_attempt_at": local_datetime, "body_text": _pre,
+        "next_attempt_at": local_datetime, "body_text": preformatted,
     }
 
     @action("retry", _l("Retry"), _l("Send the selected emails again?"), "fa-redo")

@@ -39,7 +39,7 @@ def test_admin_adds_a_rule_and_sees_it_listed_in_words(admin_client, dbs):
      "Cette condition ne prend pas de nombre de jours\u00a0: laissez-le vide."),
     ({"condition": "overdue", "by_email": "y"}, "Choisissez au moins un destinataire."),
     ({"condition": "overdue", "to_assignee": "y"},
-     "Choisissez au moins un canal : e-mail ou à l'écran."),
+     "Choisissez au moins un canal : e-mail, à l’écran ou SMS."),
     ({"condition": "overdue", "fixed_address": "qualite@example.org", "on_screen": "y"},
      "Une adresse fixe ne peut recevoir que des e-mails"),
     ({"condition": "overdue", "fixed_address": "pas une adresse", "by_email": "y"},

@@ -53,6 +53,11 @@ CLASSIFIED = {
                        {"id", "complaint_id", "language", "subject", "status", "attempts",
                         "next_attempt_at", "dedupe_key", "created_at", "sent_at",
                         "sending_started_at"}),
+    # An SMS quotes a staff message (not a confidential complaint's): cleared with it.
+    "outbound_sms": ({"recipient", "body", "last_error"},
+                     {"id", "complaint_id", "language", "status", "attempts",
+                      "next_attempt_at", "provider_id", "dedupe_key", "created_at",
+                      "sent_at", "sending_started_at"}),
     "public_submission": ({"payload"}, {"id", "tracking_number", "language", "received_at",
                                         "registered_at", "complaint_id"}),
     "inbound_email": ({"sender", "subject"},

@@ -22,13 +22,14 @@ from app.models import (
     Message,
     Note,
     OutboundEmail,
+    OutboundSms,
     PublicSubmission,
     Reminder,
     RequestType,
     SatisfactionSurvey,
 )
 from app.models.messages import IN
-from app.services import attachments, deletion, reports, retention
+from app.services import attachments, deletion, reports, retention, sms_outbox
 from app.services import complaints as service
 from tests import factories as f
 from tests.integration.conftest import run_concurrently
@@ -83,6 +84,7 @@ def full_complaint(session, app, type_id, closed_at=CLOSED, close=True, client=N
         PublicSubmission(tracking_number=f.unique("PUB-"), complaint_id=complaint.id,
                          payload=json.dumps({"email": EMAIL, "name": NAME})),
     ])
+    sms_outbox.queue_sms(session, "+33612345678", "Bonjour Jeanne", complaint=complaint)
     session.commit()
     attachments.add_attachments(session, complaint, [attachments.Upload("privé.pdf", PDF)],
                                 None, app.config)
@@ -166,6 +168,8 @@ def assert_children_cleared(session, c):
     assert letter.content == b""
     for email in session.scalars(select(OutboundEmail).where(OutboundEmail.complaint_id == c.id)):
         assert (email.recipient, email.body_text, email.body_html) == ("", "", None)
+    [sms] = session.scalars(select(OutboundSms).where(OutboundSms.complaint_id == c.id))
+    assert (sms.recipient, sms.body) == ("", "")
     assert session.scalar(select(PublicSubmission.payload).where(
         PublicSubmission.complaint_id == c.id)) == "{}"
     survey = session.scalars(select(SatisfactionSurvey).where(
