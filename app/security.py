@@ -78,27 +78,6 @@ class StaffUserView(UserDBModelView):
                              "language": _language_field(), "mobile_phone": _mobile_field()}
     edit_form_extra_fields = {"language": _language_field(), "mobile_phone": _mobile_field()}
 
-
-class StaffUserInfoEdit(UserInfoEdit):
-    """The account page's form: names, and the mobile number SMS alerts go to."""
-
-    mobile_phone = _mobile_field()
-
-
-class StaffUserInfoEditView(UserInfoEditView):
-    form = StaffUserInfoEdit
-    # The roles grant FAB's view name (app/domain/roles.py), links use its address.
-    class_permission_name = "UserInfoEditView"
-    route_base = "/userinfoeditview"
-
-    def form_post(self, form) -> None:
-        """FAB's, but saving the validated form (FAB re-reads the raw request, which
-        would store the number as typed rather than in E.164)."""
-        item = self.appbuilder.sm.get_user_by_id(g.user.id)
-        form.populate_obj(item)
-        self.appbuilder.sm.update_user(item)
-        flash(str(self.message), "info")
-
     # Whoever may read their own account page may manage their own calendar address.
     @expose("/calendar/new", methods=["POST"])
     @has_access
@@ -122,6 +101,28 @@ class StaffUserInfoEditView(UserInfoEditView):
         calendar.revoke_token(db.session, g.user)
         flash(_("Your calendar address no longer works."), "info")
         return redirect(url_for(f"{type(self).__name__}.userinfo"))
+
+
+
+class StaffUserInfoEdit(UserInfoEdit):
+    """The account page's form: names, and the mobile number SMS alerts go to."""
+
+    mobile_phone = _mobile_field()
+
+
+class StaffUserInfoEditView(UserInfoEditView):
+    form = StaffUserInfoEdit
+    # The roles grant FAB's view name (app/domain/roles.py), links use its address.
+    class_permission_name = "UserInfoEditView"
+    route_base = "/userinfoeditview"
+
+    def form_post(self, form) -> None:
+        """FAB's, but saving the validated form (FAB re-reads the raw request, which
+        would store the number as typed rather than in E.164)."""
+        item = self.appbuilder.sm.get_user_by_id(g.user.id)
+        form.populate_obj(item)
+        self.appbuilder.sm.update_user(item)
+        flash(str(self.message), "info")
 
 
 class StaffGroupView(UserGroupModelView):

@@ -65,15 +65,21 @@ class OutboundEmailView(AppModelView):
 
     @action("retry", _l("Retry"), _l("Send the selected emails again?"), "fa-redo")
     def retry(self, items):
-        items = items if isinstance(items, list) else [items]
-        done = 0
-        for email in items:
-            try:
-                outbox.retry(db.session, email)
-                done += 1
-            except ServiceError as exc:
-                flash(str(exc), "warning")
+        done = retry_each(items, outbox.retry)
         if done:
             flash(_("%(n)s email(s) will be sent on the next delivery pass.", n=number(done)),
                   "success")
         return redirect(url_for("OutboundEmailView.list"))
+
+
+def retry_each(items, retry_one) -> int:
+    """Queue each selected message again (``retry_one(session, row)``); a refusal is
+    flashed with its reason. How many will be sent on the next delivery pass."""
+    done = 0
+    for item in items if isinstance(items, list) else [items]:
+        try:
+            retry_one(db.session, item)
+            done += 1
+        except ServiceError as exc:
+            flash(str(exc), "warning")
+    return done

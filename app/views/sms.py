@@ -15,7 +15,7 @@ from app.services.exceptions import ServiceError
 from app.services.sms_providers import FORM, JSON, METHODS
 from app.views.base import AppModelView
 from app.views.formatting import complaint_link, local_datetime, number
-from app.views.outbox import short_text, status_badge
+from app.views.outbox import retry_each, short_text, status_badge
 
 
 class OutboundSmsView(AppModelView):
@@ -47,14 +47,7 @@ class OutboundSmsView(AppModelView):
 
     @action("retry", _l("Retry"), _l("Send the selected SMS again?"), "fa-redo")
     def retry(self, items):
-        items = items if isinstance(items, list) else [items]
-        done = 0
-        for sms in items:
-            try:
-                sms_outbox.retry(db.session, sms)
-                done += 1
-            except ServiceError as exc:
-                flash(str(exc), "warning")
+        done = retry_each(items, sms_outbox.retry)
         if done:
             flash(_("%(n)s SMS will be sent on the next delivery pass.", n=number(done)),
                   "success")
