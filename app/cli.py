@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from app.import_cli import import_command
 from config import ROOT
 
 
@@ -16,6 +17,7 @@ def register_cli(app):
     app.cli.add_command(outbox_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(intake_cli)
+    app.cli.add_command(import_command)
 
 
 @click.command("setup")

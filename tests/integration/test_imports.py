@@ -252,3 +252,32 @@ def test_an_xlsx_written_by_libreoffice_calc(session, scratch_dir):
     assert (report.created, report.refused) == (2, [])
     assert session.scalar(select(Client.name).where(Client.customer_number == number + "2")) \
         == "Zoé"
+
+
+def test_the_command_guesses_a_mapping_then_dry_runs_then_imports(app, session, scratch_dir):
+    number = f.unique("CLI")
+    source = scratch_dir / "clients.csv"
+    source.write_bytes(csv_bytes([["Numéro client", "Nom", "Téléphone"],
+                                  [number, "Ligne de commande", "01 02 03 04 05"],
+                                  ["", "sans numéro", ""]], "cp1252"))
+    mapping = scratch_dir / "mapping.json"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", "clients", str(source), "--mapping", str(mapping)])
+    assert result.exit_code == 0, result.output
+    assert service.Mapping.from_json(mapping.read_text()).columns == {
+        "Numéro client": "customer_number", "Nom": "name", "Téléphone": "phone"}
+    result = runner.invoke(args=["import", "clients", str(source), "--mapping", str(mapping),
+                                 "--dry-run"])
+    assert "2 rows: 1 would be created, 0 would be updated, 1 refused." in result.output
+    assert "line 3:" in result.output
+    session.rollback()
+    assert session.scalar(select(Client.id).where(Client.customer_number == number)) is None
+    refused = scratch_dir / "refused.xlsx"
+    result = runner.invoke(args=["import", "clients", str(source), "--mapping", str(mapping),
+                                 "--refused", str(refused)])
+    assert "2 rows: 1 were created" in result.output, result.output
+    session.rollback()
+    assert session.scalar(select(Client.phone).where(Client.customer_number == number)) \
+        == "01 02 03 04 05"
+    rows = list(load_workbook(refused).active.iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][1] == "sans numéro"
