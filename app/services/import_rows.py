@@ -191,3 +191,25 @@ def key_of(kind: str, values: dict) -> str | None:
     name = {rules.CLIENTS: "customer_number", rules.CONTRACTS: "number",
             rules.COMPLAINTS: "tracking_number"}[kind]
     return values.get(name)
+
+
+def items_for(session, name: str, language: str) -> list[tuple[str, str]]:
+    """``(value to map to, label)`` of the items a reference field may take, for the
+    user to map a value of the file no code or label matched."""
+    def label(row):
+        return row.label_en if language == "en" else row.label_fr
+
+    if name in REFERENCE_MODELS:
+        model = REFERENCE_MODELS[name]
+        return [(r.code, label(r)) for r in session.scalars(
+            select(model).order_by(model.position, model.id))]
+    if name == "state":
+        return [(s.code, label(s)) for s in session.scalars(select(State)
+                                                            .order_by(State.position))]
+    if name == "team":
+        return [(t.name, t.label_in(language)) for t in session.scalars(
+            select(Team).order_by(Team.name))]
+    if name == "assignee":
+        return [(u.username, str(u)) for u in session.scalars(
+            select(AppUser).order_by(AppUser.username))]
+    return []

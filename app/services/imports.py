@@ -150,6 +150,7 @@ def check_import(session, kind: str, table: Table, mapping: Mapping) -> Report:
     columns = mapping.indexes(table.headers)
     report, seen = Report(), {}
     existing = _existing_keys(session, kind)
+    refs = {f.name for f in rules.fields_of(kind) if f.type == rules.REF}
     for line, values in table.rows():
         report.rows += 1
         raw = cells(values, columns)
@@ -164,8 +165,9 @@ def check_import(session, kind: str, table: Table, mapping: Mapping) -> Report:
             report.updated += 1
         else:
             report.created += 1
-        if len(report.preview) < PREVIEW_ROWS:
-            report.preview.append((line, parsed))
+        if len(report.preview) < PREVIEW_ROWS:  # references as the file names them
+            report.preview.append((line, {**parsed, **{n: raw[n] for n in raw
+                                                       if n in refs}}))
     return report
 
 
