@@ -3,6 +3,8 @@ number, complaints created with their original dates, as registering them then w
 left them (state, clock, deadline, processing time; the dashboard's day and month counts
 follow at the flush, ``services.day_stats``)."""
 
+from collections import Counter
+
 from sqlalchemy import select, update
 
 from app.domain import events
@@ -31,13 +33,26 @@ class Writer:
         self.session, self.kind, self.look = session, kind, look
         self.file_name, self.prefix, self.ctx, self.now = file_name, prefix, deadline_context, now
 
-    def write(self, line: int, values: dict) -> tuple[int, bool]:
-        """(record id, created) for one row."""
+    def write_batch(self, batch) -> list[tuple[int, int, bool]]:
+        """``(line, record id, created)`` of each ``(line, values)``: complaints in one
+        flush (the day counts are then updated once for the batch)."""
         if self.kind == rules.CLIENTS:
-            return self._client(values)
+            return [(line, *self._client(values)) for line, values in batch]
         if self.kind == rules.CONTRACTS:
-            return self._contract(values)
-        return self._complaint(line, values), True
+            return [(line, *self._contract(values)) for line, values in batch]
+        made = [(line, values, self._complaint(values)) for line, values in batch]
+        self._number(made)
+        self.session.add_all(c for _line, _values, c in made)
+        self.session.flush()
+        for line, values, c in made:
+            for field_id, (type_, value) in values["custom"].items():
+                if value is not None:
+                    self.session.add(CustomFieldValue(complaint_id=c.id, field_id=field_id,
+                                                      **{VALUE_COLUMNS[type_]: value}))
+            self.session.add(Event(complaint_id=c.id, created_at=c.received_at,
+                                   actor_kind=events.ACTOR_SYSTEM, kind=events.IMPORTED,
+                                   new_value=self.file_name, detail=str(line)))
+        return [(line, c.id, True) for line, _values, c in made]
 
     def _client(self, values):
         client = self.session.scalar(select(Client).where(
@@ -64,7 +79,7 @@ class Writer:
         self.session.flush()
         return contract.id, created
 
-    def _complaint(self, line, values):
+    def _complaint(self, values):
         c = Complaint(received_at=values["received_at"], created_at=values["received_at"],
                       confidential=bool(values.get("confidential")), language="fr",
                       answered_at=values.get("answered_at"), closed_at=values.get("closed_at"),
@@ -77,23 +92,12 @@ class Writer:
         c.satisfaction = "unknown" if satisfied is None else ("yes" if satisfied else "no")
         self._organisation(c, values)
         self._dates_and_clock(c)
-        c.tracking_number = self._tracking_number(values.get("tracking_number"),
-                                                  c.received_at.year)
         deadlines.refresh_deadline(self.session, c, None, self.now, deadlines.REASON_CREATED,
                                    self.ctx)
         done = c.answered_at or c.closed_at
         if done is not None:
             deadlines.record_answer(c, done)
-        self.session.add(c)
-        self.session.flush()
-        for field_id, (type_, value) in values["custom"].items():
-            if value is not None:
-                self.session.add(CustomFieldValue(complaint_id=c.id, field_id=field_id,
-                                                  **{VALUE_COLUMNS[type_]: value}))
-        self.session.add(Event(complaint_id=c.id, created_at=c.received_at,
-                               actor_kind=events.ACTOR_SYSTEM, kind=events.IMPORTED,
-                               new_value=self.file_name, detail=str(line)))
-        return c.id
+        return c
 
     def _organisation(self, c, values):
         contract = self.look.contracts.get(values.get("contract"))
@@ -123,19 +127,33 @@ class Writer:
             c.paused_since = c.closed_at or c.answered_at or last
         c.last_action_at = max(d for d in (c.received_at, c.answered_at, c.closed_at) if d)
 
-    def _tracking_number(self, wanted, year):
+    def _number(self, made):
         """The file's number when it is in the product's format and free (the year's
-        sequence then moves past it), else the next one of the year received."""
-        if wanted and looks_like_tracking_number(wanted):
-            wanted = wanted.strip().upper()
-            prefix, wanted_year, number = wanted.split("-")
-            free = self.session.scalar(select(Complaint.id).where(
-                Complaint.tracking_number == wanted)) is None
-            if free and prefix == self.prefix:
-                self._advance(prefix, int(wanted_year), int(number))
-                return wanted
-        return format_tracking_number(self.prefix, year,
-                                      reserve_numbers(self.session, self.prefix, year))
+        sequence then moves past it), else the next one of the year received: one query
+        for the batch's numbers, one reservation per year."""
+        wanted = {}
+        for _line, values, c in made:
+            number = (values.get("tracking_number") or "").strip().upper()
+            if looks_like_tracking_number(number) and number.split("-")[0] == self.prefix:
+                wanted[number] = c
+        taken = set(self.session.scalars(select(Complaint.tracking_number).where(
+            Complaint.tracking_number.in_(list(wanted))))) if wanted else set()
+        highest = {}
+        for number, c in wanted.items():
+            if number not in taken:
+                c.tracking_number = number
+                _prefix, year, value = number.split("-")
+                highest[int(year)] = max(highest.get(int(year), 0), int(value))
+        for year, value in highest.items():
+            self._advance(self.prefix, year, value)
+        need = Counter(c.received_at.year for _l, _v, c in made if not c.tracking_number)
+        following = {year: reserve_numbers(self.session, self.prefix, year, count)
+                     for year, count in sorted(need.items())}
+        for _line, _values, c in made:
+            if not c.tracking_number:
+                year = c.received_at.year
+                c.tracking_number = format_tracking_number(self.prefix, year, following[year])
+                following[year] += 1
 
     def _advance(self, prefix, year, number):
         reserve_numbers(self.session, prefix, year, 0)  # makes the year's row if missing

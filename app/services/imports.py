@@ -249,8 +249,7 @@ def _after_batch(run, report, progress):
 def _write_batch(session, run, writer, batch, report) -> bool:
     """One transaction: the rows, their ImportRow records and the run's counts."""
     try:
-        for line, parsed in batch:
-            record_id, created = writer.write(line, parsed)
+        for line, record_id, created in writer.write_batch(batch):
             session.add(ImportRow(import_id=run.id, row_number=line, record_id=record_id,
                                   created=int(created)))
             report.created += created
