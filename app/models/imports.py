@@ -1,6 +1,15 @@
 """Imports of clients, contracts and complaints from a spreadsheet, and what they made."""
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, PrimaryKeyConstraint, String, Text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+)
 from sqlalchemy.orm import relationship
 
 from app.models.base import Model, utcnow
@@ -13,6 +22,7 @@ class ImportRun(Model):
     resumed with the same id skips the rows it already wrote (``ImportRow``)."""
 
     __tablename__ = "import_run"
+    __table_args__ = (Index("ix_import_run_status", "status", "id"),)
 
     id = Column(Integer, primary_key=True)
     kind = Column(String(20), nullable=False)  # clients | contracts | complaints
@@ -25,11 +35,24 @@ class ImportRun(Model):
     updated = Column(Integer, nullable=False, default=0)
     refused = Column(Integer, nullable=False, default=0)
     error = Column(Text)
+    # A run in the background: the uploaded file (on the scheduler's disk), its sheet,
+    # and the lease (renewed at every batch; a run whose runner died is taken over).
+    file_path = Column(String(500))
+    sheet = Column(String(100))
+    started_at = Column(DateTime)
     user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="SET NULL"))
     created_at = Column(DateTime, nullable=False, default=utcnow)
     finished_at = Column(DateTime)
 
     user = relationship("AppUser")
+
+    @property
+    def progress_pct(self) -> int:
+        if self.status == DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(100 * (self.rows_done or 0) / self.total_rows))
 
 
 class ImportRow(Model):

@@ -1,10 +1,10 @@
 """Configuration → Import (admins): upload an .xlsx or .csv, map its columns, dry run,
 download the refused rows, then import.
 
-The uploaded file waits in the instance folder (``imports/<random>.<ext>``) between the
-steps; the browser's session names it. The import runs while the browser waits, for files
-of at most ``IMPORT_WEB_MAX_ROWS`` rows; a larger file is imported with the command
-``flask --app run import`` (see the page).
+The uploaded file waits in the instance folder (``imports/<random>``) between the steps;
+the browser's session names it. A file of at most ``IMPORT_WEB_SYNC_ROWS`` rows is
+imported while the browser waits; a larger one is queued for the scheduler
+(``services.import_jobs``), and this page shows its progress.
 """
 
 import io
@@ -21,14 +21,20 @@ from app.domain import imports as rules
 from app.extensions import db
 from app.i18n import current_language
 from app.models import ImportRun
+from app.services import import_jobs
 from app.services import imports as service
 from app.services.exceptions import ServiceError
 from app.services.import_messages import field_label, reason
 from app.services.import_rows import custom_field_choices, items_for
 
 KEY = "import_upload"
-WEB_MAX_ROWS = 5000
+SYNC_ROWS = 1000
 MAX_REFUSED_SHOWN = 200
+
+
+def _status_labels():
+    return {"pending": _("Waiting"), "running": _("Running"), "done": _("Done"),
+            "failed": _("Failed")}
 
 
 def _kind_labels():
@@ -46,10 +52,13 @@ class ImportView(BaseView):
     @expose("/")
     @has_access
     def index(self):
-        runs = db.session.scalars(select(ImportRun).order_by(ImportRun.id.desc()).limit(20))
+        runs = list(db.session.scalars(select(ImportRun).order_by(ImportRun.id.desc())
+                                       .limit(20)))
         return self.render_template("imports/index.html", title=_("Import"),
-                                    kinds=_kind_labels(), runs=list(runs),
-                                    max_rows=_max_rows())
+                                    kinds=_kind_labels(), runs=runs,
+                                    status_labels=_status_labels(),
+                                    refresh=any(r.status in ("pending", "running")
+                                                for r in runs))
 
     @expose("/", methods=["POST"])
     @has_access
@@ -115,9 +124,8 @@ class ImportView(BaseView):
         labels = _custom_labels()
         data = service.refused_workbook(table.headers, report.refused,
                                         lambda r: reason(r, labels), _("Reason"))
-        stem = Path(upload["name"]).stem
-        return send_file(io.BytesIO(data), as_attachment=True,
-                         download_name=f"{stem}-{_('refused')}.xlsx",
+        name = _("%(file)s-refused.xlsx", file=Path(upload["name"]).stem)
+        return send_file(io.BytesIO(data), as_attachment=True, download_name=name,
                          mimetype="application/vnd.openxmlformats-officedocument."
                                   "spreadsheetml.sheet")
 
@@ -131,13 +139,18 @@ class ImportView(BaseView):
             flash(_("Check the import (dry run) before running it."), "warning")
             return redirect(url_for("ImportView.index"))
         rows = sum(1 for _row in table.rows())
-        if rows > _max_rows():
-            flash(_("This file has %(rows)s rows: files of more than %(max)s rows are "
-                    "imported with the command line (flask import).", rows=rows,
-                    max=_max_rows()), "danger")
-            return redirect(url_for("ImportView.mapping"))
+        user_id = getattr(current_user, "id", None)
+        if rows > _sync_rows():
+            import_jobs.queue_import(db.session, upload["kind"], upload["name"],
+                                     _folder() / upload["token"], upload.get("sheet"),
+                                     mapping, user_id=user_id, total=rows)
+            _mapping_path(upload).unlink(missing_ok=True)
+            session.pop(KEY, None)  # the file now belongs to the queued run
+            flash(_("The import runs in the background: follow its progress below."),
+                  "info")
+            return redirect(url_for("ImportView.index"))
         run = service.start_import(db.session, upload["kind"], upload["name"], mapping,
-                                   user_id=getattr(current_user, "id", None), total=rows)
+                                   user_id=user_id, total=rows)
         report = service.run_import(db.session, run, table)
         _discard(upload)
         flash(_("Import done: %(created)s created, %(updated)s updated, %(refused)s "
@@ -163,11 +176,11 @@ class ImportView(BaseView):
             chosen=mapping.values, report=report, unknown=unknown, labels=labels,
             refused=[(line, reason(r, custom)) for line, r, _v in
                      (report.refused[:MAX_REFUSED_SHOWN] if report else [])],
-            preview=_preview(report, labels), max_rows=_max_rows())
+            preview=_preview(report, labels))
 
 
-def _max_rows() -> int:
-    return current_app.config.get("IMPORT_WEB_MAX_ROWS", WEB_MAX_ROWS)
+def _sync_rows() -> int:
+    return current_app.config.get("IMPORT_WEB_SYNC_ROWS", SYNC_ROWS)
 
 
 def _folder() -> Path:

@@ -28,12 +28,16 @@ def upgrade():
         sa.Column('updated', sa.Integer(), nullable=False),
         sa.Column('refused', sa.Integer(), nullable=False),
         sa.Column('error', sa.Text(), nullable=True),
+        sa.Column('file_path', sa.String(length=500), nullable=True),
+        sa.Column('sheet', sa.String(length=100), nullable=True),
+        sa.Column('started_at', sa.DateTime(), nullable=True),
         sa.Column('user_id', sa.Integer(), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('finished_at', sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(['user_id'], ['ab_user.id'], ondelete='SET NULL'),
         sa.PrimaryKeyConstraint('id'),
     )
+    op.create_index('ix_import_run_status', 'import_run', ['status', 'id'])
     op.create_table(
         'import_row',
         sa.Column('import_id', sa.Integer(), nullable=False),
@@ -47,4 +51,5 @@ def upgrade():
 
 def downgrade():
     op.drop_table('import_row')
+    op.drop_index('ix_import_run_status', table_name='import_run')
     op.drop_table('import_run')

@@ -93,3 +93,43 @@ def test_bad_uploads_get_a_message_and_agents_are_kept_out(admin_client, agent_c
         "/config/import/?_l_=en").get_data(as_text=True)
     assert agent_client.get("/config/import/").status_code == 403
     assert upload(agent_client, b"a;b\n1;2\n", "x.csv").status_code == 403
+
+
+def test_a_large_file_is_imported_in_the_background_with_its_progress(
+        app, admin_client, dbs, monkeypatch):
+    from datetime import datetime
+    from pathlib import Path
+
+    from app.jobs import run_imports
+    from app.models import ImportRun
+
+    monkeypatch.setitem(app.config, "IMPORT_WEB_SYNC_ROWS", 3)
+    subject = f.unique("Fond ")
+    rows = [HEADERS] + [[f"{d:02d}/07/2035 10:00", f"{subject} {d}", "Facturation", "", ""]
+                        for d in range(1, 11)]
+    upload(admin_client, xlsx_bytes(rows), "gros.xlsx", lang="en")
+    form = form_of(admin_client.get("/config/import/mapping").get_data(as_text=True))
+    admin_client.post("/config/import/check", data=form)
+    admin_client.post("/config/import/run?_l_=en")
+    page = admin_client.get("/config/import/?_l_=en").get_data(as_text=True)
+    assert "Waiting" in page and 'http-equiv="refresh"' in page
+    with dbs() as s:
+        run = s.scalars(select(ImportRun).order_by(ImportRun.id.desc())).first()
+        assert (run.status, run.total_rows, run.file_name) == ("pending", 10, "gros.xlsx")
+        run_id, path = run.id, run.file_path
+    assert run_imports(app) == {"imports": 1}
+    with dbs() as s:
+        run = s.get(ImportRun, run_id)
+        assert (run.status, run.created, run.rows_done, run.progress_pct) == ("done", 10, 10,
+                                                                              100)
+        # A runner that died mid-way: its lease expires, the run is taken over and
+        # resumed without writing a row twice.
+        run.status, run.started_at = "running", datetime(2000, 1, 1)
+        run.file_path = path + ".again"
+        s.commit()
+    Path(path + ".again").write_bytes(xlsx_bytes(rows))
+    assert run_imports(app) == {"imports": 1}
+    with dbs() as s:
+        assert s.scalar(select(func.count()).select_from(Complaint).where(
+            Complaint.subject.like(subject + "%"))) == 10
+        assert s.get(ImportRun, run_id).status == "done"
