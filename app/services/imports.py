@@ -233,7 +233,7 @@ def run_import(session, run: ImportRun, table: Table, batch_size: int = BATCH, n
     if batch and not _write_batch(session, run, writer, batch, report):
         return report
     run.refused, run.rows_done = len(report.refused), report.rows
-    run.status, run.finished_at = DONE, utcnow()
+    run.status, run.finished_at, run.error = DONE, utcnow(), None
     session.commit()
     if progress:
         progress(report.rows, run.total_rows)

@@ -281,3 +281,33 @@ def test_the_command_guesses_a_mapping_then_dry_runs_then_imports(app, session, 
         == "01 02 03 04 05"
     rows = list(load_workbook(refused).active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][1] == "sans numéro"
+
+
+def test_a_batch_the_database_refuses_is_rolled_back_whole_then_resumed(session, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    from app.services.import_writer import Writer
+
+    rows = [COMPLAINT_HEADERS] + [
+        [f"0{d}/08/2036 10:00", f"batch {d}", "", "", "", "", "", "", ""] for d in range(1, 7)]
+    table = service.read_table(csv_bytes(rows), "lots.csv")
+    run = service.start_import(session, rules.COMPLAINTS, "lots.csv",
+                               service.guess(session, rules.COMPLAINTS, table.headers))
+    real = Writer.write_batch
+
+    def failing(self, batch):
+        written = real(self, batch)  # rows flushed, then the database says no
+        if any(line == 5 for line, _v in batch):
+            raise IntegrityError("INSERT", {}, Exception("refused"))
+        return written
+
+    monkeypatch.setattr(Writer, "write_batch", failing)
+    service.run_import(session, run, table, batch_size=2)
+    assert (run.status, run.error, run.created) == ("failed", "4-5: IntegrityError", 2)
+    assert sorted(session.scalars(select(Complaint.subject).where(
+        Complaint.subject.like("batch %")))) == ["batch 1", "batch 2"]
+    monkeypatch.setattr(Writer, "write_batch", real)
+    service.run_import(session, run, table, batch_size=2)
+    assert sorted(session.scalars(select(Complaint.subject).where(
+        Complaint.subject.like("batch %")))) == [f"batch {d}" for d in range(1, 7)]
+    assert (run.status, run.created) == ("done", 6)
