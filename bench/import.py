@@ -41,15 +41,18 @@ def parse_args(argv=None):
     parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--years", type=float, default=5.0,
+                        help="years the dates received spread over (5,000 rows over "
+                             "0.25 years have the density of 100,000 over 5)")
     parser.add_argument("--database-url", help="PostgreSQL URL (its schema is reset)")
     return parser.parse_args(argv)
 
 
-def rows(count, customers, rng):
+def rows(count, customers, rng, years=5.0):
     start = datetime(2020, 1, 1)
     states, weights = zip(*STATES, strict=True)
     for i in range(count):
-        received = start + timedelta(seconds=int(i / count * 5 * 365 * 86400))
+        received = start + timedelta(seconds=int(i / count * years * 365 * 86400))
         state = rng.choices(states, weights)[0]
         answered = received + timedelta(days=rng.randint(1, 30)) \
             if state in ("Clôturé", "Répondu") else None
@@ -63,20 +66,20 @@ def rows(count, customers, rng):
                f"client{i}@example.org"]
 
 
-def write_file(path, fmt, count, customers, seed):
+def write_file(path, fmt, count, customers, seed, years=5.0):
     rng = random.Random(seed)
     if fmt == "csv":
         with open(path, "w", encoding="cp1252", newline="") as out:
             writer = csv.writer(out, delimiter=";")
             writer.writerow(HEADERS)
-            writer.writerows(rows(count, customers, rng))
+            writer.writerows(rows(count, customers, rng, years))
         return
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Réclamations")
     sheet.append(HEADERS)
-    for row in rows(count, customers, rng):
+    for row in rows(count, customers, rng, years):
         sheet.append(row)
     book.save(path)
 
@@ -125,7 +128,7 @@ def main(argv=None) -> None:
         app = prepare(url, instance)
         customers = make_clients(app)
         path = instance / f"complaints.{args.format}"
-        write_file(path, args.format, args.rows, customers, args.seed)
+        write_file(path, args.format, args.rows, customers, args.seed, args.years)
         size = path.stat().st_size
         before = os.getloadavg()[0]
         report, seconds, cpu = run(app, path, args.batch)
