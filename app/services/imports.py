@@ -26,7 +26,13 @@ from app.models.imports import DONE, FAILED, RUNNING
 from app.services.clock import utcnow
 from app.services.deadlines import DeadlineContext
 from app.services.exceptions import ServiceError
-from app.services.import_rows import cells, key_of, load_lookups, parse
+from app.services.import_rows import (
+    cells,
+    custom_field_choices,
+    key_of,
+    load_lookups,
+    parse,
+)
 from app.services.import_writer import Writer
 from app.services.settings import get_setting
 
@@ -68,9 +74,15 @@ class Mapping:
     @classmethod
     def from_json(cls, text: str) -> "Mapping":
         data = json.loads(text)
-        if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
+        if not isinstance(data, dict):
             raise ValueError("mapping")
-        return cls(dict(data.get("columns", {})), dict(data.get("values", {})))
+        columns, values = data.get("columns", {}), data.get("values", {})
+        if not isinstance(columns, dict) or not isinstance(values, dict) or not all(
+                isinstance(pairs, dict) for pairs in values.values()):
+            raise ValueError("mapping")
+        return cls({str(k): str(v or "") for k, v in columns.items()},
+                   {str(name): {str(k): (None if v is None else str(v))
+                                for k, v in pairs.items()} for name, pairs in values.items()})
 
     def to_json(self) -> str:
         return json.dumps({"columns": self.columns, "values": self.values},
@@ -272,8 +284,6 @@ def _write_batch(session, run, writer, batch, report) -> bool:
 
 def guess(session, kind: str, headers) -> Mapping:
     """The mapping guessed from the headers (French or English, custom fields too)."""
-    from app.services.import_rows import custom_field_choices
-
     custom = custom_field_choices(session) if kind == rules.COMPLAINTS else ()
     guessed = rules.guess_mapping(headers, kind, custom)
     return Mapping({str(headers[i]): name for i, name in guessed.items()}, {})

@@ -126,3 +126,12 @@ def test_csv_encodings(data):
 ])
 def test_separators(sample, expected):
     assert rules.sniff_delimiter(sample) == expected
+
+
+@pytest.mark.parametrize("text", ['[]', '{"columns": []}', '{"values": {"category": []}}',
+                                  'not json'])
+def test_a_mapping_file_of_the_wrong_shape_is_refused(text):
+    from app.services.imports import Mapping
+
+    with pytest.raises(ValueError):
+        Mapping.from_json(text)
