@@ -175,6 +175,10 @@ class Config:
     SCHEDULER_RULES_SECONDS = _int("SCHEDULER_RULES_SECONDS", 300)
     SCHEDULER_DIGEST_SECONDS = _int("SCHEDULER_DIGEST_SECONDS", 900)
     SCHEDULER_EXPORTS_SECONDS = _int("SCHEDULER_EXPORTS_SECONDS", 10)
+    SCHEDULER_IMPORTS_SECONDS = _int("SCHEDULER_IMPORTS_SECONDS", 10)
+    # Configuration → Import runs a file of at most this many rows while the browser
+    # waits; a larger one is imported in the background by the scheduler.
+    IMPORT_WEB_SYNC_ROWS = _int("IMPORT_WEB_SYNC_ROWS", 1000)
     # Retention (app/services/retention.py): once a day, at most this many complaints
     # anonymised per batch.
     SCHEDULER_RETENTION_SECONDS = _int("SCHEDULER_RETENTION_SECONDS", 86400)

@@ -10,12 +10,13 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from app.import_cli import import_command
 from config import ROOT
 
 
 def register_cli(app):
     for command in (setup_command, backup_command, restore_command, demo_cli, outbox_cli,
-                    scheduler_cli, intake_cli):
+                    scheduler_cli, intake_cli, import_command):
         _log_warnings_only(command)
         app.cli.add_command(command)
 

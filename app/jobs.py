@@ -98,6 +98,20 @@ def run_exports(app=None) -> dict:
             db.session.remove()
 
 
+def run_imports(app=None) -> dict:
+    """Run the imports queued by Configuration → Import, one after the other."""
+    from app.services import import_jobs
+
+    with (app or current_app).app_context():
+        try:
+            done = []
+            while (run_id := import_jobs.run_next(db.session)) is not None:
+                done.append(run_id)
+            return {"imports": len(done)}
+        finally:
+            db.session.remove()
+
+
 def register_submissions(app=None) -> dict:
     """Register the complaints accepted by the public API as complaints."""
     from app.services import submissions
@@ -163,6 +177,7 @@ JOBS = {
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
     "sms": (deliver_sms, "SCHEDULER_OUTBOX_SECONDS"),
     "exports": (run_exports, "SCHEDULER_EXPORTS_SECONDS"),
+    "imports": (run_imports, "SCHEDULER_IMPORTS_SECONDS"),
     "retention": (apply_retention, "SCHEDULER_RETENTION_SECONDS"),
 }
 

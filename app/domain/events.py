@@ -21,6 +21,8 @@ DOCUMENT_GENERATED = "document_generated"
 ATTACHMENT_ADDED = "attachment_added"
 ATTACHMENT_REMOVED = "attachment_removed"
 MERGED_INTO = "merged_into"  # this complaint was merged into another (new_value: its number)
+# Created by an import (new_value: the file, detail: its line).
+IMPORTED = "imported"
 MERGED_FROM = "merged_from"  # another was merged into this one (new_value: its number)
 
 ACTOR_USER = "user"

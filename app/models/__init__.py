@@ -17,6 +17,7 @@ from app.models.complaints import (
 )
 from app.models.custom_fields import CustomField, CustomFieldValue, attach_to_complaint
 from app.models.exports import ExportChunk, ExportJob
+from app.models.imports import ImportRow, ImportRun
 from app.models.jobs import JobRun
 from app.models.letters import DocumentTemplate, GeneratedDocument
 from app.models.mailboxes import Mailbox
@@ -53,7 +54,7 @@ __all__ = [
     "Contract",
     "Complaint", "Event", "Note", "Reminder", "Notification", "NotificationRule", "RuleAlert",
     "OutboundEmail", "OutboundSms", "SatisfactionSurvey", "DocumentTemplate",
-    "GeneratedDocument", "ExportJob", "ExportChunk",
+    "GeneratedDocument", "ExportJob", "ExportChunk", "ImportRow", "ImportRun",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "ReferenceVersion", "RequestType", "ResolutionType", "Sector", "Severity",
     "Team", "User", "AppUser",

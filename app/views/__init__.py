@@ -19,6 +19,7 @@ from app.views.custom_fields import CustomFieldView
 from app.views.dashboard import DashboardView
 from app.views.deadlines import DeadlineRuleView, HolidayView
 from app.views.exports import MyExportView
+from app.views.imports import ImportView
 from app.views.letterhead import LetterheadView
 from app.views.letters import DocumentTemplateView
 from app.views.mailboxes import MailboxView
@@ -84,6 +85,8 @@ def register_views(appbuilder):
     add(SmsSettingsView, "SMS", icon="fa-sms", label=_l("SMS"), category=CONFIGURATION)
     add(SurveySettingsView, "Satisfaction survey", icon="fa-smile",
         label=_l("Satisfaction survey"), category=CONFIGURATION)
+    add(ImportView, "Import", icon="fa-file-import", label=_l("Import"),
+        category=CONFIGURATION)
     add(ConfidentialAccessLogView, "Confidential access log", icon="fa-user-secret",
         label=_l("Confidential access log"), category=AUDIT, category_label=_l("Audit"),
         category_icon="fa-eye")

@@ -107,6 +107,9 @@ def _describe(event, labels, hidden=frozenset()):
     kind = event.kind
     if kind == ev.CREATED:
         return _("Complaint registered")
+    if kind == ev.IMPORTED:
+        return _("Imported (file %(file)s, line %(line)s)", file=event.new_value,
+                 line=event.detail)
     if kind == ev.FIELD_CHANGED:
         return _("%(field)s changed: %(old)s → %(new)s", field=field, old=old, new=new)
     if kind == ev.STATE_CHANGED:
