@@ -1,7 +1,8 @@
 """SMS configuration (Configuration → SMS), kept in the settings table under ``sms_*``
 keys: which provider, its parameters, the sender and the default region of phone
 numbers. Secrets (Twilio's auth token, the gateway's headers, which usually carry an
-API key) are written, never shown back: an empty field keeps the stored value.
+API key) are written, never shown back: an empty field keeps the stored value. They are
+stored encrypted (app/services/secret_box.py), as a mailbox's password is.
 """
 
 from urllib.parse import urlparse
@@ -10,7 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.domain import phones
 from app.models import Setting
+from app.services import secret_box
 from app.services import sms_providers as providers
+from app.services.context import surroundings_of
 from app.services.exceptions import ServiceError
 
 OFF, HTTP, TWILIO = "", "http", "twilio"
@@ -33,10 +36,22 @@ PREFIX = "sms_"
 
 
 def load(session) -> dict:
-    """Every SMS setting, stored value or default."""
+    """Every SMS setting, stored value or default; secrets decrypted (one encrypted
+    under another SECRET_KEY reads as not given: the admin types it again)."""
     stored = {row.key: row.value for row in session.query(Setting).filter(
         Setting.key.in_(list(DEFAULTS)))}
-    return {key: stored.get(key) or default for key, default in DEFAULTS.items()}
+    values = {key: stored.get(key) or default for key, default in DEFAULTS.items()}
+    for key in SECRETS:
+        if values[key]:
+            try:
+                values[key] = secret_box.decrypt(_secret_key(session), key, values[key])
+            except secret_box.SecretUnreadable:
+                values[key] = ""
+    return values
+
+
+def _secret_key(session) -> str:
+    return surroundings_of(session).config["SECRET_KEY"]
 
 
 def shown(session) -> dict:
@@ -67,6 +82,8 @@ def save(session, posted: dict) -> None:
     if problems:
         raise ServiceError(" ".join(str(problem) for problem in problems))
     for key, value in values.items():
+        if key in SECRETS and value:
+            value = secret_box.encrypt(_secret_key(session), key, value)
         row = session.get(Setting, key)
         if row is None:
             session.add(Setting(key=key, value=value))

@@ -37,6 +37,9 @@ def test_settings_are_saved_and_the_token_never_shown(app, admin_client, dbs):
     assert "Paramètres SMS enregistrés." in html and TOKEN not in html
     assert stored(dbs)["sms_twilio_auth_token"] == TOKEN
     assert stored(dbs)["sms_region"] == "FR"
+    with dbs() as s:  # encrypted at rest: a copy of the database does not give it away
+        raw = s.get(Setting, "sms_twilio_auth_token").value
+    assert raw and TOKEN not in raw
     # Saved again without the token: it is kept.
     save(admin_client, {**TWILIO, "sms_twilio_auth_token": "", "sms_sender": "MGabc"})
     assert stored(dbs)["sms_twilio_auth_token"] == TOKEN
