@@ -1,11 +1,16 @@
-"""Subject-access request: everything the product holds about one email address, as a
-ZIP holding ``data.json`` and the files.
+"""Subject-access request: everything the product holds about one email address or one
+phone number (a complainant may have only a phone), as a ZIP holding ``data.json`` and
+the files.
 
-It gathers the complaints whose complainant has that address (or, with no complainant
-address, whose client has it) with their history, internal notes (personal data too),
-messages, reminders, satisfaction answers and files; the clients with that address; the
-portal submissions sent from it; the emails sent to it and the mail received from it.
+It gathers the complaints whose complainant has that address or number (or, with none of
+their own, whose client has it) with their history, internal notes (personal data too),
+messages, reminders, satisfaction answers and files; the clients with it; the portal
+submissions sent with it; the emails or SMS sent to it and the mail received from it.
 Every complaint included gets an Event in its history (who exported it, when).
+
+Numbers typed before they were checked may be stored as written ("07 97 43 13 11"):
+they are compared without their spaces, dots and dashes, in international and national
+form.
 """
 
 import io
@@ -14,9 +19,11 @@ import logging
 import re
 import zipfile
 
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, true
 
+from app.domain import phones
 from app.domain import portal as portal_rules
 from app.models import (
     Client,
@@ -25,6 +32,7 @@ from app.models import (
     GeneratedDocument,
     InboundEmail,
     OutboundEmail,
+    OutboundSms,
     PublicSubmission,
     SatisfactionSurvey,
 )
@@ -41,7 +49,7 @@ MAX_COMPLAINTS = 5000
 # merged into the complaint's entry (e.g. ``{"custom_fields": {...}}``).
 class InvalidEmail(ServiceError):
     def __init__(self):
-        super().__init__(_l("Enter a valid email address."))
+        super().__init__(_l("Enter a valid email address or phone number."))
 
 
 def normalise(email: str) -> str:
@@ -52,27 +60,76 @@ def normalise(email: str) -> str:
     return address
 
 
-def complaints_of(session, address: str, scope=None) -> list[Complaint]:
-    """Complaints of this complainant (or of this client, when no complainant address)
-    among those the reader may see (``scope``, the visibility condition)."""
-    no_own_address = or_(Complaint.complainant_email.is_(None), Complaint.complainant_email == "")
-    of_client = select(Client.id).where(func.lower(Client.email) == address)
+def person_of(text: str, region: str) -> tuple[str | None, str | None]:
+    """``(email, phone)`` of what was typed: an address, or a number (E.164, read in
+    ``region`` without its prefix); InvalidEmail when it is neither."""
+    if "@" in (text or ""):
+        return normalise(text), None
+    try:
+        phone = phones.to_e164(text, region)
+    except phones.InvalidPhone:
+        phone = None
+    if phone is None:
+        raise InvalidEmail()
+    return None, phone
+
+
+def _phone_forms(phone: str) -> list[str]:
+    """The ways a number may be stored once its separators are left out."""
+    national = phonenumbers.format_number(phonenumbers.parse(phone),
+                                          phonenumbers.PhoneNumberFormat.NATIONAL)
+    return sorted({phone, phone[1:], "00" + phone[1:], re.sub(r"\D", "", national)})
+
+
+def _bare(column):
+    """``column`` without spaces, dots and dashes, as the database reads it."""
+    return func.replace(func.replace(func.replace(column, " ", ""), ".", ""), "-", "")
+
+
+def _is_phone(column, phone: str):
+    return _bare(column).in_(_phone_forms(phone))
+
+
+def complaints_of(session, address: str | None, scope=None, phone=None) -> list[Complaint]:
+    """Complaints of this complainant (or of this client, when the complainant has no
+    address or number of their own) among those the reader may see (``scope``, the
+    visibility condition)."""
+    if phone is not None:
+        none_of_own = or_(Complaint.complainant_phone.is_(None),
+                          Complaint.complainant_phone == "")
+        own, of_client = (_is_phone(Complaint.complainant_phone, phone),
+                          select(Client.id).where(_is_phone(Client.phone, phone)))
+    else:
+        none_of_own = or_(Complaint.complainant_email.is_(None),
+                          Complaint.complainant_email == "")
+        own, of_client = (func.lower(Complaint.complainant_email) == address,
+                          select(Client.id).where(func.lower(Client.email) == address))
     return session.scalars(select(Complaint).where(scope if scope is not None else true(), or_(
-        func.lower(Complaint.complainant_email) == address,
-        and_(no_own_address, Complaint.client_id.in_(of_client))))
+        own, and_(none_of_own, Complaint.client_id.in_(of_client))))
         .order_by(Complaint.received_at).limit(MAX_COMPLAINTS)).all()
 
 
-def collect(session, address: str, now=None, scope=None) -> dict:
-    """The plain data held about ``address`` (see the module's docstring)."""
-    complaints = complaints_of(session, address, scope)
-    return {
+def collect(session, address: str | None, now=None, scope=None, phone=None) -> dict:
+    """The plain data held about ``address`` or ``phone`` (see the module's docstring)."""
+    complaints = complaints_of(session, address, scope, phone)
+    data = {
         "email": address,
+        "phone": phone,
         "generated_at": now or utcnow(),
         "complaints": [_complaint(session, c) for c in complaints],
+    }
+    if phone is not None:
+        return {**data,
+                "clients": [_columns(c) for c in session.scalars(select(Client).where(
+                    _is_phone(Client.phone, phone)))],
+                "portal_submissions": _submissions(session, phone[-4:], "phone", phone),
+                "sms_sent": [_columns(m) for m in session.scalars(select(OutboundSms).where(
+                    OutboundSms.recipient == phone).order_by(OutboundSms.id))]}
+    return {
+        **data,
         "clients": [_columns(c) for c in session.scalars(select(Client).where(
             func.lower(Client.email) == address))],
-        "portal_submissions": _submissions(session, address),
+        "portal_submissions": _submissions(session, address, "email", address),
         "emails_sent": [_columns(e) for e in session.scalars(select(OutboundEmail).where(
             func.lower(OutboundEmail.recipient) == address).order_by(OutboundEmail.id))],
         "emails_received": [_columns(e) for e in session.scalars(select(InboundEmail).where(
@@ -80,12 +137,13 @@ def collect(session, address: str, now=None, scope=None) -> dict:
     }
 
 
-def export_zip(session, email: str, config, actor, now=None, scope=None) -> tuple[bytes, int]:
-    """The ZIP of everything held about ``email`` and how many complaints it covers
-    (of those ``scope`` lets the reader see); each complaint's history records the
-    export; commit."""
-    address, now = normalise(email), now or utcnow()
-    data = collect(session, address, now, scope)
+def export_zip(session, email: str, config, actor, now=None, scope=None,
+               region=phones.DEFAULT_REGION) -> tuple[bytes, int]:
+    """The ZIP of everything held about ``email`` (an address or a phone number) and how
+    many complaints it covers (of those ``scope`` lets the reader see); each complaint's
+    history records the export; commit."""
+    (address, phone), now = person_of(email, region), now or utcnow()
+    data = collect(session, address, now, scope, phone)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for complaint in data["complaints"]:
@@ -130,18 +188,28 @@ def _add_files(session, archive, complaint, config):
         listed["file_in_export"] = name
 
 
-def _submissions(session, address) -> list[dict]:
+def _submissions(session, narrow: str, key: str, wanted: str) -> list[dict]:
     found = []
-    # The payload is JSON text: narrow with LIKE, then compare the parsed address.
+    # The payload is JSON text: narrow with LIKE, then compare the parsed value.
     for row in session.scalars(select(PublicSubmission).where(
-            func.lower(PublicSubmission.payload).contains(address))):
+            func.lower(PublicSubmission.payload).contains(narrow))):
         try:
             payload = json.loads(row.payload)
         except ValueError:
             continue
-        if str(payload.get("email", "")).strip().lower() == address:
+        if _same(key, payload.get(key), wanted):
             found.append({**_columns(row), "payload": payload})
     return found
+
+
+def _same(key: str, value, wanted: str) -> bool:
+    if key == "email":
+        return str(value or "").strip().lower() == wanted
+    try:
+        return phones.to_e164(str(value or ""), phonenumbers.region_code_for_number(
+            phonenumbers.parse(wanted))) == wanted
+    except phones.InvalidPhone:
+        return False
 
 
 def _columns(obj) -> dict:

@@ -13,7 +13,7 @@ from app.domain import retention as rules
 from app.extensions import db
 from app.models import RequestType
 from app.reader import visible_condition
-from app.services import personal_data, retention
+from app.services import personal_data, retention, sms_settings
 from app.services.exceptions import ServiceError
 from app.views.formatting import number
 
@@ -79,7 +79,8 @@ class PersonalDataView(BaseView):
         email = request.form.get("email", "")
         try:
             content, _count = personal_data.export_zip(
-                db.session, email, current_app.config, g.user, scope=visible_condition())
+                db.session, email, current_app.config, g.user, scope=visible_condition(),
+                region=sms_settings.region(db.session))
         except ServiceError as exc:
             flash(str(exc), "danger")
             return self.render_template("privacy/personal_data.html",

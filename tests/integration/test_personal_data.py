@@ -76,7 +76,41 @@ def test_a_bad_address_gets_a_message_and_exports_nothing(session, admin_client)
     for bad in ("", "not-an-address", "x" * 400 + "@example.org"):
         page = admin_client.post("/audit/personal-data/", data={"email": bad})
         assert page.status_code == 200 and "text/html" in page.headers["Content-Type"]
-        assert "Saisissez une adresse e-mail valide." in page.get_data(as_text=True)
+        assert "Saisissez une adresse e-mail ou un numéro de téléphone valide." in page.get_data(
+            as_text=True)
     assert session.scalar(select(func.count()).select_from(Event).where(
         Event.kind == EXPORTED)) == before
     assert admin_client.get("/audit/personal-data/").status_code == 200
+
+
+def test_a_phone_only_complainant_gets_their_export(app, session, admin_client):
+    """A complainant with a phone and no email (SMS, issue [15]) is found by their number,
+    typed as they say it, and so is a number stored as typed before numbers were checked."""
+    import random
+
+    from app.models import OutboundSms
+
+    digits = f"{random.randrange(10**8):08d}"  # a number no other test texted
+    e164, spaced = f"+336{digits}", "06 " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+    mine = f.make_complaint(session, complainant_email=None, complainant_phone=e164,
+                            complainant_name="Inès Téléphone", description="Secret d'Inès")
+    older = f.make_complaint(session, complainant_email=None,
+                             complainant_phone=spaced, complainant_name="Inès")
+    other = f.make_complaint(session, complainant_email=None,
+                             complainant_phone="+33700000001", description="Secret d'autrui")
+    session.add(OutboundSms(complaint_id=mine.id, recipient=e164,
+                            body=f"Votre réclamation {mine.tracking_number}", status="sent"))
+    session.commit()
+
+    response = admin_client.post("/audit/personal-data/",
+                                 data={"email": spaced.replace(" ", ".")})
+
+    assert response.headers["Content-Type"] == "application/zip"
+    data = json.loads(zipfile.ZipFile(io.BytesIO(response.data)).read("data.json"))
+    assert data["phone"] == e164
+    assert {c["complaint"]["tracking_number"] for c in data["complaints"]} == {
+        mine.tracking_number, older.tracking_number}
+    # Its acknowledgements by SMS, and the one added here: all to that number.
+    assert {m["recipient"] for m in data["sms_sent"]} == {e164}
+    assert f"Votre réclamation {mine.tracking_number}" in {m["body"] for m in data["sms_sent"]}
+    assert other.tracking_number not in response.data.decode("latin-1")
