@@ -168,6 +168,9 @@ class Config:
     SCHEDULER_REMINDERS_SECONDS = _int("SCHEDULER_REMINDERS_SECONDS", 60)
     SCHEDULER_RULES_SECONDS = _int("SCHEDULER_RULES_SECONDS", 300)
     SCHEDULER_DIGEST_SECONDS = _int("SCHEDULER_DIGEST_SECONDS", 900)
+    # The trends job computes once a local day; this is how often it looks whether the
+    # day has changed.
+    SCHEDULER_TRENDS_SECONDS = _int("SCHEDULER_TRENDS_SECONDS", 3600)
     SCHEDULER_EXPORTS_SECONDS = _int("SCHEDULER_EXPORTS_SECONDS", 10)
     # Retention (app/services/retention.py): once a day, at most this many complaints
     # anonymised per batch.

@@ -114,12 +114,27 @@ def apply_retention(app=None) -> dict:
             db.session.remove()
 
 
+def flag_trends(app=None) -> dict:
+    """Flag the emerging trends of the local day, once a day (docs/trends.md)."""
+    from app.services import trends
+    from app.services.clock import to_local, utcnow
+    from app.services.settings import get_setting
+
+    with (app or current_app).app_context():
+        try:
+            today = to_local(utcnow(), get_setting(db.session, "time_zone")).date()
+            return trends.flag_trends(db.session, today)
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Submissions and alerts first: the emails they queue leave in the same run-once.
     "submissions": (register_submissions, "SCHEDULER_INTAKE_SECONDS"),
     "reminders": (scan_reminders, "SCHEDULER_REMINDERS_SECONDS"),
     "rules": (scan_rules, "SCHEDULER_RULES_SECONDS"),
+    "trends": (flag_trends, "SCHEDULER_TRENDS_SECONDS"),  # before the digest that shows them
     "digest": (send_digests, "SCHEDULER_DIGEST_SECONDS"),
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
     "exports": (run_exports, "SCHEDULER_EXPORTS_SECONDS"),

@@ -34,6 +34,7 @@ from app.models.reference import (
     Sector,
     Severity,
 )
+from app.models.trends import TrendFlag
 from app.models.users import AppUser, Team
 from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 
@@ -51,6 +52,6 @@ __all__ = [
     "ExportChunk",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "ReferenceVersion", "RequestType", "ResolutionType", "Sector", "Severity",
-    "Team", "User", "AppUser",
+    "Team", "User", "AppUser", "TrendFlag",
     "State", "StateTransition", "DeadlineRule", "Holiday", "CustomField", "CustomFieldValue",
 ]

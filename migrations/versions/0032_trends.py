@@ -1,0 +1,38 @@
+"""emerging trends: the rises flagged by the daily job
+
+Revision ID: 0032
+Revises: 0027
+Create Date: 2026-12-06 02:15:00.000000
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0032'
+down_revision = '0027'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'trend_flag',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('dimension', sa.String(length=40), nullable=False),
+        sa.Column('value_key', sa.String(length=255), nullable=False),
+        sa.Column('started_on', sa.Date(), nullable=False),
+        sa.Column('last_seen_on', sa.Date(), nullable=False),
+        sa.Column('active', sa.Boolean(), nullable=False),
+        sa.Column('current', sa.Integer(), nullable=False),
+        sa.Column('expected', sa.Float(), nullable=False),
+        sa.Column('spread', sa.Float(), nullable=False),
+        sa.Column('score', sa.Float(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.UniqueConstraint('dimension', 'value_key', 'started_on', name='uq_trend_flag_rise'),
+    )
+    op.create_index('ix_trend_flag_active', 'trend_flag', ['active'])
+
+
+def downgrade():
+    op.drop_index('ix_trend_flag_active', table_name='trend_flag')
+    op.drop_table('trend_flag')
