@@ -21,7 +21,7 @@ from app.models import (
     StateTransition,
     Team,
 )
-from app.services import deadlines, month_stats
+from app.services import deadlines, month_stats, trends
 from app.services.clock import utcnow
 from app.services.letterhead import LOGO_KEY
 from app.services.settings import validate_setting
@@ -125,7 +125,8 @@ class SettingView(AppModelView):
     # Not settings an admin types: the logo is an image with a page of its own
     # (Configuration → Letterhead logo); the other is the product's own bookkeeping.
     base_filters = [["key", FilterNotEqual, LOGO_KEY],
-                    ["key", FilterNotEqual, month_stats.TIME_ZONE_MARK]]
+                    ["key", FilterNotEqual, month_stats.TIME_ZONE_MARK],
+                    ["key", FilterNotEqual, trends.DAY_MARK]]
 
     def pre_add(self, item):
         validate_setting(item.key, item.value)

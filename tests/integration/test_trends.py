@@ -190,3 +190,27 @@ def test_settings_decide(session):
         set_setting(session, "trend_minimum", "10")
         session.commit()
     assert Complaint  # the model the trends count
+
+
+def test_the_settings_are_set_in_the_admin_ui(session, admin_client):
+    from app.models import Setting
+
+    response = admin_client.post("/config/settings/add?_l_=en", data={
+        "key": "trend_sensitivity", "value": "0"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "The trend sensitivity is a number from 1 to 10" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Setting, "trend_sensitivity") is None
+    response = admin_client.post("/config/settings/add", data={
+        "key": "trend_sensitivity", "value": "2,5"}, follow_redirects=True)
+    assert response.status_code == 200
+    session.expire_all()
+    try:
+        assert trends.parameters(session) == (2.5, 10)
+    finally:
+        session.delete(session.get(Setting, "trend_sensitivity"))
+        session.commit()
+    # The job's own bookkeeping is not listed among the settings an admin types.
+    trends.flag_trends(session, _today(), force=True)
+    listed = admin_client.get("/config/settings/list/").get_data(as_text=True)
+    assert trends.DAY_MARK not in listed
