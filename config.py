@@ -171,6 +171,8 @@ class Config:
     # The trends job computes once a local day; this is how often it looks whether the
     # day has changed.
     SCHEDULER_TRENDS_SECONDS = _int("SCHEDULER_TRENDS_SECONDS", 3600)
+    # Retraining of the suggested classification (a minute at 50,000 complaints).
+    SCHEDULER_CLASSIFIER_SECONDS = _int("SCHEDULER_CLASSIFIER_SECONDS", 86400)
     SCHEDULER_EXPORTS_SECONDS = _int("SCHEDULER_EXPORTS_SECONDS", 10)
     # Retention (app/services/retention.py): once a day, at most this many complaints
     # anonymised per batch.

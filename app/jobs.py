@@ -128,6 +128,19 @@ def flag_trends(app=None) -> dict:
             db.session.remove()
 
 
+def train_classifier(app=None) -> dict:
+    """Retrain the suggested classification on the classified complaints."""
+    from app.services import classification
+    from app.services.clock import utcnow
+
+    with (app or current_app).app_context():
+        try:
+            model = classification.train_model(db.session, utcnow())
+            return {"trained": 0 if model is None else model.samples}
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Submissions and alerts first: the emails they queue leave in the same run-once.
@@ -139,6 +152,7 @@ JOBS = {
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
     "exports": (run_exports, "SCHEDULER_EXPORTS_SECONDS"),
     "retention": (apply_retention, "SCHEDULER_RETENTION_SECONDS"),
+    "classifier": (train_classifier, "SCHEDULER_CLASSIFIER_SECONDS"),
 }
 
 

@@ -3,6 +3,7 @@
 from app.models.assignment import AssignmentRule, TeamRotation
 from app.models.attachments import Attachment, StoredFile
 from app.models.base import Model, utcnow
+from app.models.classification import ClassificationSuggestion, ClassifierModel
 from app.models.clients import Client, Contract
 from app.models.complaints import (
     Complaint,
@@ -52,6 +53,6 @@ __all__ = [
     "ExportChunk",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "ReferenceVersion", "RequestType", "ResolutionType", "Sector", "Severity",
-    "Team", "User", "AppUser", "TrendFlag",
+    "Team", "User", "AppUser", "TrendFlag", "ClassifierModel", "ClassificationSuggestion",
     "State", "StateTransition", "DeadlineRule", "Holiday", "CustomField", "CustomFieldValue",
 ]

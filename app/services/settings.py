@@ -25,6 +25,9 @@ DEFAULTS = {
     # week must be, and the fewest complaints in it, to be flagged as a rise.
     "trend_sensitivity": "3",
     "trend_minimum": "10",
+    # Suggested classification (app/services/classification.py): the confidence in percent
+    # from which the intake applies a suggested category or request type; 0 is off.
+    "suggestion_auto_apply": "0",
 }
 FLAGS = ("survey_enabled", "survey_reopen")
 FLAG_VALUES = {"0", "1", "true", "false", "yes", "no", "on", "off", "oui", "non"}
@@ -71,6 +74,10 @@ def validate_setting(key: str, value: str | None) -> None:
                                                  1 <= int(value) <= 100000):
         raise ServiceError(_l("The trend minimum is a whole number of complaints from 1 "
                               "to 100000."))
+    if key == "suggestion_auto_apply" and value and not (is_digits(value) and
+                                                         0 <= int(value) <= 100):
+        raise ServiceError(_l("The confidence from which a suggestion is applied is a "
+                              "percentage from 0 (off) to 100."))
     if key == "tracking_prefix" and value and not PREFIX_RE.match(value):
         raise ServiceError(_l("The tracking prefix must be 2 to 8 capital letters."))
 
