@@ -98,6 +98,10 @@ def _perturb(rng, text, vocabulary):
     return " ".join(typo)
 
 
+def _fit(rows):
+    return make_pipeline().fit([text for text, _c in rows], [code for _t, code in rows])
+
+
 def _score(model, rows):
     from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
@@ -118,20 +122,20 @@ def main(argv=None):
     started = time.perf_counter()
     everything = _draw(rng, texts.TOPICS, args.complaints)
     cut = int(0.8 * len(everything))
-    results["1 templates"] = _score(make_pipeline().fit(*zip(*everything[:cut])),
+    results["1 templates"] = _score(_fit(everything[:cut]),
                                     everything[cut:])
     seen, unseen = {}, {}
     for code, topics in texts.TOPICS.items():
         shuffled = rng.sample(topics, len(topics))
         keep = max(1, len(topics) - max(1, len(topics) // 3))
         seen[code], unseen[code] = shuffled[:keep], shuffled[keep:]
-    model = make_pipeline().fit(*zip(*_draw(rng, seen, args.complaints)))
+    model = _fit(_draw(rng, seen, args.complaints))
     test = _draw(rng, unseen, args.complaints // 4)
     results["2 unseen topics"] = _score(model, test)
     vocabulary = [w for t, _c in test for w in t.split() if len(w) > 3]
     results["3 perturbed"] = _score(model, [(_perturb(rng, t, vocabulary), c)
                                             for t, c in test])
-    full = make_pipeline().fit(*zip(*_draw(rng, texts.TOPICS, args.complaints)))
+    full = _fit(_draw(rng, texts.TOPICS, args.complaints))
     results["4 hand-written"] = _score(full, [(t, c) for c, ts in HAND_WRITTEN.items()
                                               for t in ts])
     print(f"Suggested classification, {args.complaints:,} demo complaints, seed {args.seed}, "

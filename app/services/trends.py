@@ -44,6 +44,9 @@ DIMENSION_LABELS = {
     "category": _l("Category"), "agency": _l("Agency"), "sector": _l("Sector"),
     "request_type": _l("Request type"),
 }
+# Crossed dimensions: "Facturation × Agence Sud" rises where neither does alone.
+PAIRS = {"category_agency": ("category", "agency")}
+PAIR_MARK = ":"
 CUSTOM = "cf:"
 DAY_MARK = "trends_day"  # the local day the flags were last computed for
 SHOWN_AT_MOST = 10
@@ -65,32 +68,49 @@ def parameters(session) -> tuple[float, int]:
 def count_weeks(session, bounds: list[datetime], scope=None, only=None) -> dict:
     """``{(dimension, value key): [9 weekly counts]}`` of the complaints within ``scope``
     (a condition on Complaint); ``only`` restricts to one (dimension, value key)."""
-    scope = true() if scope is None else scope
     received = Complaint.received_at
     week = case(*((received < bounds[k + 1], k) for k in range(8)), else_=8).label("week")
-    window = (received >= bounds[0], received < bounds[-1], scope)
+    window = [received >= bounds[0], received < bounds[-1],
+              true() if scope is None else scope]
     counts: dict = {}
-    for name, (column, _model) in DIMENSIONS.items():
+    for name, columns in _grouped_columns().items():
         if only and only[0] != name:
             continue
-        where = [*window, column.isnot(None)]
+        where = [*window, *(column.isnot(None) for column in columns)]
         if only:
-            where.append(column == int(only[1]))
-        statement = select(column, week, func.count()).where(*where).group_by(column, week)
-        for value, index, number in session.execute(statement):
-            counts.setdefault((name, str(value)), [0] * 9)[index] += number
+            where += [column == int(part) for column, part
+                      in zip(columns, only[1].split(PAIR_MARK), strict=True)]
+        statement = select(*columns, week, func.count()).where(*where).group_by(*columns, week)
+        for *values, index, number in session.execute(statement):
+            key = (name, PAIR_MARK.join(str(v) for v in values))
+            counts.setdefault(key, [0] * 9)[index] += number
+    if only is None or only[0].startswith(CUSTOM):
+        counts.update(_count_choices(session, window, week, only))
+    return counts
+
+
+def _grouped_columns() -> dict:
+    """Each dimension counted on Complaint's own columns: one, or a pair of them."""
+    grouped = {name: (column,) for name, (column, _model) in DIMENSIONS.items()}
+    grouped.update({name: tuple(DIMENSIONS[part][0] for part in parts)
+                    for name, parts in PAIRS.items()})
+    return grouped
+
+
+def _count_choices(session, window, week, only) -> dict:
+    """The weekly counts of each choice of the active custom fields of type choice."""
     value = CustomFieldValue
     choice_fields = select(CustomField.id).where(CustomField.type == fields_domain.CHOICE,
                                                  CustomField.active.is_(True))
-    if only is None or only[0].startswith(CUSTOM):
-        where = [*window, value.complaint_id == Complaint.id, value.value_text.isnot(None),
-                 value.field_id.in_(choice_fields)]
-        if only:
-            where += [value.field_id == int(only[0][len(CUSTOM):]), value.value_text == only[1]]
-        statement = (select(value.field_id, value.value_text, week, func.count())
-                     .where(*where).group_by(value.field_id, value.value_text, week))
-        for field_id, code, index, number in session.execute(statement):
-            counts.setdefault((f"{CUSTOM}{field_id}", code), [0] * 9)[index] += number
+    where = [*window, value.complaint_id == Complaint.id, value.value_text.isnot(None),
+             value.field_id.in_(choice_fields)]
+    if only:
+        where += [value.field_id == int(only[0][len(CUSTOM):]), value.value_text == only[1]]
+    statement = (select(value.field_id, value.value_text, week, func.count())
+                 .where(*where).group_by(value.field_id, value.value_text, week))
+    counts: dict = {}
+    for field_id, code, index, number in session.execute(statement):
+        counts.setdefault((f"{CUSTOM}{field_id}", code), [0] * 9)[index] += number
     return counts
 
 
@@ -171,6 +191,10 @@ def _subject(session, key):
     dimension, value = key
     if dimension in DIMENSIONS:
         return session.get(DIMENSIONS[dimension][1], int(value))
+    if dimension in PAIRS:
+        rows = [session.get(DIMENSIONS[part][1], int(v))
+                for part, v in zip(PAIRS[dimension], value.split(PAIR_MARK), strict=True)]
+        return None if None in rows else tuple(rows)
     field = session.get(CustomField, int(dimension[len(CUSTOM):]))
     if field is None:
         return None
@@ -185,10 +209,16 @@ def describe(trend: dict, language: str) -> str:
     subject = trend["subject"]
     with force_locale(language):
         if trend["dimension"] in DIMENSIONS:
-            value = (subject.label_en if language == "en" else subject.label_fr) or subject.code
             return _("%(dimension)s: %(value)s",
-                     dimension=str(DIMENSION_LABELS[trend["dimension"]]), value=value)
+                     dimension=str(DIMENSION_LABELS[trend["dimension"]]),
+                     value=_label(subject, language))
+        if trend["dimension"] in PAIRS:
+            return " × ".join(_label(row, language) for row in subject)
         field, choice = subject
         field_label = (field.label_en if language == "en" else field.label_fr) or field.key
         return _("%(dimension)s: %(value)s", dimension=field_label,
                  value=choice.label(language))
+
+
+def _label(row, language: str) -> str:
+    return (row.label_en if language == "en" else row.label_fr) or row.code

@@ -92,6 +92,11 @@ def trend_url(trend: dict) -> str:
     if trend["dimension"] in trends.DIMENSIONS:
         return url_for("ComplaintView.list", **{
             f"_flt_0_{trend['dimension']}": trend["value"], "_flt_1_received_at": since})
+    if trend["dimension"] in trends.PAIRS:
+        filters = {f"_flt_0_{part}": value for part, value in zip(
+            trends.PAIRS[trend["dimension"]], trend["value"].split(trends.PAIR_MARK),
+            strict=True)}
+        return url_for("ComplaintView.list", **filters, _flt_1_received_at=since)
     field, _choice = trend["subject"]
     return url_for("ComplaintView.list", **{f"cf_{field.key}": trend["value"],
                                             "_flt_1_received_at": since})

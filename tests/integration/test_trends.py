@@ -108,6 +108,31 @@ def test_a_rise_that_ends_is_no_longer_active(session):
     assert len(_flags(session, key)) == 1  # same start day: the same rise, reopened
 
 
+def test_a_category_in_one_agency_is_a_trend_of_its_own(session, supervisor_client):
+    from app.models import Agency
+
+    today, category = _today(), _category(session)
+    code = f.unique("sud")
+    south = Agency(code=code, label_fr=f"Agence Sud {code}", label_en=f"South {code}")
+    session.add(south)
+    session.commit()
+    _register(session, today, category, usual=40, now_count=40)  # flat everywhere else
+    made = _register(session, today, category, usual=3, now_count=20, agency=south)
+    key = ("category_agency", f"{category.id}:{south.id}")
+    counts = trends.count_weeks(session, trends.week_bounds(today, TZ), only=key)
+    assert counts == {key: [3] * 8 + [20]}
+    trends.flag_trends(session, today, force=True)
+    assert _flags(session, key)[0].active
+    assert not _flags(session, ("category", str(category.id)))  # 43 → 60 is no rise
+    page = unescape(supervisor_client.get("/dashboard/").get_data(as_text=True))
+    assert f"Facturation {category.code} × Agence Sud {code}" in page
+    start = page.index(f"_flt_0_agency={south.id}")
+    url = page[page.rindex('href="', 0, start) + 6:page.index('"', start)]
+    listed = unescape(supervisor_client.get(url).get_data(as_text=True))
+    assert all(c.tracking_number in listed for c in made[-20:])
+    assert made[0].tracking_number not in listed
+
+
 def test_choices_of_custom_fields_are_counted(session):
     today = _today()
     field = CustomField(key=f.unique("canal").lower(), label_fr="Origine", label_en="Origin",
