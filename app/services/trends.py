@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, true
+from sqlalchemy.exc import IntegrityError
 
 from app.domain import custom_fields as fields_domain
 from app.domain import trends as domain
@@ -143,7 +144,11 @@ def flag_trends(session, today: date, force: bool = False) -> dict:
         session.add(Setting(key=DAY_MARK, value=today.isoformat()))
     else:
         mark.value = today.isoformat()
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # another scheduler flagged the same rises at the same moment
+        session.rollback()
+        return {"skipped": True}
     if new:
         logger.info("emerging trends: %s new, %s in all", len(new), len(rising))
     return {"rising": len(rising), "new": len(new)}
