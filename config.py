@@ -174,6 +174,11 @@ class Config:
     SCHEDULER_REMINDERS_SECONDS = _int("SCHEDULER_REMINDERS_SECONDS", 60)
     SCHEDULER_RULES_SECONDS = _int("SCHEDULER_RULES_SECONDS", 300)
     SCHEDULER_DIGEST_SECONDS = _int("SCHEDULER_DIGEST_SECONDS", 900)
+    # The trends job computes once a local day; this is how often it looks whether the
+    # day has changed.
+    SCHEDULER_TRENDS_SECONDS = _int("SCHEDULER_TRENDS_SECONDS", 3600)
+    # Retraining of the suggested classification (a minute at 50,000 complaints).
+    SCHEDULER_CLASSIFIER_SECONDS = _int("SCHEDULER_CLASSIFIER_SECONDS", 86400)
     SCHEDULER_EXPORTS_SECONDS = _int("SCHEDULER_EXPORTS_SECONDS", 10)
     SCHEDULER_IMPORTS_SECONDS = _int("SCHEDULER_IMPORTS_SECONDS", 10)
     # Configuration → Import runs a file of at most this many rows while the browser

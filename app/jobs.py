@@ -146,6 +146,20 @@ def poll_mailboxes(app=None) -> dict:
             db.session.remove()
 
 
+def flag_trends(app=None) -> dict:
+    """Flag the emerging trends of the local day, once a day (docs/trends.md)."""
+    from app.services import trends
+    from app.services.clock import to_local, utcnow
+    from app.services.settings import get_setting
+
+    with (app or current_app).app_context():
+        try:
+            today = to_local(utcnow(), get_setting(db.session, "time_zone")).date()
+            return trends.flag_trends(db.session, today)
+        finally:
+            db.session.remove()
+
+
 def backup_daily(app=None) -> dict:
     """Write today's archive in BACKUP_DIR unless one exists, keep the BACKUP_KEEP newest."""
     from app.services import backup
@@ -166,6 +180,19 @@ def backup_daily(app=None) -> dict:
             db.session.remove()
 
 
+def train_classifier(app=None) -> dict:
+    """Retrain the suggested classification on the classified complaints."""
+    from app.services import classification
+    from app.services.clock import utcnow
+
+    with (app or current_app).app_context():
+        try:
+            model = classification.train_model(db.session, utcnow())
+            return {"trained": 0 if model is None else model.samples}
+        finally:
+            db.session.remove()
+
+
 # name -> (function, configuration key of its interval in seconds)
 JOBS = {
     # Submissions and alerts first: the emails they queue leave in the same run-once.
@@ -173,12 +200,14 @@ JOBS = {
     "mailboxes": (poll_mailboxes, "SCHEDULER_MAILBOX_SECONDS"),
     "reminders": (scan_reminders, "SCHEDULER_REMINDERS_SECONDS"),
     "rules": (scan_rules, "SCHEDULER_RULES_SECONDS"),
+    "trends": (flag_trends, "SCHEDULER_TRENDS_SECONDS"),  # before the digest that shows them
     "digest": (send_digests, "SCHEDULER_DIGEST_SECONDS"),
     "outbox": (deliver_outbox, "SCHEDULER_OUTBOX_SECONDS"),
     "sms": (deliver_sms, "SCHEDULER_OUTBOX_SECONDS"),
     "exports": (run_exports, "SCHEDULER_EXPORTS_SECONDS"),
     "imports": (run_imports, "SCHEDULER_IMPORTS_SECONDS"),
     "retention": (apply_retention, "SCHEDULER_RETENTION_SECONDS"),
+    "classifier": (train_classifier, "SCHEDULER_CLASSIFIER_SECONDS"),
 }
 
 

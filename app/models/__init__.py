@@ -3,6 +3,7 @@
 from app.models.assignment import AssignmentRule, TeamRotation
 from app.models.attachments import Attachment, StoredFile
 from app.models.base import Model, utcnow
+from app.models.classification import ClassificationSuggestion, ClassifierModel
 from app.models.clients import Client, Contract
 from app.models.complaints import (
     Complaint,
@@ -38,6 +39,7 @@ from app.models.reference import (
     Severity,
 )
 from app.models.sms import OutboundSms
+from app.models.trends import TrendFlag
 from app.models.users import AppUser, Team
 from app.models.workflow import DeadlineRule, Holiday, State, StateTransition
 
@@ -57,6 +59,6 @@ __all__ = [
     "GeneratedDocument", "ExportJob", "ExportChunk", "ImportRow", "ImportRun",
     "Setting", "TrackingSequence", "REFERENCE_MODELS", "Agency", "Category", "Channel",
     "Complexity", "ReferenceVersion", "RequestType", "ResolutionType", "Sector", "Severity",
-    "Team", "User", "AppUser",
+    "Team", "User", "AppUser", "TrendFlag", "ClassifierModel", "ClassificationSuggestion",
     "State", "StateTransition", "DeadlineRule", "Holiday", "CustomField", "CustomFieldValue",
 ]

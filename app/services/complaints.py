@@ -15,7 +15,7 @@ from app.domain.deadlines import CLOCK_RUNNING, clock_for, paused_until_now
 from app.domain.workflow import TransitionNotAllowed, check_transition
 from app.models import Complaint, State, StateTransition
 from app.models.base import id_of
-from app.services import assignment, deadlines, notifications
+from app.services import assignment, classification, deadlines, notifications
 from app.services.clock import utcnow
 from app.services.event_log import log_event
 from app.services.exceptions import (
@@ -78,6 +78,8 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
     state = complaint.state or session.get(State, complaint.state_id)
     _check_contract(complaint)
     _copy_organisation_fields(complaint)
+    # Before the deadline and the assignment rules, which may depend on what it applies.
+    suggested = classification.suggest(session, complaint)
     if not complaint.tracking_number:  # else allocated when the public API accepted it
         prefix = get_setting(session, "tracking_prefix")
         complaint.tracking_number = allocate_tracking_number(
@@ -92,6 +94,9 @@ def stage_new_complaint(session, complaint: Complaint, actor=None, now=None,
     session.flush()
     log_event(session, complaint, actor, events.CREATED, now=now,
          actor_kind=events.ACTOR_COMPLAINANT if by_complainant else None)
+    for field, value, detail in classification.record(session, complaint, suggested):
+        log_event(session, complaint, None, events.FIELD_CHANGED, now=now, field=field,
+                  new_value=value, detail=detail)
     by_rule = assignment.apply_rules(session, complaint, now)  # only if nobody was chosen
     initial = {f: (None, id_of(getattr(complaint, f))) for f in ASSIGNMENT_RELATIONS}
     _log_assignment(session, complaint, None if by_rule else actor, now,

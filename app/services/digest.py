@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from app.domain.numbers import count
 from app.models import Complaint, OutboundEmail
-from app.services import dashboard, outbox, staff
+from app.services import dashboard, outbox, staff, trends
 from app.services.context import surroundings_of
 from app.services.notifications import LANGUAGES
 from app.services.settings import get_setting
@@ -37,8 +37,11 @@ def send_daily_digests(session, now) -> int:
         if not user.email or session.scalar(
                 select(OutboundEmail.id).where(OutboundEmail.dedupe_key == key)):
             continue
-        figures = digest_figures(session, visible_condition(reader_of(user)), now)
-        if not (figures["overdue"] or figures["due_soon"] or figures["unassigned"]):
+        scope = visible_condition(reader_of(user))
+        figures = digest_figures(session, scope, now)
+        figures["trends"] = trends.shown_trends(session, scope, day)
+        if not (figures["overdue"] or figures["due_soon"] or figures["unassigned"]
+                or figures["trends"]):
             continue
         if _queue_digest(session, user, figures, day, key, now) is not None:
             queued += 1
@@ -82,6 +85,8 @@ def _queue_digest(session, user, figures, day, key, now):
                     "%(unassigned)s unassigned", overdue=count(figures["overdue"], language),
                     soon=count(figures["due_soon"], language),
                     unassigned=count(figures["unassigned"], language))
+        for trend in context["trends"]:
+            trend["label"] = trends.describe(trend, language)
         text = render("emails/digest.txt", **context)
         html = render("emails/digest.html", **context)
     return outbox.queue_email(session, user.email, subject, text, html=html,

@@ -21,6 +21,13 @@ DEFAULTS = {
     "survey_enabled": "1",
     "survey_valid_days": "30",
     "survey_reopen": "0",
+    # Emerging trends (app/domain/trends.py): how many spreads above its usual level a
+    # week must be, and the fewest complaints in it, to be flagged as a rise.
+    "trend_sensitivity": "3",
+    "trend_minimum": "10",
+    # Suggested classification (app/services/classification.py): the confidence in percent
+    # from which the intake applies a suggested category or request type; 0 is off.
+    "suggestion_auto_apply": "0",
 }
 FLAGS = ("survey_enabled", "survey_reopen")
 FLAG_VALUES = {"0", "1", "true", "false", "yes", "no", "on", "off", "oui", "non"}
@@ -60,5 +67,24 @@ def validate_setting(key: str, value: str | None) -> None:
                                                      1 <= int(value) <= 365):
         raise ServiceError(_l("The survey link's validity is a number of days from 1 "
                               "to 365."))
+    if key == "trend_sensitivity" and value and not _number_between(value, 1, 10):
+        raise ServiceError(_l("The trend sensitivity is a number from 1 to 10 (e.g. 3 or "
+                              "2.5): the lower, the more rises are flagged."))
+    if key == "trend_minimum" and value and not (is_digits(value) and
+                                                 1 <= int(value) <= 100000):
+        raise ServiceError(_l("The trend minimum is a whole number of complaints from 1 "
+                              "to 100000."))
+    if key == "suggestion_auto_apply" and value and not (is_digits(value) and
+                                                         0 <= int(value) <= 100):
+        raise ServiceError(_l("The confidence from which a suggestion is applied is a "
+                              "percentage from 0 (off) to 100."))
     if key == "tracking_prefix" and value and not PREFIX_RE.match(value):
         raise ServiceError(_l("The tracking prefix must be 2 to 8 capital letters."))
+
+
+def _number_between(value: str, low: float, high: float) -> bool:
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        return False
+    return low <= number <= high

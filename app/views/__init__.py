@@ -6,6 +6,7 @@ from app.services import reference_version
 from app.views.assignment_rules import AssignmentRuleView
 from app.views.audit import ConfidentialAccessLogView, DeletedComplaintView
 from app.views.base import AppModelView
+from app.views.classification import ClassificationView
 from app.views.clients import ClientView, ContractView
 from app.views.complaints import ComplaintView
 from app.views.configuration import (
@@ -83,6 +84,8 @@ def register_views(appbuilder):
     add(RetentionView, "Retention", icon="fa-user-clock", label=_l("Retention"),
         category=CONFIGURATION)
     add(SmsSettingsView, "SMS", icon="fa-sms", label=_l("SMS"), category=CONFIGURATION)
+    add(ClassificationView, "Suggested classification", icon="fa-magic",
+        label=_l("Suggested classification"), category=CONFIGURATION)
     add(SurveySettingsView, "Satisfaction survey", icon="fa-smile",
         label=_l("Satisfaction survey"), category=CONFIGURATION)
     add(ImportView, "Import", icon="fa-file-import", label=_l("Import"),

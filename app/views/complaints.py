@@ -48,6 +48,7 @@ from app.reader import (
 )
 from app.services import (
     access_log,
+    classification,
     deadlines,
     deletion,
     export_jobs,
@@ -201,7 +202,7 @@ class ComplaintView(AppModelView):
         "generate_letter": "edit", "download_letter": "show", "export": "list",
         "add_attachments": "edit", "download_attachment": "show",
         "remove_attachment": "edit", "send_message": "edit", "mark_messages_read": "show",
-        "merge": "edit",
+        "merge": "edit", "accept_suggestion": "edit",
     }
 
     def _init_properties(self):
@@ -379,8 +380,18 @@ class ComplaintView(AppModelView):
             else [],
             title=complaint.tracking_number,
             back=came_from() or url_for("ComplaintView.list"),
+            suggestion=classification.suggestion_of(session, complaint),
             **duplicate_context(session, complaint),
         )
+
+    @expose("/<int:pk>/suggestion", methods=["POST"])
+    @has_access
+    def accept_suggestion(self, pk):
+        """Accept the suggested category and request type in one click."""
+        complaint = self._get_or_404(pk)
+        self._run(classification.accept_suggestion, db.session, complaint, g.user,
+                  success=_("Suggested classification accepted."))
+        return self._back(pk)
 
     @expose("/<int:pk>/state", methods=["POST"])
     @has_access

@@ -21,7 +21,7 @@ from app.models import (
     StateTransition,
     Team,
 )
-from app.services import deadlines, month_stats, sms_settings
+from app.services import deadlines, month_stats, sms_settings, trends
 from app.services.clock import utcnow
 from app.services.letterhead import LOGO_KEY
 from app.services.settings import validate_setting
@@ -127,7 +127,8 @@ class SettingView(AppModelView):
     # the other is the product's own bookkeeping.
     base_filters = [["key", FilterNotEqual, LOGO_KEY],
                     ["key", FilterNotEqual, month_stats.TIME_ZONE_MARK],
-                    ["key", FilterNotStartsWith, sms_settings.PREFIX]]
+                    ["key", FilterNotStartsWith, sms_settings.PREFIX],
+                    ["key", FilterNotEqual, trends.DAY_MARK]]
 
     def pre_add(self, item):
         validate_setting(item.key, item.value)

@@ -12,9 +12,10 @@ from flask_babel import lazy_gettext as _l
 from app.domain.dates import DateOutOfRange
 from app.domain.periods import period_bounds
 from app.extensions import db
+from app.i18n import current_language
 from app.read_only import read_only
 from app.reader import current_reader, visible_condition
-from app.services import dashboard
+from app.services import dashboard, trends
 from app.services.clock import to_local, utcnow
 from app.services.exceptions import DATE_OUT_OF_RANGE
 from app.services.settings import get_setting
@@ -69,7 +70,36 @@ class DashboardView(BaseView):
             last_day=end - timedelta(days=1),
             period_error=error, labels=COMPLAINT_LABELS, urgency_labels=URGENCY_LABELS,
             duration=duration,
+            trends=_trends(session, scope, reader, today),
         )
+
+
+def _trends(session, scope, reader, today) -> list[dict]:
+    """The emerging trends the reader sees, each with a link to its complaints this week:
+    for supervisors and admins (those who see the whole register)."""
+    if not reader.sees_all:
+        return []
+    shown = trends.shown_trends(session, scope, today)
+    for trend in shown:
+        trend["label"] = trends.describe(trend, current_language())
+        trend["url"] = trend_url(trend)
+    return shown
+
+
+def trend_url(trend: dict) -> str:
+    """The complaint list filtered on the trend's value, received since its week began."""
+    since = trend["since"].strftime("%Y-%m-%d %H:%M:%S")
+    if trend["dimension"] in trends.DIMENSIONS:
+        return url_for("ComplaintView.list", **{
+            f"_flt_0_{trend['dimension']}": trend["value"], "_flt_1_received_at": since})
+    if trend["dimension"] in trends.PAIRS:
+        filters = {f"_flt_0_{part}": value for part, value in zip(
+            trends.PAIRS[trend["dimension"]], trend["value"].split(trends.PAIR_MARK),
+            strict=True)}
+        return url_for("ComplaintView.list", **filters, _flt_1_received_at=since)
+    field, _choice = trend["subject"]
+    return url_for("ComplaintView.list", **{f"cf_{field.key}": trend["value"],
+                                            "_flt_1_received_at": since})
 
 
 def _urgent_page(total: int) -> tuple[int, int]:

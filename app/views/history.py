@@ -14,7 +14,7 @@ from app.domain.numbers import is_digits
 from app.models import REFERENCE_MODELS, AppUser, Client, Contract, State, Team
 from app.services import merge
 from app.services.attachments import shown_size
-from app.views.formatting import local_datetime
+from app.views.formatting import local_datetime, percent
 from app.views.labels import COMPLAINT_LABELS
 
 MODELS_BY_FIELD = {
@@ -100,6 +100,9 @@ def _custom_labels(session, events) -> dict:
     return history_labels(session, keys) if keys else {}
 
 
+SUGGESTED = "suggested:"  # the detail of a field the intake set from its suggestion
+
+
 def _describe(event, labels, hidden=frozenset()):
     old = _value(event.field, event.old_value, labels)
     new = _value(event.field, event.new_value, labels)
@@ -110,6 +113,11 @@ def _describe(event, labels, hidden=frozenset()):
     if kind == ev.IMPORTED:
         return _("Imported (file %(file)s, line %(line)s)", file=event.new_value,
                  line=event.detail)
+    if kind == ev.FIELD_CHANGED and (event.detail or "").startswith(SUGGESTED):
+        pct = percent(float(event.detail[len(SUGGESTED):]), 0)
+        if event.field == "category":
+            return _("Suggested category (%(pct)s) applied: %(new)s", pct=pct, new=new)
+        return _("Suggested request type (%(pct)s) applied: %(new)s", pct=pct, new=new)
     if kind == ev.FIELD_CHANGED:
         return _("%(field)s changed: %(old)s → %(new)s", field=field, old=old, new=new)
     if kind == ev.STATE_CHANGED:
