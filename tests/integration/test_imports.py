@@ -78,12 +78,12 @@ def test_clients_from_openpyxl_xlsx_then_contracts_from_windows_1252_csv(session
 def test_complaints_keep_their_dates_states_and_history(session):
     client = f.make_client(session)
     prefix = get_setting(session, "tracking_prefix")
-    kept = f"{prefix}-2031-900001"
+    kept = f"{prefix}-2037-900001"
     data = csv_bytes([COMPLAINT_HEADERS,
-                      ["12/03/2031 09:15", "Facture erronée", "Facturation", "Clôturé",
-                       "20/03/2031 10:00", "25/03/2031 11:00", client.customer_number,
+                      ["12/03/2037 09:15", "Facture erronée", "Facturation", "Clôturé",
+                       "20/03/2037 10:00", "25/03/2037 11:00", client.customer_number,
                        "Mineure", kept],
-                      ["13/03/2031 14h30", "Fuite", "technical", "En cours d'instruction",
+                      ["13/03/2037 14h30", "Fuite", "technical", "En cours d'instruction",
                        "", "", "", "", "ABC-1"]])
     data = b"\xef\xbb\xbf" + data  # Excel's "CSV UTF-8" starts with a BOM
     run, report = imported(session, rules.COMPLAINTS, data, "historique.csv")
@@ -94,14 +94,14 @@ def test_complaints_keep_their_dates_states_and_history(session):
         .where(ImportRow.import_id == run.id).order_by(ImportRow.row_number)).all()
     assert closed.tracking_number == kept
     assert (closed.received_at, closed.answered_at, closed.closed_at) == (
-        datetime(2031, 3, 12, 9, 15), datetime(2031, 3, 20, 10), datetime(2031, 3, 25, 11))
+        datetime(2037, 3, 12, 9, 15), datetime(2037, 3, 20, 10), datetime(2037, 3, 25, 11))
     assert (closed.state.code, closed.clock, closed.client_id) == ("closed", "stopped",
                                                                     client.id)
-    assert closed.due_at == datetime(2031, 3, 12, 9, 15) + timedelta(days=15)
+    assert closed.due_at == datetime(2037, 3, 12, 9, 15) + timedelta(days=15)
     assert closed.processing_seconds == (closed.answered_at - closed.received_at).total_seconds()
     assert closed.answered_on_time is True
     # Not in the product's format: a number of the year received.
-    assert open_.tracking_number.startswith(f"{prefix}-2031-")
+    assert open_.tracking_number.startswith(f"{prefix}-2037-")
     assert open_.tracking_number != kept
     assert (open_.state.code, open_.clock, open_.closed_at) == ("in_progress", "running", None)
     event = session.scalars(select(Event).where(Event.complaint_id == closed.id)).one()
@@ -187,11 +187,11 @@ def test_the_dry_run_writes_nothing(session):
 
 
 SPREAD = [  # received, answered, closed, category, state
-    (datetime(2041, 1, 7, 10), datetime(2041, 1, 10, 10), datetime(2041, 1, 12, 10),
+    (datetime(2055, 1, 7, 10), datetime(2055, 1, 10, 10), datetime(2055, 1, 12, 10),
      "billing", "closed"),
-    (datetime(2041, 1, 8, 10), datetime(2041, 2, 20, 10), None, "technical", "answered"),
-    (datetime(2041, 2, 3, 10), None, None, "delivery", "in_progress"),
-    (datetime(2041, 3, 4, 10), datetime(2041, 3, 5, 10), datetime(2041, 4, 5, 10),
+    (datetime(2055, 1, 8, 10), datetime(2055, 2, 20, 10), None, "technical", "answered"),
+    (datetime(2055, 2, 3, 10), None, None, "delivery", "in_progress"),
+    (datetime(2055, 3, 4, 10), datetime(2055, 3, 5, 10), datetime(2055, 4, 5, 10),
      "billing", "closed"),
 ]
 SHIFT = timedelta(days=364)  # the same weekdays a year later
@@ -214,12 +214,12 @@ def test_counts_after_an_import_equal_those_of_complaints_registered_one_by_one(
         for code, when in zip(path[state], [received, answered, closed], strict=False):
             change_state(session, complaint, f.state(session, code), now=when + SHIFT)
     for grouping in ("category", "channel"):
-        first = _report(session, grouping, date(2041, 1, 1))
-        second = _report(session, grouping, date(2041, 1, 1) + SHIFT)
+        first = _report(session, grouping, date(2055, 1, 1))
+        second = _report(session, grouping, date(2055, 1, 1) + SHIFT)
         assert first == second and first
     for scope in (None, Complaint.received_at.isnot(None)):
-        first = dashboard.kpis(session, date(2041, 1, 1), date(2041, 12, 30), scope, zone)
-        second = dashboard.kpis(session, date(2041, 1, 1) + SHIFT, date(2041, 12, 30) + SHIFT,
+        first = dashboard.kpis(session, date(2055, 1, 1), date(2055, 12, 30), scope, zone)
+        second = dashboard.kpis(session, date(2055, 1, 1) + SHIFT, date(2055, 12, 30) + SHIFT,
                                 scope, zone)
         assert first == second and first.received == 4
 
@@ -230,7 +230,7 @@ def _category(session, code):
 
 def _report(session, grouping, start):
     report = reports.build_report(session, grouping, start, start + timedelta(days=360),
-                                  datetime(2043, 1, 1))
+                                  datetime(2057, 1, 1))
     return [{k: v for k, v in vars(row).items() if k != "key"}
             for row in [*report.rows, report.total]]
 

@@ -170,6 +170,19 @@ def vocabulary() -> dict[str, set[str]]:
     }
 
 
+def _label_before_data(text: str, data: set[str]) -> str:
+    """A label followed by data ("Email sent to …: <its subject>", the subject in the
+    recipient's language): the label alone; any other text as it is."""
+    if text in data:
+        return text
+    start = text.find(": ")
+    while start != -1:
+        if text[start + 2:] in data:
+            return text[:start]
+        start = text.find(": ", start + 2)
+    return text
+
+
 def foreign(language: str, url: str, segments, data: set[str]) -> list[str]:
     """The segments of a page that are not the product's ``language``."""
     words = vocabulary()
@@ -177,9 +190,7 @@ def foreign(language: str, url: str, segments, data: set[str]) -> list[str]:
     found = []
     for segment in segments:
         text = normal(segment)
-        head, _colon, tail = text.rpartition(": ")
-        if text not in data and head and tail in data:  # a label, then data ("Email
-            text = head  # sent to …: <its subject>", in the recipient's language)
+        text = _label_before_data(text, data)
         if not text or text in ALLOWED or text in data or IDENTIFIER.match(text):
             continue
         if url.startswith(IDENTIFIER_PAGES) and re.fullmatch(r"[\w/ ]+", text) \
