@@ -110,24 +110,25 @@ def test_complaints_keep_their_dates_states_and_history(session):
 
 def test_a_file_with_every_kind_of_bad_row_is_refused_line_by_line(session, app):
     f.make_client(session, customer_number="IMP-BAD-1")
-    custom = CustomField(key=f.unique("imp_n")[:20], label_fr="Montant", label_en="Amount",
+    label = f.unique("Montant importé ")  # no other test's custom field has it
+    custom = CustomField(key=f.unique("imp_n")[:20], label_fr=label, label_en="Amount",
                          type="number")
     session.add(custom)
     session.commit()
-    rows = [[*COMPLAINT_HEADERS, "Montant"],
-            ["01/04/2032", "ok", "Facturation", "", "", "", "", "", "", "12,5"],
+    rows = [[*COMPLAINT_HEADERS, label],
+            ["01/04/2038", "ok", "Facturation", "", "", "", "", "", "", "12,5"],
             ["", "missing date", "", "", "", "", "", "", "", ""],
-            ["31/02/2032", "not a date", "", "", "", "", "", "", "", ""],
-            ["01/04/2032", "unknown category", "Plomberie", "", "", "", "", "", "", ""],
-            ["01/04/2032", "unknown client", "", "", "", "", "NOPE-404", "", "", ""],
-            ["01/04/2032", "answered first", "", "", "01/03/2032", "", "", "", "", ""],
-            ["01/04/2032", "bad amount", "", "", "", "", "", "", "", "beaucoup"],
-            ["01/04/2032", "dup 1", "", "", "", "", "", "", "REC-2032-777777", ""],
-            ["01/04/2032", "dup 2", "", "", "", "", "", "", "REC-2032-777777", ""]]
+            ["31/02/2038", "not a date", "", "", "", "", "", "", "", ""],
+            ["01/04/2038", "unknown category", "Plomberie", "", "", "", "", "", "", ""],
+            ["01/04/2038", "unknown client", "", "", "", "", "NOPE-404", "", "", ""],
+            ["01/04/2038", "answered first", "", "", "01/03/2038", "", "", "", "", ""],
+            ["01/04/2038", "bad amount", "", "", "", "", "", "", "", "beaucoup"],
+            ["01/04/2038", "dup 1", "", "", "", "", "", "", "REC-2038-777777", ""],
+            ["01/04/2038", "dup 2", "", "", "", "", "", "", "REC-2038-777777", ""]]
     data = csv_bytes(rows, "cp1252")
     table = service.read_table(data, "mauvais.csv")
     mapping = service.guess(session, rules.COMPLAINTS, table.headers)
-    assert mapping.columns["Montant"] == "cf:" + custom.key
+    assert mapping.columns[label] == "cf:" + custom.key
     before = session.scalar(select(func.count()).select_from(Complaint))
     report = service.check_import(session, rules.COMPLAINTS, table, mapping)
     assert [(line, r.code) for line, r, _ in report.refused] == [
