@@ -88,6 +88,11 @@ CLASSIFIED = {
                              "created_at", "read_at", "dedupe_key"}),
     "rule_alert": (set(), {"id", "rule_id", "complaint_id", "reminder_id", "occurrence_at",
                            "created_at"}),
+    # A suggested classification: reference ids and confidences, nothing of a person.
+    "classification_suggestion": (set(), {"complaint_id", "model_id", "category_id",
+                                          "category_confidence", "request_type_id",
+                                          "request_type_confidence", "status",
+                                          "created_at"}),
     # PostgreSQL's full-text index: triggers rebuild the document from the cleared texts.
     "complaint_search": ({"document"}, {"complaint_id"}),
 }

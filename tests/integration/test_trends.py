@@ -136,7 +136,7 @@ def test_a_category_in_one_agency_is_a_trend_of_its_own(session, supervisor_clie
 def test_choices_of_custom_fields_are_counted(session):
     today = _today()
     field = CustomField(key=f.unique("canal").lower(), label_fr="Origine", label_en="Origin",
-                        type="choice", choices="web | Site web | Website\nshop | Agence")
+                        type="choice", choices="web | Site web | Website\nshop | Agence | Branch")
     session.add(field)
     session.commit()
     for complaint in _register(session, today, None, usual=2, now_count=12):
