@@ -8,7 +8,20 @@ from app.models.base import Model, utcnow
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 
 
-class ExportJob(Model):
+class BackgroundProgress:
+    """How far a background job is (its ``status``, ``rows_done`` of ``total_rows``), for
+    its progress bar: 100 only once done, 99 at most before."""
+
+    @property
+    def progress_pct(self) -> int:
+        if self.status == DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(100 * (self.rows_done or 0) / self.total_rows))
+
+
+class ExportJob(BackgroundProgress, Model):
     """One requested export: what (``kind`` and its ``params`` as JSON), for whom, how far
     it got, and the file once written (only its owner may download it)."""
 
@@ -39,14 +52,6 @@ class ExportJob(Model):
     finished_at = Column(DateTime)
 
     user = relationship("AppUser")
-
-    @property
-    def progress_pct(self) -> int:
-        if self.status == DONE:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, int(100 * (self.rows_done or 0) / self.total_rows))
 
 
 class ExportChunk(Model):

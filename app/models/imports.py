@@ -13,11 +13,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from app.models.base import Model, utcnow
+from app.models.exports import DONE, FAILED, PENDING, RUNNING, BackgroundProgress  # noqa: F401
 
-PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 
-
-class ImportRun(Model):
+class ImportRun(BackgroundProgress, Model):
     """One import of one file: what it holds, the mapping used, and how far it got. A run
     resumed with the same id skips the rows it already wrote (``ImportRow``)."""
 
@@ -45,14 +44,6 @@ class ImportRun(Model):
     finished_at = Column(DateTime)
 
     user = relationship("AppUser")
-
-    @property
-    def progress_pct(self) -> int:
-        if self.status == DONE:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, int(100 * (self.rows_done or 0) / self.total_rows))
 
 
 class ImportRow(Model):
