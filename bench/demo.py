@@ -89,17 +89,23 @@ def report(database: str, counts: dict, seconds: float, cpu: float, load: str) -
           f"load average before/after {load})")
 
 
+def fresh_database(database_url, instance: Path):
+    """``(app, url, kind)``: the release step run on an emptied PostgreSQL database
+    (``database_url``) or, without one, on a new SQLite file in ``instance``."""
+    if database_url:
+        url, database = database_url, "PostgreSQL"
+        reset_postgresql(url)
+    else:
+        url, database = f"sqlite:///{instance / 'bench.db'}", "SQLite"
+    return prepare(url, instance), url, database
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     clients = args.complaints // 10 if args.clients is None else args.clients
     with tempfile.TemporaryDirectory(prefix="bench-demo-") as tmp:
         instance = Path(tmp)
-        if args.database_url:
-            url, database = args.database_url, "PostgreSQL"
-            reset_postgresql(url)
-        else:
-            url, database = f"sqlite:///{instance / 'bench.db'}", "SQLite"
-        app = prepare(url, instance)
+        app, url, database = fresh_database(args.database_url, instance)
         before = os.getloadavg()[0]
         counts, seconds, cpu = run(app, clients, args.complaints, args.seed)
         load = f"{before:.1f}/{os.getloadavg()[0]:.1f}"

@@ -115,17 +115,12 @@ def run(app, path, batch):
 
 
 def main(argv=None) -> None:
-    from bench.demo import prepare, reset_postgresql
+    from bench.demo import fresh_database
 
     args = parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
         instance = Path(tmp)
-        if args.database_url:
-            url, database = args.database_url, "PostgreSQL"
-            reset_postgresql(url)
-        else:
-            url, database = f"sqlite:///{instance / 'bench.db'}", "SQLite"
-        app = prepare(url, instance)
+        app, url, database = fresh_database(args.database_url, instance)
         customers = make_clients(app)
         path = instance / f"complaints.{args.format}"
         write_file(path, args.format, args.rows, customers, args.seed, args.years)

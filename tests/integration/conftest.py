@@ -10,21 +10,29 @@ def make_app(app, database_url, tmp_path_factory):
     """``make_app(config_name="testing", **overrides)``: another application on the
     session's migrated and seeded database, e.g. with CSRF or the login limit switched on
     (each create_app() builds its own AppBuilder, so several live in one process)."""
-    from app import create_app
-    from app.extensions import db
-
     made = []
 
     def make(config_name="testing", **overrides):
-        instance = tmp_path_factory.mktemp("instance")
-        application = create_app(config_name, SQLALCHEMY_DATABASE_URI=database_url,
-                                 INSTANCE_PATH=str(instance),
-                                 FILE_STORAGE_PATH=str(instance / "files"), **overrides)
-        made.append(application)
-        return application
+        made.append(_application(database_url, tmp_path_factory.mktemp("instance"),
+                                 config_name, **overrides))
+        return made[-1]
 
     yield make
-    for application in made:
+    _dispose(made)
+
+
+def _application(url, folder, config_name="testing", **config):
+    """An application on ``url`` with its own instance and file folder."""
+    from app import create_app
+
+    return create_app(config_name, SQLALCHEMY_DATABASE_URI=url, INSTANCE_PATH=str(folder),
+                      FILE_STORAGE_PATH=str(folder / "files"), **config)
+
+
+def _dispose(applications) -> None:
+    from app.extensions import db
+
+    for application in applications:
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
@@ -35,8 +43,6 @@ def instance(tmp_path):
     """``instance(name, **config)``: an application on an empty database (SQLite in
     tmp_path, or ``<db>_inst_<name>`` beside TEST_DATABASE_URL's) and a folder of its own;
     nothing migrated."""
-    from app import create_app
-    from app.extensions import db
     from tests.e2e.support import create_postgres_database
 
     made, drops = [], []
@@ -48,18 +54,11 @@ def instance(tmp_path):
             drops.append(drop)
         else:
             url = f"sqlite:///{tmp_path / f'{name}.db'}"
-        folder = tmp_path / name
-        application = create_app("testing", SQLALCHEMY_DATABASE_URI=url,
-                                 INSTANCE_PATH=str(folder),
-                                 FILE_STORAGE_PATH=str(folder / "files"), **config)
-        made.append(application)
-        return application
+        made.append(_application(url, tmp_path / name, **config))
+        return made[-1]
 
     yield make
-    for application in made:
-        with application.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    _dispose(made)
     for drop in drops:
         drop()
 
